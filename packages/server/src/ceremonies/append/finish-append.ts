@@ -1,0 +1,112 @@
+import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
+import type { Ctx } from '../../context.js';
+import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
+import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
+import { recordEvent } from '../../events/record-event.js';
+import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
+import type { Project } from '../../projects/project.js';
+import type { CredentialRow, ProcessRow } from '../../store/schema.js';
+import { inTransaction } from '../../store/in-transaction.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
+import { nowSeconds } from '../../util/clock.js';
+import { newCredentialRecordId } from '../../util/ids.js';
+import { consumeChallenge } from '../shared/challenges.js';
+import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
+import { readClientData } from '../shared/client-data.js';
+import { SUPPORTED_ALGORITHMS } from '../shared/lifetimes.js';
+import { completeProcess, openProcess } from '../shared/processes.js';
+
+/**
+ * Verifies the new passkey and stores it. The challenge is spent first (answered at most once);
+ * then, in one transaction, the connect token is spent, the credential stored, the process closed
+ * and the event written — all or nothing. Every refusal is recorded as an `append-failed` event.
+ */
+export async function finishAppend(
+  ctx: Ctx,
+  project: Project,
+  input: { processId: string; attestationResponse: RegistrationResponseJSON; userAgent?: string },
+): Promise<{ passkey: Passkey }> {
+  const process = await openProcess(ctx, project.id, input.processId, 'append');
+  try {
+    return { passkey: await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent) };
+  } catch (error) {
+    if (error instanceof LatchkeyError) {
+      await recordEvent(ctx, {
+        projectId: project.id,
+        type: 'append-failed',
+        userId: process.user_id,
+        processId: process.id,
+        detail: { reason: error.code },
+      });
+    }
+    throw error;
+  }
+}
+
+async function verifyAndStore(
+  ctx: Ctx,
+  project: Project,
+  process: ProcessRow,
+  response: RegistrationResponseJSON,
+  userAgent: string | undefined,
+): Promise<Passkey> {
+  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.create', project.origins);
+  const challenge = await consumeChallenge(ctx, { processId: process.id, kind: 'append', challenge: clientData.challenge });
+
+  const verification = await verifyRegistrationResponse({
+    response,
+    expectedChallenge: challenge.challenge,
+    expectedOrigin: project.origins,
+    expectedRPID: project.rpId,
+    requireUserVerification: true,
+    supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
+  }).catch((error: unknown) => {
+    throw classifyWebAuthnError(error);
+  });
+  if (!verification.verified) throw webauthnFailed('attestation_invalid', 'the attestation statement does not verify');
+  const info = verification.registrationInfo;
+  const algorithm = decodeCredentialPublicKey(info.credential.publicKey).get(cose.COSEKEYS.alg);
+
+  const row: CredentialRow = {
+    id: newCredentialRecordId(),
+    project_id: project.id,
+    user_id: challenge.user_id ?? '',
+    credential_id: info.credential.id,
+    public_key: Buffer.from(info.credential.publicKey).toString('base64url'),
+    algorithm: Number(algorithm),
+    counter: info.credential.counter,
+    transports: JSON.stringify(response.response.transports ?? []),
+    aaguid: info.aaguid,
+    backup_eligible: info.credentialDeviceType === 'multiDevice' ? 1 : 0,
+    backup_state: info.credentialBackedUp ? 1 : 0,
+    attestation_format: info.fmt,
+    user_agent: userAgent?.slice(0, 512) ?? null,
+    created_at: nowSeconds(ctx.clock),
+    last_used_at: null,
+  };
+
+  await inTransaction(ctx, async (txCtx) => {
+    if (!(await spendConnectToken(txCtx, process.connect_token_id ?? ''))) {
+      throw conflict('connect_token_spent', 'the connect token was already used or has expired; ask the app for a new one');
+    }
+    await txCtx.store.db
+      .insertInto('credentials')
+      .values(row)
+      .execute()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw conflict('credential_already_registered', 'this passkey is already registered in this project');
+        throw error;
+      });
+    await completeProcess(txCtx, process.id);
+    await recordEvent(txCtx, {
+      projectId: project.id,
+      type: 'passkey-appended',
+      userId: row.user_id,
+      credentialId: row.id,
+      processId: process.id,
+      detail: { aaguid: row.aaguid, attestationFormat: row.attestation_format, algorithm: row.algorithm },
+    });
+  });
+  return toPasskey(row);
+}

@@ -1,0 +1,184 @@
+import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { Ctx } from '../../context.js';
+import { LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
+import { recordEvent } from '../../events/record-event.js';
+import type { Project } from '../../projects/project.js';
+import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
+import { inTransaction } from '../../store/in-transaction.js';
+import type { ChallengeRow, CredentialRow, ProcessRow, UserRow } from '../../store/schema.js';
+import { nowSeconds } from '../../util/clock.js';
+import { consumeChallenge } from '../shared/challenges.js';
+import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
+import { readClientData } from '../shared/client-data.js';
+import { completeProcess, openProcess } from '../shared/processes.js';
+
+export interface FinishLoginResult {
+  signedPasskeyData: string;
+  passkeyOperation: { identifier: string; credentialId: string; userId: string };
+}
+
+interface Attempt {
+  userId?: string;
+  credentialId?: string;
+}
+
+/**
+ * Verifies a passkey assertion and issues signedPasskeyData. Every attempt, good or bad, lands in
+ * the event trail (`login-succeeded` / `login-failed` with the refusal code).
+ */
+export async function finishLogin(
+  ctx: Ctx,
+  project: Project,
+  input: { processId: string; assertionResponse: AuthenticationResponseJSON; isConditionalUI: boolean },
+): Promise<FinishLoginResult> {
+  const process = await openProcess(ctx, project.id, input.processId, 'login');
+  const attempt: Attempt = {};
+  try {
+    return await verifyAndIssue(ctx, project, process, input, attempt);
+  } catch (error) {
+    if (error instanceof LatchkeyError) {
+      await recordEvent(ctx, {
+        projectId: project.id,
+        type: 'login-failed',
+        userId: attempt.userId ?? null,
+        credentialId: attempt.credentialId ?? null,
+        processId: process.id,
+        detail: { reason: error.code, isCUI: input.isConditionalUI },
+      });
+    }
+    throw error;
+  }
+}
+
+async function verifyAndIssue(
+  ctx: Ctx,
+  project: Project,
+  process: ProcessRow,
+  input: { assertionResponse: AuthenticationResponseJSON; isConditionalUI: boolean },
+  attempt: Attempt,
+): Promise<FinishLoginResult> {
+  const response = input.assertionResponse;
+  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.get', project.origins);
+  // Conditional UI answers the challenge handed out by init; identifier-first answers the one from start.
+  const challenge = await consumeChallenge(ctx, {
+    processId: process.id,
+    kind: input.isConditionalUI ? 'login-cui' : 'login',
+    challenge: clientData.challenge,
+  });
+
+  const credential = await ctx.store.db
+    .selectFrom('credentials')
+    .selectAll()
+    .where('project_id', '=', project.id)
+    .where('credential_id', '=', response.id)
+    .executeTakeFirst();
+  if (!credential) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
+  attempt.userId = credential.user_id;
+  attempt.credentialId = credential.id;
+  // Identifier-first: the passkey must belong to the user whose passkeys were offered.
+  if (challenge.user_id !== null && challenge.user_id !== credential.user_id) {
+    throw webauthnFailed('unknown_credential', 'this passkey does not belong to the user who started the login');
+  }
+  const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', credential.user_id).executeTakeFirstOrThrow();
+  checkUserHandle(response, user, input.isConditionalUI);
+
+  const verification = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge: challenge.challenge,
+    expectedOrigin: project.origins,
+    expectedRPID: project.rpId,
+    credential: {
+      id: credential.credential_id,
+      publicKey: new Uint8Array(Buffer.from(credential.public_key, 'base64url')),
+      counter: credential.counter,
+      transports: JSON.parse(credential.transports) as string[],
+    },
+    requireUserVerification: true,
+  }).catch((error: unknown) => {
+    throw classifyWebAuthnError(error);
+  });
+  if (!verification.verified) throw webauthnFailed('bad_signature', 'the assertion signature does not verify with this passkey');
+  const info = verification.authenticationInfo;
+  // WebAuthn L3 §7.2: backup eligibility is fixed at creation; a change means another authenticator.
+  if ((info.credentialDeviceType === 'multiDevice') !== (credential.backup_eligible === 1)) {
+    throw webauthnFailed('backup_eligibility_changed', 'the authenticator reports a different backup eligibility than at registration');
+  }
+
+  // Signed before anything is committed: if signing fails, the login has changed nothing.
+  const signed = await issueSignedPasskeyData(ctx, project, {
+    userId: user.id,
+    username: user.identifier,
+    credentialRecordId: credential.id,
+    processId: process.id,
+    challengeId: challenge.id,
+    webauthnId: user.webauthn_id,
+    isCUI: input.isConditionalUI,
+  });
+  await recordSuccess(ctx, {
+    project,
+    process,
+    credential,
+    challenge,
+    jti: signed.claims.jti,
+    newCounter: info.newCounter,
+    backedUp: info.credentialBackedUp,
+    isCUI: input.isConditionalUI,
+  });
+  return { signedPasskeyData: signed.token, passkeyOperation: { identifier: user.identifier, credentialId: credential.credential_id, userId: user.id } };
+}
+
+/**
+ * The user handle names the account the authenticator holds this passkey for. A discoverable login
+ * (Conditional UI) must present it, and any presented handle must be this credential's user's.
+ */
+function checkUserHandle(response: AuthenticationResponseJSON, user: UserRow, discoverable: boolean): void {
+  const expected = Buffer.from(user.webauthn_id, 'utf8').toString('base64url');
+  const given = response.response.userHandle;
+  if (given === undefined || given === null || given === '') {
+    if (discoverable) throw webauthnFailed('user_handle_mismatch', 'a discoverable login must return the user handle');
+    return;
+  }
+  if (given !== expected) throw webauthnFailed('user_handle_mismatch', 'the user handle does not belong to this passkey');
+}
+
+/**
+ * The counter moves forward in the same statement that checks it, so that two concurrent uses of one
+ * counter value (a cloned authenticator racing the original) cannot both pass. Counters that stay
+ * 0 belong to authenticators without counters (most synced passkeys) and are allowed.
+ */
+async function recordSuccess(
+  ctx: Ctx,
+  success: {
+    project: Project;
+    process: ProcessRow;
+    credential: CredentialRow;
+    challenge: ChallengeRow;
+    jti: string;
+    newCounter: number;
+    backedUp: boolean;
+    isCUI: boolean;
+  },
+): Promise<void> {
+  const { project, process, credential, challenge, newCounter } = success;
+  const now = nowSeconds(ctx.clock);
+  await inTransaction(ctx, async (txCtx) => {
+    const moved = await txCtx.store.db
+      .updateTable('credentials')
+      .set({ counter: newCounter, backup_state: success.backedUp ? 1 : 0, last_used_at: now })
+      .where('id', '=', credential.id)
+      .where((eb) => (newCounter === 0 ? eb('counter', '=', 0) : eb('counter', '<', newCounter)))
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) !== 1) {
+      throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
+    }
+    await completeProcess(txCtx, process.id);
+    await recordEvent(txCtx, {
+      projectId: project.id,
+      type: 'login-succeeded',
+      userId: credential.user_id,
+      credentialId: credential.id,
+      processId: process.id,
+      detail: { challengeId: challenge.id, jti: success.jti, isCUI: success.isCUI },
+    });
+  });
+}

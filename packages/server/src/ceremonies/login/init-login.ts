@@ -1,0 +1,36 @@
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { Ctx } from '../../context.js';
+import type { Project } from '../../projects/project.js';
+import { issueChallenge } from '../shared/challenges.js';
+import { PROCESS_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
+import { createProcess } from '../shared/processes.js';
+
+export interface InitLoginResult {
+  processId: string;
+  expiresAt: number;
+  loginAllowed: boolean;
+  conditionalUIChallenge: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/**
+ * Opens a login process and, with it, the challenge for passkey autofill (Conditional UI): that
+ * dialog may wait as long as the login page is open, so this challenge lives as long as the process.
+ */
+export async function initLogin(ctx: Ctx, project: Project, input: { clientInfo?: unknown; userAgent?: string }): Promise<InitLoginResult> {
+  const process = await createProcess(ctx, {
+    projectId: project.id,
+    kind: 'login',
+    clientInfo: input.clientInfo,
+    ...(input.userAgent ? { userAgent: input.userAgent } : {}),
+  });
+  const challenge = await issueChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
+  const options = await generateAuthenticationOptions({
+    rpID: project.rpId,
+    challenge: challenge.bytes,
+    allowCredentials: [],
+    userVerification: 'required',
+    timeout: WEBAUTHN_TIMEOUT_MS,
+  });
+  // Latchkey has no gradual-rollout policy yet: every client may try a passkey login.
+  return { processId: process.id, expiresAt: process.expires_at, loginAllowed: true, conditionalUIChallenge: { ...options, allowCredentials: [] } };
+}

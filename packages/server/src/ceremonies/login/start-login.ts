@@ -1,0 +1,43 @@
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { Ctx } from '../../context.js';
+import { recordEvent } from '../../events/record-event.js';
+import { listUserCredentials } from '../../passkeys/passkeys.js';
+import type { Project } from '../../projects/project.js';
+import { findUserByIdentifier } from '../../users/users.js';
+import { issueChallenge } from '../shared/challenges.js';
+import { CHALLENGE_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
+import { openProcess } from '../shared/processes.js';
+
+export type StartLoginResult =
+  | { status: 'ok'; assertionOptions: PublicKeyCredentialRequestOptionsJSON; challengeId: string }
+  | { status: 'noPasskey' };
+
+/**
+ * Identifier-first login: request options listing the user's passkeys, or `noPasskey` so that the
+ * page falls back to its own login. An unknown identifier and a user without passkeys answer the
+ * same way.
+ */
+export async function startLogin(ctx: Ctx, project: Project, input: { processId: string; identifier: string }): Promise<StartLoginResult> {
+  const process = await openProcess(ctx, project.id, input.processId, 'login');
+  const user = await findUserByIdentifier(ctx, project.id, input.identifier);
+  const credentials = user ? await listUserCredentials(ctx, project.id, user.id) : [];
+  if (!user || credentials.length === 0) {
+    await recordEvent(ctx, {
+      projectId: project.id,
+      type: 'login-failed',
+      userId: user?.id ?? null,
+      processId: process.id,
+      detail: { reason: 'no_passkey', step: 'start' },
+    });
+    return { status: 'noPasskey' };
+  }
+  const challenge = await issueChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login', userId: user.id, ttl: CHALLENGE_TTL });
+  const assertionOptions = await generateAuthenticationOptions({
+    rpID: project.rpId,
+    challenge: challenge.bytes,
+    allowCredentials: credentials.map((c) => ({ id: c.credential_id, transports: JSON.parse(c.transports) as string[] })),
+    userVerification: 'required',
+    timeout: WEBAUTHN_TIMEOUT_MS,
+  });
+  return { status: 'ok', assertionOptions, challengeId: challenge.row.id };
+}

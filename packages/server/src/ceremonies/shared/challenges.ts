@@ -1,0 +1,64 @@
+import type { Ctx } from '../../context.js';
+import { conflict, gone, webauthnFailed } from '../../errors/latchkey-error.js';
+import type { ChallengeRow } from '../../store/schema.js';
+import { nowSeconds } from '../../util/clock.js';
+import { newChallengeId } from '../../util/ids.js';
+
+export type ChallengeKind = 'append' | 'login' | 'login-cui';
+
+/** A fresh 32-byte challenge, remembered server-side and bound to one process. */
+export async function issueChallenge(
+  ctx: Ctx,
+  input: { projectId: string; processId: string; kind: ChallengeKind; userId?: string; ttl: number },
+): Promise<{ row: ChallengeRow; bytes: Uint8Array<ArrayBuffer> }> {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const now = nowSeconds(ctx.clock);
+  const row: ChallengeRow = {
+    id: newChallengeId(),
+    project_id: input.projectId,
+    process_id: input.processId,
+    kind: input.kind,
+    challenge: Buffer.from(bytes).toString('base64url'),
+    user_id: input.userId ?? null,
+    created_at: now,
+    expires_at: now + input.ttl,
+    used_at: null,
+  };
+  await ctx.store.db.insertInto('challenges').values(row).execute();
+  return { row, bytes };
+}
+
+/**
+ * Spends the challenge a response answers, in one conditional UPDATE: of any number of concurrent
+ * answers exactly one wins, whatever instance they reach. It is spent before the signature is
+ * checked, so a challenge is answered at most once, successfully or not. When nothing was spent, a
+ * read afterwards only explains why.
+ */
+export async function consumeChallenge(
+  ctx: Ctx,
+  input: { processId: string; kind: ChallengeKind; challenge: string },
+): Promise<ChallengeRow> {
+  const now = nowSeconds(ctx.clock);
+  const spent = await ctx.store.db
+    .updateTable('challenges')
+    .set({ used_at: now })
+    .where('process_id', '=', input.processId)
+    .where('kind', '=', input.kind)
+    .where('challenge', '=', input.challenge)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  if (spent) return spent;
+
+  const existing = await ctx.store.db
+    .selectFrom('challenges')
+    .selectAll()
+    .where('process_id', '=', input.processId)
+    .where('kind', '=', input.kind)
+    .where('challenge', '=', input.challenge)
+    .executeTakeFirst();
+  if (!existing) throw webauthnFailed('challenge_mismatch', 'the response does not answer a challenge of this process');
+  if (existing.used_at !== null) throw conflict('challenge_already_used', 'this challenge was already answered; start again');
+  throw gone('challenge_expired', 'the challenge has expired; start again');
+}

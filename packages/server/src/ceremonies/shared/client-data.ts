@@ -1,0 +1,30 @@
+import { badRequest, webauthnFailed } from '../../errors/latchkey-error.js';
+
+export interface ClientData {
+  type: string;
+  challenge: string;
+  origin: string;
+}
+
+/**
+ * Reads the challenge, origin and type the browser signed over. These are checked here, before
+ * anything is spent, so that a phishing page's response is refused with a precise code and never
+ * touches a challenge. @simplewebauthn/server checks them again.
+ */
+export function readClientData(clientDataJSON: string, expectedType: 'webauthn.create' | 'webauthn.get', origins: string[]): ClientData {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8'));
+  } catch {
+    throw badRequest('invalid_client_data', 'response.clientDataJSON is not base64url-encoded JSON');
+  }
+  const data = parsed as Partial<Record<keyof ClientData, unknown>> | null;
+  if (!data || typeof data.type !== 'string' || typeof data.challenge !== 'string' || typeof data.origin !== 'string') {
+    throw badRequest('invalid_client_data', 'response.clientDataJSON lacks type, challenge or origin');
+  }
+  if (data.type !== expectedType) throw webauthnFailed('type_mismatch', `clientDataJSON.type is "${data.type}", expected "${expectedType}"`);
+  if (!origins.includes(data.origin)) {
+    throw webauthnFailed('origin_mismatch', `the response was made on ${data.origin}, which is not an origin of this project`);
+  }
+  return { type: data.type, challenge: data.challenge, origin: data.origin };
+}

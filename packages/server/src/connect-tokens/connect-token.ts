@@ -1,0 +1,12 @@
+import type { ConnectTokenRow } from '../store/schema.js';
+
+export const CONNECT_TOKEN_TYPES = ['passkey-append', 'passkey-list', 'passkey-delete'] as const;
+export type ConnectTokenType = (typeof CONNECT_TOKEN_TYPES)[number];
+export const CONNECT_TOKEN_TTL = 600;
+
+export type ConnectTokenStatus = 'initial' | 'consumed' | 'expired';
+
+export function connectTokenStatus(row: ConnectTokenRow, now: number): ConnectTokenStatus {
+  if (row.used_at !== null) return 'consumed';
+  return row.expires_at <= now ? 'expired' : 'initial';
+}

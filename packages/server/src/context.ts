@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { SigningKeyCache } from './keys/signing-key-cache.js';
+import type { Store } from './store/store.js';
+import type { Clock } from './util/clock.js';
+
+/**
+ * What every service function receives. Nothing in it is per-user state: the store holds all of
+ * that, so several instances can share one database.
+ */
+export interface Ctx {
+  store: Store;
+  clock: Clock;
+  /** 32 bytes that encrypt signing keys' private parts at rest, when configured. */
+  keyEncryptionKey: Uint8Array | undefined;
+  /** Imported key objects by kid: immutable data, so caching them per process is safe. */
+  signingKeys: SigningKeyCache;
+  log?: Logger;
+}

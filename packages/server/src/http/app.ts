@@ -1,0 +1,109 @@
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Ctx } from '../context.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { randomBase62 } from '../util/ids.js';
+import { requireApiSecret, basicCredentials } from './backend-auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { guardFrontendScope } from './frontend-scope.js';
+import { KnownOrigins } from './known-origins.js';
+import { limitRequests } from './rate-limit.js';
+import './request-context.js';
+import type { App, RouteDeps } from './route-deps.js';
+import { backendConnectTokenRoutes } from './routes/backend-connect-tokens.js';
+import { backendUserRoutes } from './routes/backend-users.js';
+import { backendVerifyRoutes } from './routes/backend-verify.js';
+import { frontendAppendRoutes } from './routes/frontend-append.js';
+import { frontendLoginRoutes } from './routes/frontend-login.js';
+import { frontendManageRoutes } from './routes/frontend-manage.js';
+import { publicRoutes } from './routes/public.js';
+
+export interface AppOptions {
+  ctx: Ctx;
+  metrics: Metrics;
+  logger: FastifyBaseLogger | boolean | { level: string };
+  bodyLimit: number;
+  trustProxy: boolean;
+  frontendRateLimit: number;
+  backendRateLimit: number;
+}
+
+/** The whole HTTP surface: one Fastify instance, each API in its own scope with its own guard. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { ctx, metrics } = options;
+  const app = Fastify({
+    ...(typeof options.logger === 'object' && 'child' in options.logger ? { loggerInstance: options.logger } : { logger: options.logger as boolean | { level: string } }),
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    // Request ids are ours, never taken from the client, so that logs cannot be forged into.
+    requestIdHeader: false,
+    genReqId: () => `req_${randomBase62(20)}`,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as App;
+
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  // A JSON API: no CSP to set (the /docs viewer sets its own); it is meant to be called cross-origin.
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Latchkey API',
+        version: '2',
+        description: 'Self-hosted passkey login on top of the auth an app already has. Frontend API for browsers, Backend API for the app’s server.',
+      },
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic', description: 'user = project id, password = API secret' },
+          projectId: { type: 'apiKey', in: 'header', name: 'X-Project-ID' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  const deps: RouteDeps = { ctx, metrics };
+  const knownOrigins = new KnownOrigins(ctx);
+
+  await app.register(
+    async (scope) => {
+      const frontend = scope as unknown as App;
+      await guardFrontendScope(frontend, ctx, knownOrigins);
+      await limitRequests(frontend, options.frontendRateLimit, (request) => request.ip);
+      await frontendLoginRoutes(frontend, deps);
+      await frontendAppendRoutes(frontend, deps);
+      await frontendManageRoutes(frontend, deps);
+    },
+    { prefix: '/v2/connect' },
+  );
+
+  await app.register(
+    async (scope) => {
+      const backend = scope as unknown as App;
+      // Budget per calling project (or per IP for calls without credentials), checked before auth.
+      await limitRequests(backend, options.backendRateLimit, (request) => basicCredentials(request)?.projectId.slice(0, 64) ?? request.ip);
+      requireApiSecret(backend, ctx);
+      await backendVerifyRoutes(backend, deps);
+      await backendConnectTokenRoutes(backend, deps);
+      await backendUserRoutes(backend, deps);
+    },
+    { prefix: '/v2' },
+  );
+
+  await publicRoutes(app, deps);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

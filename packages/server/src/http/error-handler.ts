@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LatchkeyError } from '../errors/latchkey-error.js';
+
+/** Fastify's own errors for bad input, mapped to our stable codes. */
+const FASTIFY_CODES: Record<string, [number, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
+  FST_ERR_CTP_INVALID_TYPE: [400, 'invalid_request'],
+};
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message, requestId: request.id } });
+}
+
+/**
+ * Every answer that is not 2xx has the shape {error: {code, message, requestId}}. Bad input of any
+ * kind is a 4xx with a code; only a genuine fault of ours is a 500, and its details stay in the log.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | LatchkeyError | Error, request, reply) => {
+    if (error instanceof LatchkeyError) {
+      if (error.headers) reply.headers(error.headers);
+      if (error.status >= 500) request.log.error({ err: error }, error.message);
+      return sendError(reply, request, error.status, error.code, error.message);
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return sendError(reply, request, 400, 'invalid_request', `${fastifyError.validationContext ?? 'request'}: ${error.message}`);
+    }
+    const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+    if (known) return sendError(reply, request, known[0], known[1], error.message);
+    // JSON.parse errors from the body parser carry a 400 status but no FST code on some versions.
+    if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return sendError(reply, request, fastifyError.statusCode, 'invalid_request', error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, request, 500, 'internal_error', 'something went wrong on our side; the request id helps the operator find it');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, request, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

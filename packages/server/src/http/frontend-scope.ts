@@ -1,0 +1,56 @@
+import cors from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.js';
+import { badRequest, forbidden, notFound } from '../errors/latchkey-error.js';
+import { findProject } from '../projects/get-project.js';
+import type { Project } from '../projects/project.js';
+import type { KnownOrigins } from './known-origins.js';
+
+const resolved = Symbol('latchkey.resolvedProject');
+type WithResolved = FastifyRequest & { [resolved]?: Project | null };
+
+async function resolveProject(ctx: Ctx, request: WithResolved): Promise<Project | null> {
+  if (request[resolved] === undefined) {
+    const header = request.headers['x-project-id'];
+    request[resolved] = typeof header === 'string' ? ((await findProject(ctx, header)) ?? null) : null;
+  }
+  return request[resolved];
+}
+
+/**
+ * The Frontend API's guard: CORS exactly for the named project's origins, and the project itself
+ * (X-Project-ID) resolved for the routes. A browser request from an origin the project does not
+ * list is refused outright (403), not just left without CORS headers.
+ */
+export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOrigins: KnownOrigins): Promise<void> {
+  await app.register(cors, {
+    delegator: async (request: FastifyRequest) => {
+      const origin = request.headers.origin;
+      let allowed = false;
+      if (origin) {
+        const project = request.method === 'OPTIONS' ? null : await resolveProject(ctx, request);
+        // Preflights name no project; unknown projects still get readable errors on known origins.
+        allowed = project ? project.origins.includes(origin) : await knownOrigins.has(origin);
+      }
+      return {
+        origin: allowed ? origin : false,
+        methods: ['POST'],
+        allowedHeaders: ['Content-Type', 'X-Project-ID'],
+        exposedHeaders: ['X-Request-ID', 'Retry-After'],
+        maxAge: 600,
+      };
+    },
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const header = request.headers['x-project-id'];
+    if (typeof header !== 'string' || header === '') throw badRequest('project_id_missing', 'the X-Project-ID header is required');
+    const project = await resolveProject(ctx, request);
+    if (!project) throw notFound('project_not_found', `no project ${header}`);
+    const origin = request.headers.origin;
+    if (origin !== undefined && !project.origins.includes(origin)) {
+      throw forbidden('origin_not_allowed', `origin ${origin} is not an origin of project ${project.id}`);
+    }
+    request.project = project;
+  });
+}

@@ -1,0 +1,80 @@
+import { Type } from 'typebox';
+import { createConnectToken, deleteConnectToken, listConnectTokens } from '../../connect-tokens/connect-tokens.js';
+import { projectOf } from '../request-context.js';
+import type { App, RouteDeps } from '../route-deps.js';
+import { EmptyObject, errorResponses } from '../schemas/common.js';
+
+const tags = ['Backend API: connect tokens'];
+const security = [{ basicAuth: [] }];
+const TokenType = Type.Union([Type.Literal('passkey-append'), Type.Literal('passkey-list'), Type.Literal('passkey-delete')]);
+const Identifier = Type.String({ minLength: 1, maxLength: 256, description: 'the user’s login identifier as the app knows it' });
+
+export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
+  app.post(
+    '/connectTokens',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Create a single-use connect token for one user and one action (600 s)',
+        body: Type.Object({
+          type: TokenType,
+          data: Type.Object({ identifier: Identifier, displayName: Type.Optional(Type.String({ maxLength: 256 })) }),
+        }),
+        response: {
+          201: Type.Object({ id: Type.String(), secret: Type.String(), type: TokenType, status: Type.String(), expires: Type.Integer() }),
+          ...errorResponses(400, 401, 404, 413, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = await createConnectToken(ctx, projectOf(request).id, request.body.type, request.body.data);
+      return reply.code(201).send(token);
+    },
+  );
+
+  app.get(
+    '/connectTokens',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'List a user’s connect tokens (secrets are never shown again)',
+        querystring: Type.Object({ identifier: Identifier }),
+        response: {
+          200: Type.Object({
+            connectTokens: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                type: Type.String(),
+                status: Type.String(),
+                userID: Type.String(),
+                createdAt: Type.Integer(),
+                expires: Type.Integer(),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 429),
+        },
+      },
+    },
+    async (request) => ({ connectTokens: await listConnectTokens(ctx, projectOf(request).id, request.query.identifier) }),
+  );
+
+  app.delete(
+    '/connectTokens/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Revoke a connect token',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 429) },
+      },
+    },
+    async (request) => {
+      await deleteConnectToken(ctx, projectOf(request).id, request.params.id);
+      return {};
+    },
+  );
+}

@@ -1,0 +1,134 @@
+import { Type } from 'typebox';
+import { badRequest } from '../../errors/latchkey-error.js';
+import { listEvents } from '../../events/list-events.js';
+import { toPasskey } from '../../passkeys/passkey.js';
+import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
+import { toUser } from '../../users/user.js';
+import { deleteUser, getUser, listUsers } from '../../users/users.js';
+import { ID_PATTERNS } from '../../util/ids.js';
+import { projectOf } from '../request-context.js';
+import type { App, RouteDeps } from '../route-deps.js';
+import { EmptyObject, errorResponses, Passkey } from '../schemas/common.js';
+
+const tags = ['Backend API: users'];
+const security = [{ basicAuth: [] }];
+const User = Type.Object({
+  userID: Type.String(),
+  identifier: Type.String(),
+  displayName: Type.String(),
+  webauthnId: Type.String(),
+  createdAt: Type.Integer(),
+});
+const UserParams = Type.Object({ userID: Type.String({ maxLength: 64 }) });
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
+
+export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Find users by identifier, or page through all users',
+        querystring: Type.Object({ identifier: Type.Optional(Type.String({ maxLength: 256 })), cursor: Type.Optional(Type.String({ maxLength: 64 })), limit: Limit }),
+        response: { 200: Type.Object({ users: Type.Array(User), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const { identifier, cursor } = request.query;
+      if (cursor !== undefined && !ID_PATTERNS.user.test(cursor)) throw badRequest('invalid_cursor', 'cursor is not one this API returned');
+      const limit = request.query.limit ?? 100;
+      const rows = await listUsers(ctx, projectOf(request).id, {
+        limit,
+        ...(identifier !== undefined ? { identifier } : {}),
+        ...(cursor !== undefined ? { after: cursor } : {}),
+      });
+      return { users: rows.map(toUser), nextCursor: rows.length === limit ? (rows.at(-1)?.id ?? null) : null };
+    },
+  );
+
+  app.get(
+    '/users/:userID',
+    { schema: { tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 429) } } },
+    async (request) => toUser(await getUser(ctx, projectOf(request).id, request.params.userID)),
+  );
+
+  app.delete(
+    '/users/:userID',
+    {
+      schema: { tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 429) } },
+    },
+    async (request) => {
+      await deleteUser(ctx, projectOf(request).id, request.params.userID);
+      return {};
+    },
+  );
+
+  app.get(
+    '/users/:userID/passkeys',
+    {
+      schema: { tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 429) } },
+    },
+    async (request) => {
+      const project = projectOf(request);
+      const user = await getUser(ctx, project.id, request.params.userID);
+      return { passkeys: (await listUserCredentials(ctx, project.id, user.id)).map(toPasskey) };
+    },
+  );
+
+  app.delete(
+    '/users/:userID/passkeys/:passkeyId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delete one of a user’s passkeys',
+        params: Type.Object({ userID: Type.String({ maxLength: 64 }), passkeyId: Type.String({ maxLength: 64 }) }),
+        response: { 200: EmptyObject, ...errorResponses(401, 404, 429) },
+      },
+    },
+    async (request) => {
+      const project = projectOf(request);
+      const user = await getUser(ctx, project.id, request.params.userID);
+      await deleteUserPasskey(ctx, project.id, user.id, request.params.passkeyId, { via: 'backend' });
+      return {};
+    },
+  );
+
+  app.get(
+    '/passkeyEvents',
+    {
+      schema: {
+        tags: ['Backend API: audit'],
+        security,
+        summary: 'The append-only audit trail, oldest first; follow nextCursor for more',
+        querystring: Type.Object({ userID: Type.Optional(Type.String({ maxLength: 64 })), cursor: Type.Optional(Type.String({ maxLength: 64 })), limit: Limit }),
+        response: {
+          200: Type.Object({
+            passkeyEvents: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                type: Type.String(),
+                userID: Type.Union([Type.String(), Type.Null()]),
+                credentialID: Type.Union([Type.String(), Type.Null()]),
+                processId: Type.Union([Type.String(), Type.Null()]),
+                detail: Type.Object({}, { additionalProperties: true }),
+                createdAt: Type.Integer(),
+              }),
+            ),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses(400, 401, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { userID, cursor } = request.query;
+      return listEvents(ctx, projectOf(request).id, {
+        limit: request.query.limit ?? 100,
+        ...(userID !== undefined ? { userId: userID } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
+    },
+  );
+}

@@ -1,0 +1,81 @@
+import { Type } from 'typebox';
+import { finishAppend } from '../../ceremonies/append/finish-append.js';
+import { initAppend } from '../../ceremonies/append/init-append.js';
+import { startAppend } from '../../ceremonies/append/start-append.js';
+import { projectOf } from '../request-context.js';
+import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
+import { AnyObject, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
+
+const tags = ['Frontend API: append'];
+const security = [{ projectId: [] }];
+
+export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps): Promise<void> {
+  app.post(
+    '/append/init',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Open an append process with a passkey-append connect token (not spent yet)',
+        headers: ProjectIdHeader,
+        body: Type.Object({ connectToken: Type.String({ maxLength: 128 }), clientInfo: Type.Optional(AnyObject) }),
+        response: {
+          200: Type.Object({ processId: Type.String(), expiresAt: Type.Integer(), appendAllowed: Type.Boolean() }),
+          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),
+        },
+      },
+    },
+    async (request) => {
+      const userAgent = userAgentOf(request.headers);
+      return initAppend(ctx, projectOf(request), {
+        connectToken: request.body.connectToken,
+        clientInfo: request.body.clientInfo,
+        ...(userAgent ? { userAgent } : {}),
+      });
+    },
+  );
+
+  app.post(
+    '/append/start',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Creation options for a new passkey (excludeCredentials lists the user’s passkeys)',
+        headers: ProjectIdHeader,
+        body: Type.Object({ processId: Type.String({ maxLength: 64 }) }),
+        response: {
+          200: Type.Object({ attestationOptions: AnyObject, challengeId: Type.String() }),
+          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),
+        },
+      },
+    },
+    async (request) => startAppend(ctx, projectOf(request), request.body),
+  );
+
+  app.post(
+    '/append/finish',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Verify and store the new passkey; spends the connect token',
+        headers: ProjectIdHeader,
+        body: Type.Object({ processId: Type.String({ maxLength: 64 }), attestationResponse: RegistrationResponseJSON }),
+        response: { 200: Type.Object({ passkey: Passkey }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 422, 429) },
+      },
+    },
+    async (request) => {
+      const userAgent = userAgentOf(request.headers);
+      return countCeremony(
+        metrics,
+        'append',
+        finishAppend(ctx, projectOf(request), {
+          processId: request.body.processId,
+          attestationResponse: request.body.attestationResponse as Parameters<typeof finishAppend>[2]['attestationResponse'],
+          ...(userAgent ? { userAgent } : {}),
+        }),
+      );
+    },
+  );
+}

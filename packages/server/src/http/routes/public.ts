@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { unavailable } from '../../errors/latchkey-error.js';
+import { findProject } from '../../projects/get-project.js';
+import { projectJwks } from '../../keys/signing-keys.js';
+import { notFound } from '../../errors/latchkey-error.js';
+import type { App, RouteDeps } from '../route-deps.js';
+import { errorResponses } from '../schemas/common.js';
+
+/** Unauthenticated routes: the JWKS and the operational endpoints. */
+export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promise<void> {
+  app.get(
+    '/v2/projects/:projectId/.well-known/jwks.json',
+    {
+      schema: {
+        tags: ['Public'],
+        summary: 'The project’s public signing keys (every key that may still have live tokens)',
+        params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const project = await findProject(ctx, request.params.projectId);
+      if (!project) throw notFound('project_not_found', `no project ${request.params.projectId}`);
+      // Short enough that a rotated-in key is seen quickly; jose's remote JWKS also refetches on an unknown kid.
+      reply.header('cache-control', 'public, max-age=60').header('access-control-allow-origin', '*');
+      return projectJwks(ctx, project.id);
+    },
+  );
+
+  app.get('/healthz', { schema: { tags: ['Operations'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { tags: ['Operations'], summary: 'The store answers' } }, async () => {
+    try {
+      await sql`select 1`.execute(ctx.store.db);
+    } catch {
+      throw unavailable('store_unavailable', 'the database does not answer');
+    }
+    return { status: 'ready' };
+  });
+
+  app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

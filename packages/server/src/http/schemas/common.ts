@@ -1,0 +1,82 @@
+import { Type } from 'typebox';
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'stable snake_case code to switch on' }),
+      message: Type.String({ description: 'for humans; may change' }),
+      requestId: Type.String(),
+    }),
+  },
+  { description: 'Every non-2xx answer has this shape' },
+);
+
+export const EmptyObject = Type.Object({}, { additionalProperties: false });
+
+/** Loose object for WebAuthn option and client-info blobs: passed through unchanged. */
+export const AnyObject = Type.Object({}, { additionalProperties: true });
+
+export const ProjectIdHeader = Type.Object({
+  'x-project-id': Type.String({ description: 'The project, pro-…', examples: ['pro-7815296293940881620'] }),
+});
+
+export const Passkey = Type.Object({
+  id: Type.String({ description: 'cre-…' }),
+  credentialId: Type.String({ description: 'WebAuthn credential id, base64url' }),
+  aaguid: Type.String(),
+  authenticatorName: Type.Optional(Type.String()),
+  backupEligible: Type.Boolean(),
+  backupState: Type.Boolean(),
+  transports: Type.Array(Type.String()),
+  createdAt: Type.Integer(),
+  lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
+  userAgent: Type.Optional(Type.String()),
+});
+
+const b64url = (description: string) => Type.String({ maxLength: 16384, description });
+
+export const RegistrationResponseJSON = Type.Object(
+  {
+    id: b64url('credential id'),
+    rawId: b64url('credential id'),
+    type: Type.Literal('public-key'),
+    response: Type.Object(
+      {
+        clientDataJSON: b64url('clientDataJSON'),
+        attestationObject: b64url('attestationObject'),
+        transports: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 })),
+        authenticatorData: Type.Optional(b64url('authenticatorData')),
+        publicKey: Type.Optional(b64url('SPKI public key')),
+        publicKeyAlgorithm: Type.Optional(Type.Integer()),
+      },
+      { additionalProperties: true },
+    ),
+    authenticatorAttachment: Type.Optional(Type.String({ maxLength: 32 })),
+    clientExtensionResults: Type.Object({}, { additionalProperties: true }),
+  },
+  { additionalProperties: true, description: 'PublicKeyCredential.toJSON() of navigator.credentials.create()' },
+);
+
+export const AuthenticationResponseJSON = Type.Object(
+  {
+    id: b64url('credential id'),
+    rawId: b64url('credential id'),
+    type: Type.Literal('public-key'),
+    response: Type.Object(
+      {
+        clientDataJSON: b64url('clientDataJSON'),
+        authenticatorData: b64url('authenticatorData'),
+        signature: b64url('signature'),
+        userHandle: Type.Optional(Type.Union([b64url('user handle'), Type.Null()])),
+      },
+      { additionalProperties: true },
+    ),
+    authenticatorAttachment: Type.Optional(Type.String({ maxLength: 32 })),
+    clientExtensionResults: Type.Object({}, { additionalProperties: true }),
+  },
+  { additionalProperties: true, description: 'PublicKeyCredential.toJSON() of navigator.credentials.get()' },
+);
+
+/** Standard error answers, for the OpenAPI document. */
+export const errorResponses = (...statuses: number[]): Record<number, typeof ErrorBody> =>
+  Object.fromEntries(statuses.map((s) => [s, ErrorBody]));

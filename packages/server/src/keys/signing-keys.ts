@@ -1,0 +1,91 @@
+import type { JWK } from 'jose';
+import type { Ctx } from '../context.js';
+import { LatchkeyError } from '../errors/latchkey-error.js';
+import { getProject } from '../projects/get-project.js';
+import { MAX_TOKEN_TTL } from '../projects/project.js';
+import type { SigningKeyRow } from '../store/schema.js';
+import { inTransaction } from '../store/in-transaction.js';
+import { nowSeconds } from '../util/clock.js';
+import { createSigningKey } from './create-signing-key.js';
+
+export type SigningKeyStatus = 'active' | 'rotated' | 'retired';
+
+export interface SigningKeyInfo {
+  kid: string;
+  status: SigningKeyStatus;
+  createdAt: number;
+  rotatedAt: number | null;
+  /** When the key leaves the JWKS (no token it signed can still be alive). */
+  retireAt: number | null;
+}
+
+function statusOf(row: SigningKeyRow, now: number): SigningKeyStatus {
+  if (row.rotated_at === null) return 'active';
+  return row.retire_at !== null && row.retire_at <= now ? 'retired' : 'rotated';
+}
+
+/** The key that signs new tokens: the project's newest key that has not been rotated out. */
+export async function activeSigningKey(ctx: Ctx, projectId: string): Promise<SigningKeyRow> {
+  const row = await ctx.store.db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('rotated_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!row) throw new LatchkeyError(500, 'signing_key_missing', `project ${projectId} has no active signing key`);
+  return row;
+}
+
+/** Any key by kid, retired ones included: a retired key's tokens then read as `expired`, not forged. */
+export async function findSigningKey(ctx: Ctx, kid: string): Promise<SigningKeyRow | undefined> {
+  return ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kid).executeTakeFirst();
+}
+
+/**
+ * Adds a key that signs from now on. Older keys stay published until every token they could have
+ * signed is past `exp`: a token is signed at the latest now, and lives at most MAX_TOKEN_TTL.
+ */
+export async function rotateSigningKey(ctx: Ctx, projectId: string): Promise<{ active: string; rotated: string[] }> {
+  await getProject(ctx, projectId);
+  return inTransaction(ctx, async (txCtx) => {
+    const now = nowSeconds(ctx.clock);
+    const rotated = await txCtx.store.db
+      .updateTable('signing_keys')
+      .set({ rotated_at: now, retire_at: now + MAX_TOKEN_TTL })
+      .where('project_id', '=', projectId)
+      .where('rotated_at', 'is', null)
+      .returning('id')
+      .execute();
+    const active = await createSigningKey(txCtx, projectId);
+    return { active, rotated: rotated.map((r) => r.id) };
+  });
+}
+
+export async function listSigningKeys(ctx: Ctx, projectId: string): Promise<SigningKeyInfo[]> {
+  await getProject(ctx, projectId);
+  const now = nowSeconds(ctx.clock);
+  const rows = await ctx.store.db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((row) => ({ kid: row.id, status: statusOf(row, now), createdAt: row.created_at, rotatedAt: row.rotated_at, retireAt: row.retire_at }));
+}
+
+/** Public keys that may still have live tokens, newest first. */
+export async function projectJwks(ctx: Ctx, projectId: string): Promise<{ keys: JWK[] }> {
+  const now = nowSeconds(ctx.clock);
+  const rows = await ctx.store.db
+    .selectFrom('signing_keys')
+    .select('public_jwk')
+    .where('project_id', '=', projectId)
+    .where((eb) => eb.or([eb('retire_at', 'is', null), eb('retire_at', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return { keys: rows.map((r) => JSON.parse(r.public_jwk) as JWK) };
+}

@@ -1,0 +1,38 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics of one server. Each server owns its registry (not prom-client's global one),
+ * so several servers in one process — as in the test suite — do not collide.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'latchkey_http_requests_total',
+    help: 'HTTP requests answered, by route and status code',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'latchkey_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly ceremonies = new Counter({
+    name: 'latchkey_ceremonies_total',
+    help: 'Finished WebAuthn ceremonies, by kind (append, login) and outcome (ok or the refusal code)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly verifications = new Counter({
+    name: 'latchkey_signed_data_verifications_total',
+    help: 'verifySignedData answers, by verificationResult',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'latchkey_' });
+  }
+}

@@ -1,0 +1,46 @@
+import { SignJWT } from 'jose';
+import type { Ctx } from '../context.js';
+import { activeSigningKey } from '../keys/signing-keys.js';
+import type { Project } from '../projects/project.js';
+import { nowSeconds } from '../util/clock.js';
+import { newJti } from '../util/ids.js';
+import { NOT_BEFORE_SKEW, type SignedPasskeyClaims } from './claims.js';
+
+export interface LoginFacts {
+  userId: string;
+  username: string;
+  credentialRecordId: string;
+  processId: string;
+  challengeId: string;
+  webauthnId: string;
+  isCUI: boolean;
+}
+
+/** Signs signedPasskeyData with the project's active key: RS256, header exactly {alg, kid, typ}. */
+export async function issueSignedPasskeyData(
+  ctx: Ctx,
+  project: Project,
+  facts: LoginFacts,
+): Promise<{ token: string; claims: SignedPasskeyClaims }> {
+  const key = await activeSigningKey(ctx, project.id);
+  const iat = nowSeconds(ctx.clock);
+  // Built whole and in order, never through jose's claim setters, so the payload's key order is the contract's.
+  const claims: SignedPasskeyClaims = {
+    iss: project.id,
+    sub: facts.userId,
+    exp: iat + project.tokenTtl,
+    nbf: iat - NOT_BEFORE_SKEW,
+    iat,
+    jti: newJti(),
+    processId: facts.processId,
+    username: facts.username,
+    credential: facts.credentialRecordId,
+    challengeId: facts.challengeId,
+    webauthnId: facts.webauthnId,
+    isCUI: facts.isCUI,
+  };
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: key.id, typ: 'JWT' })
+    .sign(await ctx.signingKeys.privateKey(key));
+  return { token, claims };
+}

@@ -1,0 +1,133 @@
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Ctx } from '../context.js';
+import { recordEvent } from '../events/record-event.js';
+import { findSigningKey } from '../keys/signing-keys.js';
+import { inTransaction } from '../store/in-transaction.js';
+import { nowSeconds } from '../util/clock.js';
+import { ID_PATTERNS } from '../util/ids.js';
+import type { SignedPasskeyClaims } from './claims.js';
+
+export type VerificationResult = 'success' | 'invalidSignature' | 'expired' | 'alreadyUsed' | 'usernameMismatch' | 'projectMismatch';
+
+export interface VerifySignedDataAnswer {
+  verificationResult: VerificationResult;
+  /** Set on `success` only; empty otherwise. */
+  userID: string;
+  username: string;
+}
+
+const REQUIRED_CLAIMS: Array<keyof SignedPasskeyClaims> = [
+  'iss', 'sub', 'exp', 'nbf', 'iat', 'jti', 'processId', 'username', 'credential', 'challengeId', 'webauthnId', 'isCUI',
+];
+/** Far larger than any token we sign; bounds the work an attacker can make us do. */
+const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * The Backend API's verdict on signedPasskeyData. Checks run in this order, and only the last one
+ * writes: signature and header (invalidSignature), issuing project (projectMismatch), time window
+ * (expired), username (usernameMismatch), then single use (alreadyUsed). A refusal therefore never
+ * spends the token. Single use is one INSERT on the jti's unique key: of any number of concurrent
+ * calls, on any number of instances, exactly one inserts and gets `success`.
+ */
+export async function verifySignedPasskeyData(
+  ctx: Ctx,
+  projectId: string,
+  token: string,
+  username: string | undefined,
+): Promise<VerifySignedDataAnswer> {
+  const checked = await checkToken(ctx, projectId, token, username);
+  if (checked.result !== 'success') return refuse(ctx, projectId, checked.result, checked.claims);
+
+  const claims = checked.claims;
+  const answer = await inTransaction(ctx, async (txCtx) => {
+    const inserted = await txCtx.store.db
+      .insertInto('spent_tokens')
+      .values({ jti: claims.jti, project_id: projectId, user_id: claims.sub, spent_at: nowSeconds(ctx.clock), expires_at: claims.exp })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
+    await recordEvent(
+      txCtx,
+      { projectId, type: 'token-verified', userId: claims.sub, credentialId: claims.credential, processId: claims.processId, detail: { jti: claims.jti } },
+    );
+    return { verificationResult: 'success', userID: claims.sub, username: claims.username } satisfies VerifySignedDataAnswer;
+  });
+  return answer ?? refuse(ctx, projectId, 'alreadyUsed', claims);
+}
+
+type Checked = { result: 'success'; claims: SignedPasskeyClaims } | { result: Exclude<VerificationResult, 'success'>; claims?: SignedPasskeyClaims };
+
+async function checkToken(ctx: Ctx, projectId: string, token: string, username: string | undefined): Promise<Checked> {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return { result: 'invalidSignature' };
+  let kid: string | undefined;
+  try {
+    const header = decodeProtectedHeader(token);
+    if (header.alg !== 'RS256' || header.typ !== 'JWT' || typeof header.kid !== 'string') return { result: 'invalidSignature' };
+    kid = header.kid;
+  } catch {
+    return { result: 'invalidSignature' };
+  }
+  const key = ID_PATTERNS.signingKey.test(kid) ? await findSigningKey(ctx, kid) : undefined;
+  if (!key) return { result: 'invalidSignature' };
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, await ctx.signingKeys.publicKey(key), {
+      algorithms: ['RS256'],
+      typ: 'JWT',
+      issuer: projectId,
+      requiredClaims: REQUIRED_CLAIMS,
+      currentDate: new Date(ctx.clock.nowMs()),
+      clockTolerance: 0,
+    }));
+  } catch (error) {
+    return { result: classifyJoseError(error, key.project_id === projectId) };
+  }
+  // The signature held, so this key signed these claims; a key only ever signs for its own project.
+  if (payload.iss !== key.project_id || !hasClaimTypes(payload)) return { result: 'invalidSignature' };
+  const claims = payload;
+  if (username !== undefined && username !== claims.username) return { result: 'usernameMismatch', claims };
+  return { result: 'success', claims };
+}
+
+function classifyJoseError(error: unknown, ownKey: boolean): Exclude<VerificationResult, 'success' | 'alreadyUsed' | 'usernameMismatch'> {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'expired';
+    // jose checks `iss` only after the signature held: a genuine token of another project.
+    if (error.claim === 'iss' && !ownKey) return 'projectMismatch';
+  }
+  return 'invalidSignature';
+}
+
+function hasClaimTypes(payload: JWTPayload): payload is JWTPayload & SignedPasskeyClaims {
+  const p = payload as Record<string, unknown>;
+  return (
+    typeof p.sub === 'string' &&
+    typeof p.jti === 'string' &&
+    ID_PATTERNS.jti.test(p.jti) &&
+    typeof p.exp === 'number' &&
+    typeof p.username === 'string' &&
+    typeof p.credential === 'string' &&
+    typeof p.processId === 'string' &&
+    typeof p.isCUI === 'boolean'
+  );
+}
+
+async function refuse(
+  ctx: Ctx,
+  projectId: string,
+  result: Exclude<VerificationResult, 'success'>,
+  claims: SignedPasskeyClaims | undefined,
+): Promise<VerifySignedDataAnswer> {
+  await recordEvent(ctx, {
+    projectId,
+    type: 'token-refused',
+    // Only a token whose signature held names a user we can trust.
+    userId: claims?.sub ?? null,
+    credentialId: claims?.credential ?? null,
+    processId: claims?.processId ?? null,
+    detail: { result, ...(claims ? { jti: claims.jti } : {}) },
+  });
+  return { verificationResult: result, userID: '', username: '' };
+}

@@ -1,0 +1,30 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import { initialSchema } from './migrations/0001-initial.js';
+import type { Store } from './store.js';
+
+/** Migrations in order. Names sort lexically; never rename or edit one that has shipped. */
+function migrations(store: Store): Record<string, Migration> {
+  return {
+    '0001-initial': initialSchema(store.dialect),
+  };
+}
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Applies pending migrations; returns the names applied now (empty when up to date). */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations(store) },
+    migrationTableName: 'latchkey_migrations',
+    migrationLockTableName: 'latchkey_migrations_lock',
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,157 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Times are Unix seconds; flags are 0/1 integers and lists are JSON
+ * text, so that the same rows mean the same thing on SQLite and PostgreSQL.
+ */
+export interface Database {
+  projects: ProjectTable;
+  api_secrets: ApiSecretTable;
+  signing_keys: SigningKeyTable;
+  users: UserTable;
+  credentials: CredentialTable;
+  connect_tokens: ConnectTokenTable;
+  processes: ProcessTable;
+  challenges: ChallengeTable;
+  spent_tokens: SpentTokenTable;
+  passkey_events: PasskeyEventTable;
+}
+
+export interface ProjectTable {
+  id: string;
+  name: string;
+  rp_id: string;
+  rp_name: string;
+  /** JSON array of origins, e.g. ["https://app.example.com"]. */
+  origins: string;
+  token_ttl: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiSecretTable {
+  id: string;
+  project_id: string;
+  /** base64url salt and HMAC-SHA-256(salt, secret): the secret itself is never stored. */
+  salt: string;
+  hash: string;
+  /** The last 4 characters, so that an operator can tell secrets apart in `secret list`. */
+  hint: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface SigningKeyTable {
+  id: string;
+  project_id: string;
+  /** Public JWK as JSON. */
+  public_jwk: string;
+  /** PKCS#8 PEM, or a JWE (dir, A256GCM) of it when a key encryption key is configured. */
+  private_key: string;
+  created_at: number;
+  /** Set when a newer key took over signing. */
+  rotated_at: number | null;
+  /** After this time no token signed by the key can be alive: it leaves the JWKS. */
+  retire_at: number | null;
+}
+
+export interface UserTable {
+  id: string;
+  project_id: string;
+  identifier: string;
+  display_name: string;
+  webauthn_id: string;
+  created_at: number;
+}
+
+export interface CredentialTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  /** WebAuthn credential id, base64url. */
+  credential_id: string;
+  /** COSE public key, base64url. */
+  public_key: string;
+  algorithm: number;
+  counter: number;
+  transports: string;
+  aaguid: string;
+  backup_eligible: number;
+  backup_state: number;
+  attestation_format: string;
+  user_agent: string | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface ConnectTokenTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  type: string;
+  /** SHA-256 of the secret, base64url; the secret is a 178-bit random string, so a fast hash suffices. */
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface ProcessTable {
+  id: string;
+  project_id: string;
+  /** 'login' | 'append' */
+  kind: string;
+  user_id: string | null;
+  connect_token_id: string | null;
+  client_info: string | null;
+  user_agent: string | null;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface ChallengeTable {
+  id: string;
+  project_id: string;
+  process_id: string;
+  /** 'append' | 'login' | 'login-cui' */
+  kind: string;
+  /** The challenge bytes as base64url, exactly as they appear in clientDataJSON. */
+  challenge: string;
+  user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface SpentTokenTable {
+  jti: string;
+  project_id: string;
+  user_id: string;
+  spent_at: number;
+  /** The token's `exp`: the row must outlive it, or the token would verify again. */
+  expires_at: number;
+}
+
+export interface PasskeyEventTable {
+  id: Generated<number>;
+  project_id: string;
+  user_id: string | null;
+  type: string;
+  credential_id: string | null;
+  process_id: string | null;
+  /** JSON object with event-specific details (reason of a failure, verification result …). */
+  detail: string | null;
+  created_at: number;
+}
+
+export type ProjectRow = Selectable<ProjectTable>;
+export type ApiSecretRow = Selectable<ApiSecretTable>;
+export type SigningKeyRow = Selectable<SigningKeyTable>;
+export type UserRow = Selectable<UserTable>;
+export type CredentialRow = Selectable<CredentialTable>;
+export type ConnectTokenRow = Selectable<ConnectTokenTable>;
+export type ProcessRow = Selectable<ProcessTable>;
+export type ChallengeRow = Selectable<ChallengeTable>;
+export type NewPasskeyEvent = Insertable<PasskeyEventTable>;

@@ -1,0 +1,15 @@
+import type { Clock } from '../../src/util/clock.js';
+
+/** Real time, plus an offset tests can move: expiry is tested over real HTTP without sleeping. */
+export class TestClock implements Clock {
+  private offsetMs = 0;
+  nowMs(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+  reset(): void {
+    this.offsetMs = 0;
+  }
+}
