@@ -7,12 +7,13 @@ import type { Ctx } from '../context.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { randomBase62 } from '../util/ids.js';
 import { requireApiSecret, basicCredentials } from './backend-auth.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError } from './error-handler.js';
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
 import { limitRequests } from './rate-limit.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
+import { installBodyParsing, installValidation } from './validation.js';
 import { backendConnectTokenRoutes } from './routes/backend-connect-tokens.js';
 import { backendUserRoutes } from './routes/backend-users.js';
 import { backendVerifyRoutes } from './routes/backend-verify.js';
@@ -42,10 +43,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestIdHeader: false,
     genReqId: () => `req_${randomBase62(20)}`,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // Errors the router raises before any route runs (a malformed %-escape, an over-long path
+    // parameter) get the same error shape as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendError(reply, request, tooLong ? 414 : 400, tooLong ? 'uri_too_long' : 'invalid_url', error.message);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
   installErrorHandling(app);
+  installValidation(app);
+  installBodyParsing(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -93,7 +101,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(
     async (scope) => {
       const backend = scope as unknown as App;
-      // Budget per calling project (or per IP for calls without credentials), checked before auth.
+      // Budget per authenticated project. Auth runs first (an instance hook, before the limiter's
+      // route hooks), so callers with a wrong secret cannot spend a project's budget; guessing a
+      // 238-bit secret is hopeless at any rate.
       await limitRequests(backend, options.backendRateLimit, (request) => basicCredentials(request)?.projectId.slice(0, 64) ?? request.ip);
       requireApiSecret(backend, ctx);
       await backendVerifyRoutes(backend, deps);

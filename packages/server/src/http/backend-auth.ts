@@ -21,7 +21,8 @@ export function basicCredentials(request: FastifyRequest): { projectId: string; 
 
 /** HTTP Basic auth for the Backend API: user = project id, password = one of its live API secrets. */
 export function requireApiSecret(app: FastifyInstance, ctx: Ctx): void {
-  app.addHook('preHandler', async (request) => {
+  // onRequest: unauthenticated calls are refused before their body is even parsed.
+  app.addHook('onRequest', async (request) => {
     const credentials = basicCredentials(request);
     if (!credentials) throw refused('HTTP Basic auth is required: user = project id, password = API secret');
     if (!(await authenticateApiSecret(ctx, credentials.projectId, credentials.secret))) {

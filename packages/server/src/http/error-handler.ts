@@ -12,7 +12,11 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 };
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send({ error: { code, message, requestId: request.id } });
+  return reply
+    .code(status)
+    .header('x-request-id', request.id)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message, requestId: request.id } });
 }
 
 /**

@@ -42,7 +42,11 @@ export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOr
     },
   });
 
-  app.addHook('preHandler', async (request) => {
+  // preValidation: after the rate limiter (a route hook on onRequest), before body validation, so
+  // a request for the wrong project or origin learns nothing about its body.
+  app.addHook('preValidation', async (request) => {
+    // Preflights are answered by the CORS hook above; one it refused ends without CORS headers.
+    if (request.method === 'OPTIONS') return;
     const header = request.headers['x-project-id'];
     if (typeof header !== 'string' || header === '') throw badRequest('project_id_missing', 'the X-Project-ID header is required');
     const project = await resolveProject(ctx, request);

@@ -8,12 +8,18 @@ import { sealPrivateKey } from './key-encryption.js';
 export async function createSigningKey(ctx: Ctx, projectId: string): Promise<string> {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const kid = newSigningKeyId();
+  const newest = await ctx.store.db
+    .selectFrom('signing_keys')
+    .select((eb) => eb.fn.max('generation').as('generation'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   await ctx.store.db
     .insertInto('signing_keys')
     .values({
       id: kid,
       project_id: projectId,
+      generation: Number(newest?.generation ?? 0) + 1,
       public_jwk: JSON.stringify(jwk),
       private_key: await sealPrivateKey(await exportPKCS8(privateKey), ctx.keyEncryptionKey),
       created_at: nowSeconds(ctx.clock),

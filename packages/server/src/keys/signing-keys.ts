@@ -31,8 +31,7 @@ export async function activeSigningKey(ctx: Ctx, projectId: string): Promise<Sig
     .selectAll()
     .where('project_id', '=', projectId)
     .where('rotated_at', 'is', null)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('generation', 'desc')
     .executeTakeFirst();
   if (!row) throw new LatchkeyError(500, 'signing_key_missing', `project ${projectId} has no active signing key`);
   return row;
@@ -70,8 +69,7 @@ export async function listSigningKeys(ctx: Ctx, projectId: string): Promise<Sign
     .selectFrom('signing_keys')
     .selectAll()
     .where('project_id', '=', projectId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('generation', 'desc')
     .execute();
   return rows.map((row) => ({ kid: row.id, status: statusOf(row, now), createdAt: row.created_at, rotatedAt: row.rotated_at, retireAt: row.retire_at }));
 }
@@ -84,8 +82,7 @@ export async function projectJwks(ctx: Ctx, projectId: string): Promise<{ keys: 
     .select('public_jwk')
     .where('project_id', '=', projectId)
     .where((eb) => eb.or([eb('retire_at', 'is', null), eb('retire_at', '>', now)]))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('generation', 'desc')
     .execute();
   return { keys: rows.map((r) => JSON.parse(r.public_jwk) as JWK) };
 }

@@ -81,7 +81,12 @@ async function checkToken(ctx: Ctx, projectId: string, token: string, username: 
       clockTolerance: 0,
     }));
   } catch (error) {
-    return { result: classifyJoseError(error, key.project_id === projectId) };
+    const result = classifyJoseError(error, key.project_id === projectId);
+    // jose checks times only after the signature held: an expired token's claims are genuine and
+    // name the user, so the refusal can be filed in that user's trail.
+    const verified = error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed ? error.payload : undefined;
+    if (result === 'expired' && verified && verified.iss === projectId && hasClaimTypes(verified)) return { result, claims: verified };
+    return { result };
   }
   // The signature held, so this key signed these claims; a key only ever signs for its own project.
   if (payload.iss !== key.project_id || !hasClaimTypes(payload)) return { result: 'invalidSignature' };

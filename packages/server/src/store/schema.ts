@@ -46,6 +46,8 @@ export interface SigningKeyTable {
   id: string;
   project_id: string;
   /** Public JWK as JSON. */
+  /** 1, 2, 3 … per project: orders keys exactly (creation times are whole seconds). */
+  generation: number;
   public_jwk: string;
   /** PKCS#8 PEM, or a JWE (dir, A256GCM) of it when a key encryption key is configured. */
   private_key: string;

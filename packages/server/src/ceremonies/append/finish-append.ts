@@ -27,16 +27,17 @@ export async function finishAppend(
   project: Project,
   input: { processId: string; attestationResponse: RegistrationResponseJSON; userAgent?: string },
 ): Promise<{ passkey: Passkey }> {
-  const process = await openProcess(ctx, project.id, input.processId, 'append');
+  let process: ProcessRow | undefined;
   try {
+    process = await openProcess(ctx, project.id, input.processId, 'append');
     return { passkey: await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent) };
   } catch (error) {
     if (error instanceof LatchkeyError) {
       await recordEvent(ctx, {
         projectId: project.id,
         type: 'append-failed',
-        userId: process.user_id,
-        processId: process.id,
+        userId: process?.user_id ?? null,
+        processId: process?.id ?? null,
         detail: { reason: error.code },
       });
     }

@@ -31,18 +31,20 @@ export async function finishLogin(
   project: Project,
   input: { processId: string; assertionResponse: AuthenticationResponseJSON; isConditionalUI: boolean },
 ): Promise<FinishLoginResult> {
-  const process = await openProcess(ctx, project.id, input.processId, 'login');
   const attempt: Attempt = {};
+  let process: ProcessRow | undefined;
   try {
+    process = await openProcess(ctx, project.id, input.processId, 'login');
     return await verifyAndIssue(ctx, project, process, input, attempt);
   } catch (error) {
     if (error instanceof LatchkeyError) {
       await recordEvent(ctx, {
         projectId: project.id,
         type: 'login-failed',
-        userId: attempt.userId ?? null,
+        userId: attempt.userId ?? process?.user_id ?? null,
         credentialId: attempt.credentialId ?? null,
-        processId: process.id,
+        // Only a process that exists is named: a made-up id must not enter the trail.
+        processId: process?.id ?? null,
         detail: { reason: error.code, isCUI: input.isConditionalUI },
       });
     }
@@ -66,6 +68,9 @@ async function verifyAndIssue(
     challenge: clientData.challenge,
   });
 
+  // Identifier-first: the attempt concerns the account being logged into, whatever passkey answers.
+  if (challenge.user_id !== null) attempt.userId = challenge.user_id;
+
   const credential = await ctx.store.db
     .selectFrom('credentials')
     .selectAll()
@@ -73,7 +78,7 @@ async function verifyAndIssue(
     .where('credential_id', '=', response.id)
     .executeTakeFirst();
   if (!credential) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
-  attempt.userId = credential.user_id;
+  attempt.userId ??= credential.user_id;
   attempt.credentialId = credential.id;
   // Identifier-first: the passkey must belong to the user whose passkeys were offered.
   if (challenge.user_id !== null && challenge.user_id !== credential.user_id) {

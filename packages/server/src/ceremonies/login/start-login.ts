@@ -32,6 +32,9 @@ export async function startLogin(ctx: Ctx, project: Project, input: { processId:
     return { status: 'noPasskey' };
   }
   const challenge = await issueChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login', userId: user.id, ttl: CHALLENGE_TTL });
+  // The process remembers whose login it is, so that a refusal before the passkey is known
+  // (a foreign origin, say) still lands in that user's trail.
+  await ctx.store.db.updateTable('processes').set({ user_id: user.id }).where('id', '=', process.id).execute();
   const assertionOptions = await generateAuthenticationOptions({
     rpID: project.rpId,
     challenge: challenge.bytes,

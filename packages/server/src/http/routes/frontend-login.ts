@@ -13,12 +13,16 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
   app.post(
     '/login/init',
     {
+      // The body is optional: a page may POST nothing at all to open a login.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         security,
         summary: 'Open a login process; returns the Conditional UI (autofill) challenge',
         headers: ProjectIdHeader,
-        body: Type.Optional(Type.Object({ clientInfo: Type.Optional(AnyObject) })),
+        body: Type.Object({ clientInfo: Type.Optional(AnyObject) }),
         response: {
           200: Type.Object({
             processId: Type.String(),
@@ -32,7 +36,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
     },
     async (request) => {
       const userAgent = userAgentOf(request.headers);
-      return initLogin(ctx, projectOf(request), { clientInfo: request.body?.clientInfo, ...(userAgent ? { userAgent } : {}) });
+      return initLogin(ctx, projectOf(request), { clientInfo: request.body.clientInfo, ...(userAgent ? { userAgent } : {}) });
     },
   );
 

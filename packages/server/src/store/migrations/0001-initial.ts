@@ -37,11 +37,14 @@ export function initialSchema(dialect: Dialect) {
         .createTable('signing_keys')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+        .addColumn('generation', 'integer', (c) => c.notNull())
         .addColumn('public_jwk', 'text', (c) => c.notNull())
         .addColumn('private_key', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('rotated_at', 'bigint')
         .addColumn('retire_at', 'bigint')
+        // Two concurrent rotations cannot both add "the newest" key: one of them fails and can retry.
+        .addUniqueConstraint('signing_keys_project_generation', ['project_id', 'generation'])
         .execute();
       await db.schema.createIndex('signing_keys_project').on('signing_keys').column('project_id').execute();
 
