@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { createProject } from '../../projects/create-project.js';
 import { listProjects } from '../../projects/get-project.js';
-import { startServer } from '../../server.js';
+import { startServer, type RunningServer } from '../../server.js';
 import { withStore } from '../cli-context.js';
 
 const DEMO_NAME = 'Latchkey demo';
@@ -25,6 +25,18 @@ async function ensureDemoProject(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Stops accepting connections, lets requests in flight finish, closes the store, exits. */
+function shutDown(server: RunningServer, reason: string): void {
+  server.ctx.log?.info({ reason }, 'stopping: finishing requests in flight');
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      server.ctx.log?.error({ err: error }, 'error while stopping');
+      process.exit(1);
+    },
+  );
+}
+
 export function serveCommands(program: Command): void {
   program
     .command('serve')
@@ -32,25 +44,25 @@ export function serveCommands(program: Command): void {
     .option('--demo', 'create a demo project on first start (what `npm start` does)')
     .action(async (opts: { demo?: boolean }) => {
       if (opts.demo) await ensureDemoProject();
-      const server = await startServer(loadConfig());
-      process.stdout.write(
-        [`Latchkey is listening on ${server.url}`, `  API reference  ${server.url}/docs`, `  health         ${server.url}/healthz`, ''].join('\n'),
-      );
+      // Signal handlers go in before the server listens: a supervisor that sends SIGTERM the moment
+      // it sees the banner (or even earlier) must get a graceful stop, never a kill.
+      let server: RunningServer | undefined;
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
-        server.ctx.log?.info({ signal }, 'stopping: finishing requests in flight');
-        server.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            server.ctx.log?.error({ err: error }, 'error while stopping');
-            process.exit(1);
-          },
-        );
+        if (server) shutDown(server, signal); // else: shut down as soon as it has started
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
+      server = await startServer(loadConfig());
+      if (stopping) {
+        shutDown(server, 'a signal during start-up');
+        return;
+      }
+      process.stdout.write(
+        [`Latchkey is listening on ${server.url}`, `  API reference  ${server.url}/docs`, `  health         ${server.url}/healthz`, ''].join('\n'),
+      );
     });
 
   program
