@@ -25,7 +25,7 @@ import type { Project } from '../src/projects/project.js';
 import { startServer } from '../src/server.js';
 import { SoftAuthenticator } from '../test/helpers/authenticator.js';
 import { appendPasskey, expectStatus, login } from '../test/helpers/ceremonies.js';
-import type { HttpAnswer, TestProject } from '../test/helpers/harness.js';
+import { basicAuth, httpRequest, projectClient } from '../test/helpers/http-client.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const knob = (name: string, fallback: number) => {
@@ -68,34 +68,6 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 // ---------- HTTP client for the helpers ----------
 
-async function http<T = any>(url: string, method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${url}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
-  const text = await response.text();
-  const json = (response.headers.get('content-type') ?? '').includes('json') && text;
-  return { status: response.status, body: (json ? JSON.parse(text) : text) as T, headers: response.headers };
-}
-
-const basic = (projectId: string, secret: string) => `Basic ${Buffer.from(`${projectId}:${secret}`).toString('base64')}`;
-
-/** The test helpers' project client (browser + app backend) over real HTTP. */
-function projectClient(url: string, project: Project, secret: string): TestProject {
-  return {
-    project,
-    secret,
-    frontend: (path, body, opts = {}) => {
-      const headers: Record<string, string> = {};
-      const projectId = opts.projectId === undefined ? project.id : opts.projectId;
-      if (projectId !== null) headers['x-project-id'] = projectId;
-      const origin = opts.origin === undefined ? project.origins[0] : opts.origin;
-      if (origin) headers.origin = origin;
-      return http(url, 'POST', `/v2/connect${path}`, { body: body ?? {}, headers });
-    },
-    backend: (method, path, body, opts = {}) =>
-      http(url, method, `/v2${path}`, { headers: { authorization: basic(opts.projectId ?? project.id, opts.secret ?? secret) }, ...(body !== undefined ? { body } : {}) }),
-  };
-}
 
 // ---------- the run ----------
 
@@ -127,7 +99,7 @@ try {
   // The longest token lifetime, so that tokens issued first are still fresh in the last round.
   const { project, apiSecret } = await createProject(server.ctx, { name: 'Bench', rpId: 'localhost', origins: ['http://localhost:3000'], tokenTtl: 600 });
   const p = projectClient(server.url, project, apiSecret.secret);
-  const authorization = basic(project.id, apiSecret.secret);
+  const authorization = basicAuth(project.id, apiSecret.secret);
 
   const lanes = await Promise.all(
     Array.from({ length: LANES }, async (_, i) => {
@@ -186,13 +158,13 @@ try {
   const rssAfterSetup = memory();
 
   const alreadyUsedToken = tokens.pop()!;
-  const spent = await http(server.url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: alreadyUsedToken }, headers: { authorization } });
+  const spent = await httpRequest(server.url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: alreadyUsedToken }, headers: { authorization } });
   if (spent.body.verificationResult !== 'success') throw new Error(`first verification of a fresh token: ${JSON.stringify(spent.body)}`);
   const invalidToken = `${alreadyUsedToken.slice(0, -8)}AAAAAAAA`; // a well-formed JWS with a broken signature
 
   // --- under load ---
   async function verificationCounts(): Promise<Record<string, number>> {
-    const text = (await http<string>(server.url, 'GET', '/metrics')).body;
+    const text = (await httpRequest<string>(server.url, 'GET', '/metrics')).body;
     const counts: Record<string, number> = {};
     for (const match of text.matchAll(/^latchkey_signed_data_verifications_total\{result="(\w+)"\} (\d+)/gm)) counts[match[1]!] = Number(match[2]);
     return counts;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../src/projects/project.js';
 import { SoftAuthenticator } from './helpers/authenticator.js';
 import { signedPasskeyData } from './helpers/ceremonies.js';
-import type { HttpAnswer, TestProject } from './helpers/harness.js';
+import { basicAuth, httpRequest, projectClient } from './helpers/http-client.js';
 
 /**
  * The real `latchkey` command as an operator runs it: `node bin/latchkey.js …` in a child process,
@@ -172,38 +172,10 @@ function serve(args: string[] = [], options: RunOptions = {}, probe = true): Pro
   });
 }
 
-async function http<T = any>(url: string, method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer<T>> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${url}${path}`, { method, headers, ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}) });
-  const text = await response.text();
-  const json = (response.headers.get('content-type') ?? '').includes('json') && text;
-  return { status: response.status, body: (json ? JSON.parse(text) : text) as T, headers: response.headers };
-}
-
-const basic = (projectId: string, secret: string) => `Basic ${Buffer.from(`${projectId}:${secret}`).toString('base64')}`;
-
 /** verifySignedData with a junk token: 200 invalidSignature proves the credentials were accepted. */
 const verifyJunk = (url: string, projectId: string, secret: string) =>
-  http(url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: 'x' }, headers: { authorization: basic(projectId, secret) } });
+  httpRequest(url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: 'x' }, headers: { authorization: basicAuth(projectId, secret) } });
 
-/** The test helpers' project client, pointed at a `latchkey serve` process. */
-function remoteProject(url: string, project: Project, secret: string): TestProject {
-  return {
-    project,
-    secret,
-    frontend: (path, body, opts = {}) => {
-      const headers: Record<string, string> = {};
-      const projectId = opts.projectId === undefined ? project.id : opts.projectId;
-      if (projectId !== null) headers['x-project-id'] = projectId;
-      const origin = opts.origin === undefined ? project.origins[0] : opts.origin;
-      if (origin) headers.origin = origin;
-      return http(url, 'POST', `/v2/connect${path}`, { body: body ?? {}, headers });
-    },
-    backend: (method, path, body, opts = {}) =>
-      http(url, method, `/v2${path}`, { headers: { authorization: basic(opts.projectId ?? project.id, opts.secret ?? secret) }, ...(body !== undefined ? { body } : {}) }),
-  };
-}
 
 const ORIGINS = ['--origin', 'http://localhost:3000', '--origin', 'http://localhost:4000'];
 
@@ -345,7 +317,7 @@ describe('latchkey keys, against a running server', () => {
     const old = before.keys[0]!;
     expect(old).toMatchObject({ kid: expect.stringMatching(/^pki-\d{19}$/), status: 'active', rotatedAt: null, retireAt: null });
     const jwksPath = `/v2/projects/${created.projectId}/.well-known/jwks.json`;
-    expect((await http(server.url, 'GET', jwksPath)).body.keys.map((k: { kid: string }) => k.kid)).toEqual([old.kid]);
+    expect((await httpRequest(server.url, 'GET', jwksPath)).body.keys.map((k: { kid: string }) => k.kid)).toEqual([old.kid]);
 
     const rotation = await cliJson<{ active: string; rotated: string[] }>(['keys', 'rotate', '--project', created.projectId]);
     expect(rotation.active).toMatch(/^pki-\d{19}$/);
@@ -359,12 +331,12 @@ describe('latchkey keys, against a running server', () => {
     expect(byKid[old.kid]).toMatchObject({ status: 'rotated', rotatedAt: expect.any(Number) });
     expect(byKid[old.kid]!.retireAt).toBe(byKid[old.kid]!.rotatedAt! + 600);
 
-    const jwks = await http(server.url, 'GET', jwksPath);
+    const jwks = await httpRequest(server.url, 'GET', jwksPath);
     expect(jwks.status).toBe(200);
     expect(jwks.body.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([old.kid, rotation.active].sort());
 
     // The running server signs with the rotated-in key at once, and its token verifies.
-    const p = remoteProject(server.url, created.project, created.apiSecret);
+    const p = projectClient(server.url, created.project, created.apiSecret);
     const token = await signedPasskeyData(p, new SoftAuthenticator(), 'rotation@example.com');
     const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string };
     expect(header.kid).toBe(rotation.active);
@@ -399,7 +371,7 @@ describe('latchkey serve', () => {
     await new Promise<void>((resolveConnect) => socket.once('connect', resolveConnect));
     // Headers and half the body: the server has begun the request and waits for the rest.
     socket.write(
-      `POST /v2/passkey/verifySignedData HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${basic(created.projectId, created.apiSecret)}\r\n` +
+      `POST /v2/passkey/verifySignedData HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: ${basicAuth(created.projectId, created.apiSecret)}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
     );
     await new Promise((r) => setTimeout(r, 300));
@@ -454,7 +426,7 @@ describe('latchkey serve', () => {
 
   it('stops on SIGINT with exit code 0', async () => {
     const served = await serve();
-    expect((await http(served.url, 'GET', '/readyz')).status).toBe(200);
+    expect((await httpRequest(served.url, 'GET', '/readyz')).status).toBe(200);
     expect(await served.stop('SIGINT')).toEqual({ code: 0, signal: null });
   });
 

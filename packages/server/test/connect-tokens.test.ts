@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from './helpers/authenticator.js';
 import { appendPasskey, connectToken, expectStatus, login, loginConditional, startAppend } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type HttpAnswer, type TestProject, type TestServer } from './helpers/harness.js';
+import { expectError } from './helpers/http-client.js';
 
 /**
  * Connect tokens: the Backend API that issues, lists and revokes them, and the Frontend API's
@@ -20,13 +21,6 @@ afterAll(async () => {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const now = () => Math.floor(server.clock.nowMs() / 1000);
-
-function expectError(answer: HttpAnswer, status: number, code: string): void {
-  if (answer.status !== status || answer.body?.error?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
-  }
-  expect(answer.body.error).toEqual({ code, message: expect.any(String), requestId: answer.headers.get('x-request-id') });
-}
 
 const createToken = (p: TestProject, type: string, data: unknown) => p.backend('POST', '/connectTokens', { type, data });
 const usersFor = async (p: TestProject, identifier: string) => (await p.backend('GET', `/users?identifier=${encodeURIComponent(identifier)}`)).body.users as any[];

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from './helpers/authenticator.js';
 import { appendPasskey, connectToken, expectStatus, signedPasskeyData, startAppend, startLogin, verify } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type HttpAnswer, type TestProject, type TestServer } from './helpers/harness.js';
+import { expectError, expectErrorShape } from './helpers/http-client.js';
 
 /**
  * The HTTP surface as a whole: the error shape, the guards in front of the APIs (project, origin,
@@ -24,20 +25,6 @@ afterAll(async () => {
 const basic = (p: TestProject) => `Basic ${Buffer.from(`${p.project.id}:${p.secret}`).toString('base64')}`;
 
 /** Every non-2xx answer: {error: {code, message, requestId}}, requestId = X-Request-ID. */
-function expectErrorShape(answer: HttpAnswer): void {
-  expect(answer.headers.get('content-type') ?? '').toMatch(/^application\/json/);
-  expect(answer.body).toEqual({ error: { code: expect.stringMatching(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/), message: expect.any(String), requestId: expect.stringMatching(/^req_[0-9A-Za-z]+$/) } });
-  expect(answer.body.error.message.length).toBeGreaterThan(0);
-  expect(answer.headers.get('x-request-id')).toBe(answer.body.error.requestId);
-}
-
-function expectError(answer: HttpAnswer, status: number, code: string): void {
-  if (answer.status !== status || answer.body?.error?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
-  }
-  expectErrorShape(answer);
-}
-
 /** The fuzz verdict for one answer: null when acceptable, else a description of what is wrong. */
 function problemWith(label: string, answer: HttpAnswer): string | null {
   if (answer.status >= 500) return `${label}: HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from './helpers/authenticator.js';
 import { appendPasskey, connectToken, expectStatus, login, loginConditional, signedPasskeyData, startLogin, verify } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type HttpAnswer, type TestProject, type TestServer } from './helpers/harness.js';
+import { expectError } from './helpers/http-client.js';
 
 /**
  * The Backend API's view of users, their passkeys and the audit trail: reading, paging, deleting,
@@ -18,13 +19,6 @@ afterAll(async () => {
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function expectError(answer: HttpAnswer, status: number, code: string): void {
-  if (answer.status !== status || answer.body?.error?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
-  }
-  expect(answer.body.error).toEqual({ code, message: expect.any(String), requestId: answer.headers.get('x-request-id') });
-}
 
 async function userOf(p: TestProject, identifier: string): Promise<any> {
   const answer = await p.backend('GET', `/users?identifier=${encodeURIComponent(identifier)}`);

@@ -8,29 +8,16 @@ import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/route-deps.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { createProject, type CreateProjectInput } from '../../src/projects/create-project.js';
-import type { Project } from '../../src/projects/project.js';
 import { createContext } from '../../src/server.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/store.js';
+import { httpRequest, projectClient, type HttpAnswer, type RequestInit, type TestProject } from './http-client.js';
 import { TestClock } from './test-clock.js';
+
+export type { HttpAnswer, TestProject } from './http-client.js';
 
 export const ORIGIN = 'http://localhost:3000';
 export const RP_ID = 'localhost';
-
-export interface HttpAnswer<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-export interface TestProject {
-  project: Project;
-  secret: string;
-  /** Frontend API call as a browser on `origin` (default: the project's first origin). */
-  frontend<T = any>(path: string, body?: unknown, options?: { origin?: string | null; projectId?: string | null }): Promise<HttpAnswer<T>>;
-  /** Backend API call with this project's Basic credentials. */
-  backend<T = any>(method: string, path: string, body?: unknown, options?: { secret?: string; projectId?: string }): Promise<HttpAnswer<T>>;
-}
 
 export interface TestServer {
   url: string;
@@ -42,7 +29,7 @@ export interface TestServer {
   /** The default project (RP ID localhost, origin http://localhost:3000). */
   main: TestProject;
   addProject(input?: Partial<CreateProjectInput>): Promise<TestProject>;
-  request<T = any>(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; raw?: string | Buffer }): Promise<HttpAnswer<T>>;
+  request<T = any>(method: string, path: string, init?: RequestInit): Promise<HttpAnswer<T>>;
   close(): Promise<void>;
 }
 
@@ -84,42 +71,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
 
-  async function request<T>(method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; raw?: string | Buffer } = {}): Promise<HttpAnswer<T>> {
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
-    let body: string | Buffer | undefined = init.raw;
-    if (init.body !== undefined) {
-      body = JSON.stringify(init.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${address}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await response.text();
-    let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
-    return { status: response.status, body: parsed as T, headers: response.headers };
-  }
-
-  function projectClient(project: Project, secret: string): TestProject {
-    return {
-      project,
-      secret,
-      frontend: (path, body, opts = {}) => {
-        const headers: Record<string, string> = {};
-        const projectId = opts.projectId === undefined ? project.id : opts.projectId;
-        if (projectId !== null) headers['x-project-id'] = projectId;
-        const origin = opts.origin === undefined ? project.origins[0] : opts.origin;
-        if (origin !== null && origin !== undefined) headers.origin = origin;
-        return request('POST', `/v2/connect${path}`, { body: body ?? {}, headers });
-      },
-      backend: (method, path, body, opts = {}) => {
-        const credentials = Buffer.from(`${opts.projectId ?? project.id}:${opts.secret ?? secret}`).toString('base64');
-        return request(method, `/v2${path}`, { headers: { authorization: `Basic ${credentials}` }, ...(body !== undefined ? { body } : {}) });
-      },
-    };
-  }
+  const request = <T>(method: string, path: string, init?: RequestInit) => httpRequest<T>(address, method, path, init);
 
   async function addProject(input: Partial<CreateProjectInput> = {}): Promise<TestProject> {
     const { project, apiSecret } = await createProject(ctx, { name: 'Test app', rpId: RP_ID, origins: [ORIGIN], ...input });
-    return projectClient(project, apiSecret.secret);
+    return projectClient(address, project, apiSecret.secret);
   }
 
   const main = await addProject();
