@@ -7,7 +7,7 @@ import type { Ctx } from '../context.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { randomBase62 } from '../util/ids.js';
 import { requireApiSecret, basicCredentials } from './backend-auth.js';
-import { installErrorHandling, sendError } from './error-handler.js';
+import { installErrorHandling, refuseWhileClosing, sendError } from './error-handler.js';
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
 import { limitRequests } from './rate-limit.js';
@@ -42,7 +42,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Request ids are ours, never taken from the client, so that logs cannot be forged into.
     requestIdHeader: false,
     genReqId: () => `req_${randomBase62(20)}`,
-    return503OnClosing: true,
+    // Shutdown is answered by our own hook below, in our error shape.
+    return503OnClosing: false,
     // Errors the router raises before any route runs (a malformed %-escape, an over-long path
     // parameter) get the same error shape as everything else.
     frameworkErrors: (error, request, reply) => {
@@ -54,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installErrorHandling(app);
   installValidation(app);
   installBodyParsing(app);
+  refuseWhileClosing(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

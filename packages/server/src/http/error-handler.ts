@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LatchkeyError } from '../errors/latchkey-error.js';
+import { LatchkeyError, unavailable } from '../errors/latchkey-error.js';
 
 /** Fastify's own errors for bad input, mapped to our stable codes. */
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -47,4 +47,21 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, request, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/**
+ * Once shutdown has begun, requests that still arrive on open keep-alive connections are answered
+ * 503 `shutting_down` with `Connection: close`, so that the client or load balancer retries on
+ * another instance. Requests already in flight finish normally.
+ */
+export function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw unavailable('shutting_down', 'this instance is shutting down; retry the request');
+  });
 }
