@@ -104,6 +104,9 @@ describe('append: every refusal names its check', () => {
   it('a get() response sent to append: 422 type_mismatch', async () => {
     expect(await refusal('t@example.com', { type: 'webauthn.get' })).toEqual({ status: 422, code: 'type_mismatch' });
   });
+  it('a response made inside a cross-origin frame: 422 origin_mismatch', async () => {
+    expect(await refusal('frame@example.com', { crossOrigin: true })).toEqual({ status: 422, code: 'origin_mismatch' });
+  });
   it('no user verification: 422 user_verification_required', async () => {
     expect(await refusal('uv@example.com', { userVerified: false })).toEqual({ status: 422, code: 'user_verification_required' });
   });
@@ -173,6 +176,38 @@ describe('append: the connect token', () => {
     const stale = await server.main.frontend('/append/start', { processId: init.body.processId });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('connect_token_spent');
+  });
+
+  it('says precisely why finish cannot spend the token: revoked 401, expired 410 — and stores nothing', async () => {
+    // Revoked by the app between start and finish.
+    const revoked = await startAppend(server.main, 'revoked-midway@example.com');
+    const tokens = (await server.main.backend('GET', '/connectTokens?identifier=revoked-midway@example.com')).body.connectTokens;
+    expectStatus(await server.main.backend('DELETE', `/connectTokens/${tokens[0].id}`), 200);
+    const afterRevoke = await server.main.frontend('/append/finish', {
+      processId: revoked.processId,
+      attestationResponse: new SoftAuthenticator().createCredential(revoked.options, { origin: ORIGIN }),
+    });
+    expect([afterRevoke.status, afterRevoke.body.error.code]).toEqual([401, 'connect_token_invalid']);
+
+    // Expired (tokens live 600 s) while the challenge (300 s from start) is still good.
+    const token = await connectToken(server.main, 'passkey-append', 'expired-midway@example.com');
+    server.clock.advance(590);
+    try {
+      const init = await server.main.frontend('/append/init', { connectToken: token });
+      const start = await server.main.frontend('/append/start', { processId: init.body.processId });
+      server.clock.advance(20);
+      const late = await server.main.frontend('/append/finish', {
+        processId: init.body.processId,
+        attestationResponse: new SoftAuthenticator().createCredential(start.body.attestationOptions, { origin: ORIGIN }),
+      });
+      expect([late.status, late.body.error.code]).toEqual([410, 'connect_token_expired']);
+    } finally {
+      server.clock.reset();
+    }
+    for (const identifier of ['revoked-midway@example.com', 'expired-midway@example.com']) {
+      const user = await userOf(identifier);
+      expect((await server.main.backend('GET', `/users/${user.userID}/passkeys`)).body.passkeys).toEqual([]);
+    }
   });
 
   it('two processes racing on one token: exactly one passkey is stored', async () => {

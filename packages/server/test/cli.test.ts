@@ -154,8 +154,7 @@ function serve(args: string[] = [], options: RunOptions = {}, probe = true): Pro
           },
         };
         if (!probe) return resolvePromise(served);
-        // Ready = it answers. This also lets the code after the banner run (serve.ts installs its
-        // SIGTERM/SIGINT handlers only after printing it), so a signal sent next is handled.
+        // Ready = it answers GET /healthz.
         fetch(`${url}/healthz`)
           .then(async (response) => {
             await response.arrayBuffer();
@@ -428,6 +427,38 @@ describe('latchkey serve', () => {
     const served = await serve();
     expect((await httpRequest(served.url, 'GET', '/readyz')).status).toBe(200);
     expect(await served.stop('SIGINT')).toEqual({ code: 0, signal: null });
+  });
+
+  it('--json prints exactly one JSON object ({url, demoProject}) on stdout once listening; logs go to stderr', async () => {
+    const child = start(['serve', '--demo', '--json'], {
+      db: `file:${join(tempDir(), 'json.sqlite')}`,
+      env: { LATCHKEY_PORT: '0', LATCHKEY_LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('close', (code, signal) => done({ code, signal })));
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no JSON line within 20 s; stderr: ${stderr}`)), 20_000);
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) {
+          clearTimeout(timer);
+          done();
+        }
+      });
+    });
+    const printed = JSON.parse(stdout) as { url: string; demoProject: { projectId: string; apiSecret: string } };
+    expect(printed).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      demoProject: { projectId: expect.stringMatching(/^pro-\d{19}$/), apiSecret: expect.stringMatching(/^latchkey1_[0-9A-Za-z]{40}$/) },
+    });
+    expect((await verifyJunk(printed.url, printed.demoProject.projectId, printed.demoProject.apiSecret)).body.verificationResult).toBe('invalidSignature');
+    expect(stderr).toContain('Server listening');
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+    // Still the one line: nothing else was written to stdout, not even on shutdown.
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('--demo creates a demo project on first start and prints its secret only then', async () => {

@@ -91,6 +91,35 @@ describe('the error shape', () => {
     expectError(revoked, 404, 'connect_token_not_found');
   });
 
+  it('a NUL character anywhere (body, query, path) is 400 invalid_request before any look-up', async () => {
+    expectError(await server.main.frontend('/login/start', { processId: 'x', identifier: 'a\u0000b' }), 400, 'invalid_request');
+    expectError(await server.main.frontend('/login/init', { clientInfo: { 'k\u0000': 1 } }), 400, 'invalid_request');
+    expectError(await server.main.backend('GET', '/users?identifier=%00'), 400, 'invalid_request');
+    expectError(await server.main.backend('GET', '/passkeyEvents?userID=a%00'), 400, 'invalid_request');
+    expectError(await server.main.backend('POST', '/connectTokens', { type: 'passkey-append', data: { identifier: 'bob\u0000' } }), 400, 'invalid_request');
+    expectError(await server.main.backend('DELETE', '/connectTokens/ctk-%00'), 400, 'invalid_request');
+  });
+
+  it('clientInfo is kept small: deep nesting, more than 32 properties or more than 4 KiB are 400, nothing is stored', async () => {
+    // 5000 levels, written as text: serialising it would overflow the stack here too.
+    const deep = `${'{"d":'.repeat(5000)}{}${'}'.repeat(5000)}`;
+    const headers = { 'content-type': 'application/json', 'x-project-id': server.main.project.id };
+    const before = await server.ctx.store.db.selectFrom('processes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expectError(await server.request('POST', '/v2/connect/login/init', { raw: `{"clientInfo":${deep}}`, headers }), 400, 'invalid_request');
+    expectError(
+      await server.request('POST', '/v2/connect/append/init', { raw: `{"connectToken":"ctk1_000000000000000000000000000000","clientInfo":${deep}}`, headers }),
+      400,
+      'invalid_request',
+    );
+    const wide = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]));
+    expectError(await server.main.frontend('/login/init', { clientInfo: wide }), 400, 'invalid_request');
+    expectError(await server.main.frontend('/login/init', { clientInfo: { big: 'x'.repeat(5000) } }), 400, 'invalid_request');
+    const after = await server.ctx.store.db.selectFrom('processes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    // A modest clientInfo is fine.
+    expectStatus(await server.main.frontend('/login/init', { clientInfo: { isUserVerifyingPlatformAuthenticatorAvailable: true, nested: { a: [1, 2] } } }), 200);
+  });
+
   it('prototype-pollution keys are refused as invalid JSON, and pollute nothing', async () => {
     const headers = { 'content-type': 'application/json', 'x-project-id': server.main.project.id };
     for (const raw of ['{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"clientInfo":{"__proto__":{"polluted":1}}}']) {
@@ -729,9 +758,11 @@ describe('robustness fuzz: garbage WebAuthn responses inside real processes reac
     ['signature DER junk', (r) => ({ ...r, response: { ...r.response, signature: b64(Buffer.from([0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00])) } }), [422]],
     ['userHandle random bytes', (r) => ({ ...r, response: { ...r.response, userHandle: b64(junkBytes(64, 14)) } }), [422]],
     ['unknown credential id', (r) => ({ ...r, id: b64(junkBytes(32, 15)), rawId: b64(junkBytes(32, 15)) }), [422]],
-    ['id not base64url', (r) => ({ ...r, id: '!!!', rawId: '!!!' }), [422]],
+    ['id not base64url', (r) => ({ ...r, id: '!!!', rawId: '!!!' }), [400]],
     ['id and rawId differ', (r) => ({ ...r, rawId: b64(junkBytes(32, 16)) }), [422]],
-    ['extension results junk', (r) => ({ ...r, clientExtensionResults: { appid: 'yes', largeBlob: { blob: WEIRD } } }), [200, 422]],
+    // WEIRD holds a NUL character: refused before verification (400); without it, extension results are not ours to judge.
+    ['extension results junk', (r) => ({ ...r, clientExtensionResults: { appid: 'yes', largeBlob: { blob: WEIRD } } }), [400]],
+    ['extension results junk without NUL', (r) => ({ ...r, clientExtensionResults: { appid: 'yes', largeBlob: { blob: WEIRD.slice(1) } } }), [200, 422]],
   ];
 
   it.each(assertionTweaks)('login/finish (identifier-first), %s', async (_label, tweak, statuses) => {
@@ -812,22 +843,25 @@ describe('robustness fuzz: garbage WebAuthn responses inside real processes reac
       `${header}.${payload}.${b64(junkBytes(256, 31))}`,
       `${header}.!!!.${signature}`,
       '...',
-      WEIRD,
+      WEIRD.slice(1),
       'x'.repeat(16000),
     ];
     for (const variant of variants) {
       const answer = await verify(server.main, variant);
       expect([variant.slice(0, 40), answer.status, answer.body]).toEqual([variant.slice(0, 40), 200, { verificationResult: 'invalidSignature', userID: '', username: '' }]);
     }
+    // A NUL character is refused before any check, as in every body.
+    expectError(await verify(server.main, WEIRD), 400, 'invalid_request');
     // None of that spent the genuine token.
     expect((await verify(server.main, token)).body.verificationResult).toBe('success');
   });
 
   it('connect tokens with junk inside the plausible shape: clean 4xx', async () => {
     const secret = await connectToken(server.main, 'passkey-append', 'fuzz-token@example.com');
-    for (const connectToken of [secret.toLowerCase(), `${secret} `, secret.slice(0, -1), `${secret}A`, secret.replace('ctk1_', 'ctk2_'), `\u0000${secret}`]) {
+    for (const connectToken of [secret.toLowerCase(), `${secret} `, secret.slice(0, -1), `${secret}A`, secret.replace('ctk1_', 'ctk2_')]) {
       const answer = await server.main.frontend('/append/init', { connectToken });
       expectError(answer, 401, 'connect_token_invalid');
     }
+    expectError(await server.main.frontend('/append/init', { connectToken: `\u0000${secret}` }), 400, 'invalid_request');
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { compactDecrypt, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, exportJWK, importPKCS8, jwtVerify, type JSONWebKeySet } from 'jose';
+import { compactDecrypt, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, exportJWK, importPKCS8, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSigningKeys, rotateSigningKey } from '../src/keys/signing-keys.js';
 import { SoftAuthenticator } from './helpers/authenticator.js';
@@ -167,6 +167,51 @@ describe('key rotation', () => {
     } finally {
       server.clock.reset();
     }
+  });
+
+  it('takes a leaked key’s power away: tokens it signs after its rotation (past a 30 s grace) are invalidSignature', async () => {
+    const p = await server.addProject({ name: 'Leaked key' });
+    const genuine = await token(p, 'leak@example.com');
+    const leaked = await server.ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kidOf(genuine)).executeTakeFirstOrThrow();
+    const leakedKey = await importPKCS8(leaked.private_key, 'RS256');
+    const forge = (iat: number, lifetime = 300) =>
+      new SignJWT({ ...payloadOf(genuine), jti: randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x').slice(0, 30), iat, nbf: iat - 10, exp: iat + lifetime })
+        .setProtectedHeader({ alg: 'RS256', kid: leaked.id, typ: 'JWT' })
+        .sign(leakedKey);
+    const now = Math.floor(Date.now() / 1000);
+    // Before rotation the holder of the key can sign anything: that is what rotation is for.
+    expect((await verify(p, await forge(now))).body.verificationResult).toBe('success');
+
+    await rotateSigningKey(server.ctx, p.project.id);
+    const [, old] = await listSigningKeys(server.ctx, p.project.id);
+    const rotatedAt = old!.rotatedAt!;
+    try {
+      // A login that read the old key just before the rotation may still sign with it for a moment.
+      setClock(rotatedAt + 30);
+      expect((await verify(p, await forge(rotatedAt + 30))).body.verificationResult).toBe('success');
+      // Afterwards, nothing the old key signs is accepted, even while it is still in the JWKS.
+      setClock(rotatedAt + 31);
+      expect((await verify(p, await forge(rotatedAt + 31))).body.verificationResult).toBe('invalidSignature');
+      setClock(rotatedAt + 3600);
+      expect((await verify(p, await forge(rotatedAt + 3600))).body.verificationResult).toBe('invalidSignature');
+    } finally {
+      server.clock.reset();
+    }
+  });
+
+  it('refuses a token that lives longer than Latchkey ever signs (exp − iat > 600 s), even with the active key', async () => {
+    const p = await server.addProject({ name: 'Long-lived' });
+    const genuine = await token(p, 'long@example.com');
+    const active = await server.ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kidOf(genuine)).executeTakeFirstOrThrow();
+    const key = await importPKCS8(active.private_key, 'RS256');
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT({ ...payloadOf(genuine), ...claims, jti: randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x').slice(0, 30) })
+        .setProtectedHeader({ alg: 'RS256', kid: active.id, typ: 'JWT' })
+        .sign(key);
+    const iat = Math.floor(Date.now() / 1000);
+    expect((await verify(p, await sign({ iat, nbf: iat - 10, exp: iat + 600 }))).body.verificationResult).toBe('success');
+    expect((await verify(p, await sign({ iat, nbf: iat - 10, exp: iat + 601 }))).body.verificationResult).toBe('invalidSignature');
+    expect((await verify(p, await sign({ iat, nbf: iat - 3600, exp: iat + 300 }))).body.verificationResult).toBe('invalidSignature');
   });
 
   it('a rotation touches only its own project', async () => {

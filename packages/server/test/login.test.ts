@@ -322,13 +322,14 @@ describe('login/finish: every refusal names its check and is audited', () => {
 
   const cases: Array<[string, Partial<GetAssertionParams>, string]> = [
     ['a response made on a foreign origin', { origin: 'https://evil.example' }, 'origin_mismatch'],
+    ['a response made inside a cross-origin frame', { crossOrigin: true }, 'origin_mismatch'],
     ['a response for another RP ID', { rpId: 'evil.example' }, 'rp_id_mismatch'],
     ['a response to a challenge never issued', { challenge: Buffer.alloc(32, 7).toString('base64url') }, 'challenge_mismatch'],
     ['a bad signature', { tamperSignature: true }, 'bad_signature'],
     ['no user verification', { userVerified: false }, 'user_verification_required'],
   ];
-  it.each(cases)('%s: 422 %s… recorded as login-failed in the user’s trail', async (_name, params, code) => {
-    const identifier = `refused-${code}@example.com`;
+  it.each(cases)('%s: 422 %s… recorded as login-failed in the user’s trail', async (name, params, code) => {
+    const identifier = `refused-${name.replace(/[^a-z]+/g, '-')}@example.com`;
     const { status, code: answered, events } = await refusal(identifier, params);
     expect({ status, code: answered }).toEqual({ status: 422, code });
     // Even refusals before the passkey is known (origin, challenge) name the account being logged into.

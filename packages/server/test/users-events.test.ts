@@ -132,9 +132,11 @@ describe('GET /v2/users/{userID}', () => {
   });
 
   it('an unknown or malformed id: 404 user_not_found', async () => {
-    for (const id of ['usr-1234567890123456789', 'usr-1', 'hello', 'cre-1234567890123456789', '%00']) {
+    for (const id of ['usr-1234567890123456789', 'usr-1', 'hello', 'cre-1234567890123456789']) {
       expectError(await server.main.backend('GET', `/users/${id}`), 404, 'user_not_found');
     }
+    // A NUL character in the path is refused before any look-up.
+    expectError(await server.main.backend('GET', '/users/%00'), 400, 'invalid_request');
   });
 
   it('another project’s user: 404 user_not_found', async () => {
@@ -277,6 +279,34 @@ describe('DELETE /v2/users/{userID}', () => {
 
   it('an unknown or malformed user id: 404 user_not_found', async () => {
     for (const id of ['usr-1234567890123456789', 'nope']) expectError(await server.main.backend('DELETE', `/users/${id}`), 404, 'user_not_found');
+  });
+});
+
+describe('the audit trail and made-up processes', () => {
+  it('a finish for a process that never existed writes nothing; an expired real process is recorded', async () => {
+    const p = await server.addProject({ name: 'Quiet trail' });
+    const authenticator = new SoftAuthenticator();
+    expectStatus(await appendPasskey(p, authenticator, 'quiet@example.com'), 200);
+    const before = (await eventsPage(p, '?limit=500')).passkeyEvents.length;
+    const init = await p.frontend('/login/init', {});
+    const response = authenticator.getAssertion(init.body.conditionalUIChallenge, { origin: ORIGIN });
+    for (const path of ['/login/finish', '/append/finish']) {
+      const body = path === '/login/finish'
+        ? { processId: 'A'.repeat(20), assertionResponse: response, isConditionalUI: true }
+        : { processId: 'A'.repeat(20), attestationResponse: { id: 'x', rawId: 'x', type: 'public-key', response: { clientDataJSON: 'x', attestationObject: 'x' }, clientExtensionResults: {} } };
+      expectError(await p.frontend(path, body), 404, 'process_not_found');
+    }
+    expect((await eventsPage(p, '?limit=500')).passkeyEvents).toHaveLength(before);
+
+    server.clock.advance(16 * 60);
+    try {
+      expectError(await p.frontend('/login/finish', { processId: init.body.processId, assertionResponse: response, isConditionalUI: true }), 410, 'process_expired');
+    } finally {
+      server.clock.reset();
+    }
+    const events = (await eventsPage(p, '?limit=500')).passkeyEvents;
+    expect(events).toHaveLength(before + 1);
+    expect(events.at(-1)).toMatchObject({ type: 'login-failed', processId: init.body.processId, detail: { reason: 'process_expired' } });
   });
 });
 

@@ -13,7 +13,7 @@ import { KnownOrigins } from './known-origins.js';
 import { limitRequests } from './rate-limit.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
-import { installBodyParsing, installValidation } from './validation.js';
+import { installBodyParsing, installInputGuards, installValidation } from './validation.js';
 import { backendConnectTokenRoutes } from './routes/backend-connect-tokens.js';
 import { backendUserRoutes } from './routes/backend-users.js';
 import { backendVerifyRoutes } from './routes/backend-verify.js';
@@ -55,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installErrorHandling(app);
   installValidation(app);
   installBodyParsing(app);
+  installInputGuards(app);
   refuseWhileClosing(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
+import { badRequest } from '../errors/latchkey-error.js';
 
 /**
  * JSON bodies are validated as sent: `{"identifier": 12345}` is a 400, not the string "12345".
@@ -28,5 +29,35 @@ export function installBodyParsing(app: FastifyInstance): void {
       return;
     }
     parseJson(request, String(body), done);
+  });
+}
+
+/** Deeper than any legitimate request (a WebAuthn response nests 3 levels). */
+const MAX_DEPTH = 16;
+
+/** The reason a parsed input is refused, or undefined when it is acceptable. */
+function findInputProblem(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? 'contains a NUL character' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_DEPTH) return `is nested more than ${MAX_DEPTH} levels deep`;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return 'contains a NUL character';
+    const problem = findInputProblem(item, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * Two things no route accepts, refused before any schema or store sees them: NUL characters
+ * (PostgreSQL text cannot hold them; no identifier needs them) and absurd nesting (it would make
+ * serialisation overflow the stack).
+ */
+export function installInputGuards(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
+      const problem = findInputProblem(value);
+      if (problem) throw badRequest('invalid_request', `the request ${part} ${problem}`);
+    }
   });
 }

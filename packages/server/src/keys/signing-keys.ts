@@ -50,6 +50,9 @@ export async function rotateSigningKey(ctx: Ctx, projectId: string): Promise<{ a
   await getProject(ctx, projectId);
   return inTransaction(ctx, async (txCtx) => {
     const now = nowSeconds(ctx.clock);
+    // Write the project row first: it locks it (PostgreSQL) or takes the write lock (SQLite), so
+    // concurrent rotations run one after the other and each sees the key the previous one added.
+    await txCtx.store.db.updateTable('projects').set({ updated_at: now }).where('id', '=', projectId).execute();
     const rotated = await txCtx.store.db
       .updateTable('signing_keys')
       .set({ rotated_at: now, retire_at: now + MAX_TOKEN_TTL })

@@ -5,7 +5,9 @@ import { findSigningKey } from '../keys/signing-keys.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { nowSeconds } from '../util/clock.js';
 import { ID_PATTERNS } from '../util/ids.js';
-import type { SignedPasskeyClaims } from './claims.js';
+import { MAX_TOKEN_TTL } from '../projects/project.js';
+import type { SigningKeyRow } from '../store/schema.js';
+import { NOT_BEFORE_SKEW, type SignedPasskeyClaims } from './claims.js';
 
 export type VerificationResult = 'success' | 'invalidSignature' | 'expired' | 'alreadyUsed' | 'usernameMismatch' | 'projectMismatch';
 
@@ -19,6 +21,8 @@ export interface VerifySignedDataAnswer {
 const REQUIRED_CLAIMS: Array<keyof SignedPasskeyClaims> = [
   'iss', 'sub', 'exp', 'nbf', 'iat', 'jti', 'processId', 'username', 'credential', 'challengeId', 'webauthnId', 'isCUI',
 ];
+/** Seconds after its rotation in which a key may still sign: a login that read it just before. */
+export const ROTATION_GRACE = 30;
 /** Far larger than any token we sign; bounds the work an attacker can make us do. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -85,14 +89,26 @@ async function checkToken(ctx: Ctx, projectId: string, token: string, username: 
     // jose checks times only after the signature held: an expired token's claims are genuine and
     // name the user, so the refusal can be filed in that user's trail.
     const verified = error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed ? error.payload : undefined;
-    if (result === 'expired' && verified && verified.iss === projectId && hasClaimTypes(verified)) return { result, claims: verified };
+    if (result === 'expired' && verified && verified.iss === projectId && hasClaimTypes(verified) && couldHaveSigned(key, verified)) {
+      return { result, claims: verified };
+    }
     return { result };
   }
   // The signature held, so this key signed these claims; a key only ever signs for its own project.
-  if (payload.iss !== key.project_id || !hasClaimTypes(payload)) return { result: 'invalidSignature' };
+  if (payload.iss !== key.project_id || !hasClaimTypes(payload) || !couldHaveSigned(key, payload)) return { result: 'invalidSignature' };
   const claims = payload;
   if (username !== undefined && username !== claims.username) return { result: 'usernameMismatch', claims };
   return { result: 'success', claims };
+}
+
+/**
+ * Latchkey never signs a token living longer than MAX_TOKEN_TTL, and never signs with a key after
+ * it was rotated out (but for the moment a login that read the old key needs to sign). A token that
+ * breaks either rule was made by someone holding a leaked key: rotation must end that key's power.
+ */
+function couldHaveSigned(key: SigningKeyRow, claims: SignedPasskeyClaims): boolean {
+  if (claims.exp - claims.iat > MAX_TOKEN_TTL || claims.iat - claims.nbf !== NOT_BEFORE_SKEW) return false;
+  return key.rotated_at === null || claims.iat <= key.rotated_at + ROTATION_GRACE;
 }
 
 function classifyJoseError(error: unknown, ownKey: boolean): Exclude<VerificationResult, 'success' | 'alreadyUsed' | 'usernameMismatch'> {
@@ -112,6 +128,8 @@ function hasClaimTypes(payload: JWTPayload): payload is JWTPayload & SignedPassk
     typeof p.jti === 'string' &&
     ID_PATTERNS.jti.test(p.jti) &&
     typeof p.exp === 'number' &&
+    typeof p.iat === 'number' &&
+    typeof p.nbf === 'number' &&
     typeof p.username === 'string' &&
     typeof p.credential === 'string' &&
     typeof p.processId === 'string' &&

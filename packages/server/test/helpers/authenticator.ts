@@ -77,6 +77,8 @@ export interface CreateCredentialParams {
   challenge?: string;
   /** clientDataJSON.type (default 'webauthn.create'). */
   type?: string;
+  /** clientDataJSON.crossOrigin, as a browser sets it inside a cross-origin iframe (default false). */
+  crossOrigin?: boolean;
 }
 
 export interface GetAssertionParams {
@@ -99,6 +101,8 @@ export interface GetAssertionParams {
   signCount?: number;
   /** Override the returned userHandle; null omits it. Default: the credential's userHandle. */
   userHandle?: string | null;
+  /** clientDataJSON.crossOrigin, as a browser sets it inside a cross-origin iframe (default false). */
+  crossOrigin?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -230,8 +234,8 @@ function algorithmFromCose(alg: number): Algorithm | undefined {
 // ---------------------------------------------------------------------------
 
 /** The serialized CollectedClientData, as the browser would build it. */
-function clientDataJSON(type: string, challenge: string, origin: string): Buffer {
-  return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }), 'utf8');
+function clientDataJSON(type: string, challenge: string, origin: string, crossOrigin = false): Buffer {
+  return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin }), 'utf8');
 }
 
 interface AuthDataInput {
@@ -310,6 +314,7 @@ export class SoftAuthenticator {
       params.type ?? 'webauthn.create',
       params.challenge ?? options.challenge,
       params.origin,
+      params.crossOrigin ?? false,
     );
     const fmt = params.attestation ?? 'none';
     const attStmt = this.attestationStatement(fmt, algorithm, privateKey, authData, clientData);
@@ -359,6 +364,7 @@ export class SoftAuthenticator {
       params.type ?? 'webauthn.get',
       params.challenge ?? options.challenge,
       params.origin,
+      params.crossOrigin ?? false,
     );
     const signature = signData(credential.algorithm, credential.privateKey, signatureBase(authData, clientData));
     if (params.tamperSignature) {

@@ -1,7 +1,7 @@
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
 import type { Ctx } from '../../context.js';
-import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
+import { assertConnectTokenUsable, spendConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent } from '../../events/record-event.js';
 import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
@@ -32,12 +32,13 @@ export async function finishAppend(
     process = await openProcess(ctx, project.id, input.processId, 'append');
     return { passkey: await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent) };
   } catch (error) {
-    if (error instanceof LatchkeyError) {
+    // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
+    if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
       await recordEvent(ctx, {
         projectId: project.id,
         type: 'append-failed',
         userId: process?.user_id ?? null,
-        processId: process?.id ?? null,
+        processId: input.processId,
         detail: { reason: error.code },
       });
     }
@@ -89,7 +90,9 @@ async function verifyAndStore(
 
   await inTransaction(ctx, async (txCtx) => {
     if (!(await spendConnectToken(txCtx, process.connect_token_id ?? ''))) {
-      throw conflict('connect_token_spent', 'the connect token was already used or has expired; ask the app for a new one');
+      // Say precisely why: revoked (401), spent (409) or expired (410).
+      await assertConnectTokenUsable(txCtx, project.id, process.connect_token_id);
+      throw conflict('connect_token_spent', 'the connect token was already used; ask the app for a new one');
     }
     await txCtx.store.db
       .insertInto('credentials')

@@ -37,14 +37,14 @@ export async function finishLogin(
     process = await openProcess(ctx, project.id, input.processId, 'login');
     return await verifyAndIssue(ctx, project, process, input, attempt);
   } catch (error) {
-    if (error instanceof LatchkeyError) {
+    // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
+    if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
       await recordEvent(ctx, {
         projectId: project.id,
         type: 'login-failed',
         userId: attempt.userId ?? process?.user_id ?? null,
         credentialId: attempt.credentialId ?? null,
-        // Only a process that exists is named: a made-up id must not enter the trail.
-        processId: process?.id ?? null,
+        processId: input.processId,
         detail: { reason: error.code, isCUI: input.isConditionalUI },
       });
     }
@@ -174,6 +174,8 @@ async function recordSuccess(
       .where((eb) => (newCounter === 0 ? eb('counter', '=', 0) : eb('counter', '<', newCounter)))
       .executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) {
+      const stillThere = await txCtx.store.db.selectFrom('credentials').select('id').where('id', '=', credential.id).executeTakeFirst();
+      if (!stillThere) throw webauthnFailed('unknown_credential', 'this passkey was deleted while the login was under way');
       throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
     }
     await completeProcess(txCtx, process.id);

@@ -18,13 +18,21 @@ export function readClientData(clientDataJSON: string, expectedType: 'webauthn.c
   } catch {
     throw badRequest('invalid_client_data', 'response.clientDataJSON is not base64url-encoded JSON');
   }
-  const data = parsed as Partial<Record<keyof ClientData, unknown>> | null;
+  const data = parsed as (Partial<Record<keyof ClientData, unknown>> & { crossOrigin?: unknown; topOrigin?: unknown }) | null;
   if (!data || typeof data.type !== 'string' || typeof data.challenge !== 'string' || typeof data.origin !== 'string') {
     throw badRequest('invalid_client_data', 'response.clientDataJSON lacks type, challenge or origin');
   }
   if (data.type !== expectedType) throw webauthnFailed('type_mismatch', `clientDataJSON.type is "${data.type}", expected "${expectedType}"`);
   if (!origins.includes(data.origin)) {
     throw webauthnFailed('origin_mismatch', `the response was made on ${data.origin}, which is not an origin of this project`);
+  }
+  // A ceremony inside a cross-origin iframe runs on our origin for someone else's page: refused,
+  // whether or not the browser names the top origin (Safari does not).
+  if (data.crossOrigin === true || data.topOrigin !== undefined) {
+    throw webauthnFailed('origin_mismatch', 'the response was made inside a cross-origin frame');
+  }
+  if (!/^[A-Za-z0-9_-]{16,512}$/.test(data.challenge)) {
+    throw webauthnFailed('challenge_mismatch', 'clientDataJSON.challenge is not a challenge this API issued');
   }
   return { type: data.type, challenge: data.challenge, origin: data.origin };
 }

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../context.js';
-import { conflict, gone, notFound } from '../../errors/latchkey-error.js';
+import { badRequest, conflict, gone, notFound } from '../../errors/latchkey-error.js';
 import type { ProcessRow } from '../../store/schema.js';
 import { nowSeconds } from '../../util/clock.js';
 import { ID_PATTERNS, newProcessId } from '../../util/ids.js';
@@ -7,10 +7,17 @@ import { PROCESS_TTL } from './lifetimes.js';
 
 export type ProcessKind = 'login' | 'append';
 
+/** Anything an unauthenticated page stores must be small. */
+const MAX_CLIENT_INFO = 4096;
+
 export async function createProcess(
   ctx: Ctx,
   input: { projectId: string; kind: ProcessKind; userId?: string; connectTokenId?: string; clientInfo?: unknown; userAgent?: string },
 ): Promise<ProcessRow> {
+  const clientInfo = input.clientInfo === undefined ? null : JSON.stringify(input.clientInfo);
+  if (clientInfo !== null && clientInfo.length > MAX_CLIENT_INFO) {
+    throw badRequest('invalid_request', `clientInfo must be at most ${MAX_CLIENT_INFO} bytes as JSON`);
+  }
   const now = nowSeconds(ctx.clock);
   const row: ProcessRow = {
     id: newProcessId(),
@@ -18,7 +25,7 @@ export async function createProcess(
     kind: input.kind,
     user_id: input.userId ?? null,
     connect_token_id: input.connectTokenId ?? null,
-    client_info: input.clientInfo === undefined ? null : JSON.stringify(input.clientInfo),
+    client_info: clientInfo,
     user_agent: input.userAgent?.slice(0, 512) ?? null,
     created_at: now,
     expires_at: now + PROCESS_TTL,

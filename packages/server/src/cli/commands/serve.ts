@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import pino from 'pino';
 import { loadConfig } from '../../config/config.js';
 import { createProject } from '../../projects/create-project.js';
 import { listProjects } from '../../projects/get-project.js';
@@ -8,21 +9,30 @@ import { withStore } from '../cli-context.js';
 const DEMO_NAME = 'Latchkey demo';
 const DEMO_ORIGINS = ['http://localhost:3000', 'http://localhost:4000'];
 
-/** `npm start`: a demo project on first start, its id and secret printed once. */
-async function ensureDemoProject(): Promise<void> {
-  const created = await withStore(async (ctx) => {
+interface DemoProject {
+  projectId: string;
+  /** Only on the start that created it. */
+  apiSecret?: string;
+}
+
+/** `npm start`: a demo project on first start, its id and secret shown once. */
+async function ensureDemoProject(): Promise<DemoProject & { origins: string[] }> {
+  return withStore(async (ctx) => {
     const existing = (await listProjects(ctx)).find((p) => p.name === DEMO_NAME);
-    if (existing) return { project: existing, secret: undefined };
+    if (existing) return { projectId: existing.id, origins: existing.origins };
     const { project, apiSecret } = await createProject(ctx, { name: DEMO_NAME, rpId: 'localhost', origins: DEMO_ORIGINS });
-    return { project, secret: apiSecret.secret };
+    return { projectId: project.id, origins: project.origins, apiSecret: apiSecret.secret };
   });
-  const lines = [`Demo project: ${created.project.id} (RP ID localhost, origins ${created.project.origins.join(', ')})`];
-  if (created.secret) {
-    lines.push(`API secret:   ${created.secret}`, '              shown only now: store it (Backend API password; user = the project id).');
+}
+
+function describeDemo(demo: DemoProject & { origins: string[] }): string {
+  const lines = [`Demo project: ${demo.projectId} (RP ID localhost, origins ${demo.origins.join(', ')})`];
+  if (demo.apiSecret) {
+    lines.push(`API secret:   ${demo.apiSecret}`, '              shown only now: store it (Backend API password; user = the project id).');
   } else {
-    lines.push('API secret:   shown on first start; make another with `npx latchkey secret create --project ' + created.project.id + '`');
+    lines.push(`API secret:   shown on first start; make another with \`npx latchkey secret create --project ${demo.projectId}\``);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return lines.join('\n');
 }
 
 /** Stops accepting connections, lets requests in flight finish, closes the store, exits. */
@@ -42,8 +52,10 @@ export function serveCommands(program: Command): void {
     .command('serve')
     .description('run the HTTP server (Frontend API, Backend API, JWKS, health, metrics, docs); applies pending migrations first')
     .option('--demo', 'create a demo project on first start (what `npm start` does)')
-    .action(async (opts: { demo?: boolean }) => {
-      if (opts.demo) await ensureDemoProject();
+    .option('--json', 'print one JSON object ({url, demoProject?}) on stdout once listening; logs go to stderr')
+    .action(async (opts: { demo?: boolean; json?: boolean }) => {
+      const demo = opts.demo ? await ensureDemoProject() : undefined;
+      if (demo && !opts.json) process.stdout.write(`${describeDemo(demo)}\n`);
       // Signal handlers go in before the server listens: a supervisor that sends SIGTERM the moment
       // it sees the banner (or even earlier) must get a graceful stop, never a kill.
       let server: RunningServer | undefined;
@@ -55,9 +67,16 @@ export function serveCommands(program: Command): void {
       };
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
-      server = await startServer(loadConfig());
+      const config = loadConfig();
+      // With --json, stdout carries the one JSON object only: logs move to stderr.
+      server = await startServer(config, opts.json ? { logger: pino({ level: config.logLevel }, pino.destination(2)) } : {});
       if (stopping) {
         shutDown(server, 'a signal during start-up');
+        return;
+      }
+      if (opts.json) {
+        const demoProject = demo ? { projectId: demo.projectId, ...(demo.apiSecret ? { apiSecret: demo.apiSecret } : {}) } : undefined;
+        process.stdout.write(`${JSON.stringify({ url: server.url, ...(demoProject ? { demoProject } : {}) })}\n`);
         return;
       }
       process.stdout.write(

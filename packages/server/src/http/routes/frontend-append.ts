@@ -4,7 +4,7 @@ import { initAppend } from '../../ceremonies/append/init-append.js';
 import { startAppend } from '../../ceremonies/append/start-append.js';
 import { projectOf } from '../request-context.js';
 import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
-import { AnyObject, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
+import { AnyObject, ClientInfo, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
 
 const tags = ['Frontend API: append'];
 const security = [{ projectId: [] }];
@@ -18,7 +18,7 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
         security,
         summary: 'Open an append process with a passkey-append connect token (not spent yet)',
         headers: ProjectIdHeader,
-        body: Type.Object({ connectToken: Type.String({ maxLength: 128 }), clientInfo: Type.Optional(AnyObject) }),
+        body: Type.Object({ connectToken: Type.String({ maxLength: 128 }), clientInfo: Type.Optional(ClientInfo) }),
         response: {
           200: Type.Object({ processId: Type.String(), expiresAt: Type.Integer(), appendAllowed: Type.Boolean() }),
           ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),

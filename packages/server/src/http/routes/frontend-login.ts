@@ -4,7 +4,7 @@ import { initLogin } from '../../ceremonies/login/init-login.js';
 import { startLogin } from '../../ceremonies/login/start-login.js';
 import { projectOf } from '../request-context.js';
 import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
-import { AnyObject, AuthenticationResponseJSON, errorResponses, ProjectIdHeader } from '../schemas/common.js';
+import { AnyObject, ClientInfo, AuthenticationResponseJSON, errorResponses, ProjectIdHeader } from '../schemas/common.js';
 
 const tags = ['Frontend API: login'];
 const security = [{ projectId: [] }];
@@ -22,7 +22,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
         security,
         summary: 'Open a login process; returns the Conditional UI (autofill) challenge',
         headers: ProjectIdHeader,
-        body: Type.Object({ clientInfo: Type.Optional(AnyObject) }),
+        body: Type.Object({ clientInfo: Type.Optional(ClientInfo) }),
         response: {
           200: Type.Object({
             processId: Type.String(),

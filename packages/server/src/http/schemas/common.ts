@@ -13,8 +13,11 @@ export const ErrorBody = Type.Object(
 
 export const EmptyObject = Type.Object({}, { additionalProperties: false });
 
-/** Loose object for WebAuthn option and client-info blobs: passed through unchanged. */
+/** Loose object for WebAuthn option blobs: passed through unchanged. */
 export const AnyObject = Type.Object({}, { additionalProperties: true });
+
+/** What the page tells about its browser; kept with the process, so kept small. */
+export const ClientInfo = Type.Object({}, { additionalProperties: true, maxProperties: 32, description: 'at most 32 properties, 4 KiB as JSON' });
 
 export const ProjectIdHeader = Type.Object({
   'x-project-id': Type.String({ description: 'The project, pro-…', examples: ['pro-7815296293940881620'] }),
@@ -33,7 +36,7 @@ export const Passkey = Type.Object({
   userAgent: Type.Optional(Type.String()),
 });
 
-const b64url = (description: string) => Type.String({ maxLength: 16384, description });
+const b64url = (description: string) => Type.String({ maxLength: 16384, pattern: '^[A-Za-z0-9_-]*$', description });
 
 export const RegistrationResponseJSON = Type.Object(
   {
