@@ -91,17 +91,24 @@ function assertUnspent(row: ConnectTokenRow, now: number): void {
   if (status === 'expired') throw gone('connect_token_expired', 'the connect token has expired; ask the app for a new one');
 }
 
-/** One conditional write: of any number of concurrent spenders exactly one gets true. */
-export async function spendConnectToken(ctx: Ctx, tokenId: string): Promise<boolean> {
+/**
+ * Spends the token in one conditional write: of any number of concurrent spenders exactly one
+ * succeeds, on any instance. The others get the precise reason — spent (409), revoked (401) or
+ * expired (410) — from a read that only explains, never decides.
+ */
+export async function spendConnectToken(ctx: Ctx, projectId: string, tokenId: string | null): Promise<void> {
   const now = nowSeconds(ctx.clock);
   const result = await ctx.store.db
     .updateTable('connect_tokens')
     .set({ used_at: now })
-    .where('id', '=', tokenId)
+    .where('project_id', '=', projectId)
+    .where('id', '=', tokenId ?? '')
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) === 1) return;
+  await assertConnectTokenUsable(ctx, projectId, tokenId);
+  throw conflict('connect_token_spent', 'the connect token was already used; ask the app for a new one');
 }
 
 export async function listConnectTokens(ctx: Ctx, projectId: string, identifier: string): Promise<ConnectTokenInfo[]> {

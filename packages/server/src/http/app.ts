@@ -25,7 +25,7 @@ import { publicRoutes } from './routes/public.js';
 export interface AppOptions {
   ctx: Ctx;
   metrics: Metrics;
-  logger: FastifyBaseLogger | boolean | { level: string };
+  logger: FastifyBaseLogger;
   bodyLimit: number;
   trustProxy: boolean;
   frontendRateLimit: number;
@@ -36,7 +36,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<App> {
   const { ctx, metrics } = options;
   const app = Fastify({
-    ...(typeof options.logger === 'object' && 'child' in options.logger ? { loggerInstance: options.logger } : { logger: options.logger as boolean | { level: string } }),
+    loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
     // Request ids are ours, never taken from the client, so that logs cannot be forged into.

@@ -5,7 +5,6 @@ import { LatchkeyError, unavailable } from '../errors/latchkey-error.js';
 const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
   FST_ERR_CTP_INVALID_TYPE: [400, 'invalid_request'],
@@ -36,7 +35,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
     if (known) return sendError(reply, request, known[0], known[1], error.message);
-    // JSON.parse errors from the body parser carry a 400 status but no FST code on some versions.
+    // Any other client error Fastify raises (a 4xx status of its own) is still the client's.
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return sendError(reply, request, fastifyError.statusCode, 'invalid_request', error.message);
     }

@@ -1,7 +1,7 @@
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
 import type { Ctx } from '../../context.js';
-import { assertConnectTokenUsable, spendConnectToken } from '../../connect-tokens/connect-tokens.js';
+import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent } from '../../events/record-event.js';
 import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
@@ -89,11 +89,7 @@ async function verifyAndStore(
   };
 
   await inTransaction(ctx, async (txCtx) => {
-    if (!(await spendConnectToken(txCtx, process.connect_token_id ?? ''))) {
-      // Say precisely why: revoked (401), spent (409) or expired (410).
-      await assertConnectTokenUsable(txCtx, project.id, process.connect_token_id);
-      throw conflict('connect_token_spent', 'the connect token was already used; ask the app for a new one');
-    }
+    await spendConnectToken(txCtx, project.id, process.connect_token_id);
     await txCtx.store.db
       .insertInto('credentials')
       .values(row)

@@ -4,6 +4,8 @@ import { loadConfig } from '../../config/config.js';
 import { createProject } from '../../projects/create-project.js';
 import { listProjects } from '../../projects/get-project.js';
 import { startServer, type RunningServer } from '../../server.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { openStore } from '../../store/store.js';
 import { withStore } from '../cli-context.js';
 
 const DEMO_NAME = 'Latchkey demo';
@@ -89,8 +91,6 @@ export function serveCommands(program: Command): void {
     .description('apply pending migrations and exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const { migrateToLatest } = await import('../../store/migrate.js');
-      const { openStore } = await import('../../store/store.js');
       const store = openStore(loadConfig().databaseUrl);
       try {
         const applied = await migrateToLatest(store);

@@ -1,7 +1,5 @@
 import { Type } from 'typebox';
 import { redeemableConnectToken, spendConnectToken } from '../../connect-tokens/connect-tokens.js';
-import type { Ctx } from '../../context.js';
-import { conflict } from '../../errors/latchkey-error.js';
 import { toPasskey } from '../../passkeys/passkey.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { inTransaction } from '../../store/in-transaction.js';
@@ -11,10 +9,6 @@ import { EmptyObject, errorResponses, Passkey, ProjectIdHeader } from '../schema
 
 const tags = ['Frontend API: manage'];
 const security = [{ projectId: [] }];
-
-async function spendOrConflict(ctx: Ctx, tokenId: string): Promise<void> {
-  if (!(await spendConnectToken(ctx, tokenId))) throw conflict('connect_token_spent', 'the connect token was already used; ask the app for a new one');
-}
 
 export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.post(
@@ -32,7 +26,7 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
     async (request) => {
       const project = projectOf(request);
       const token = await redeemableConnectToken(ctx, project.id, request.body.connectToken, 'passkey-list');
-      await spendOrConflict(ctx, token.id);
+      await spendConnectToken(ctx, project.id, token.id);
       return { passkeys: (await listUserCredentials(ctx, project.id, token.user_id)).map(toPasskey) };
     },
   );
@@ -55,7 +49,7 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
       // Deleting and spending share one transaction: an unknown passkey leaves the token usable.
       await inTransaction(ctx, async (txCtx) => {
         await deleteUserPasskey(txCtx, project.id, token.user_id, request.body.passkeyId, { via: 'frontend' });
-        await spendOrConflict(txCtx, token.id);
+        await spendConnectToken(txCtx, project.id, token.id);
       });
       return {};
     },
