@@ -3,7 +3,7 @@ import { compactDecrypt, createLocalJWKSet, createRemoteJWKSet, decodeProtectedH
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSigningKeys, rotateSigningKey } from '../src/keys/signing-keys.js';
 import { SoftAuthenticator } from './helpers/authenticator.js';
-import { expectStatus, signedPasskeyData, verify } from './helpers/ceremonies.js';
+import { claimsOf, expectStatus, signedPasskeyData, tokenFor, verify } from './helpers/ceremonies.js';
 import { errorLogs, startTestServer, type TestProject, type TestServer } from './helpers/harness.js';
 
 let server: TestServer;
@@ -22,20 +22,8 @@ const jwks = async (p: TestProject, s: TestServer = server) => {
   return answer.body;
 };
 const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid as string;
-const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 
-const authenticators = new Map<string, SoftAuthenticator>();
-async function token(p: TestProject, identifier: string): Promise<string> {
-  const key = `${p.project.id}/${identifier}`;
-  if (!authenticators.has(key)) authenticators.set(key, new SoftAuthenticator());
-  return signedPasskeyData(p, authenticators.get(key)!, identifier);
-}
-
-/** Put the server's clock at `seconds` (Unix) plus `ms` into that second. */
-function setClock(seconds: number, ms = 100): void {
-  server.clock.reset();
-  server.clock.advance((seconds * 1000 + ms - Date.now()) / 1000);
-}
+const token = tokenFor;
 
 /** Bit length of a base64url big-endian unsigned integer. */
 function bitLength(b64url: string): number {
@@ -88,7 +76,7 @@ describe('the JWK Set', () => {
     expect(local.payload.username).toBe('jose@example.com');
     expect(local.protectedHeader.kid).toBe((await jwks(server.main)).keys[0]!.kid);
     const remote = await jwtVerify(jwt, createRemoteJWKSet(new URL(`${server.url}${jwksPath(server.main.project.id)}`)), { algorithms: ['RS256'], issuer: server.main.project.id });
-    expect(remote.payload.sub).toBe(payloadOf(jwt).sub);
+    expect(remote.payload.sub).toBe(claimsOf(jwt).sub);
     // A local signature check is not a verification: the Backend API still answers once.
     expect((await verify(server.main, jwt)).body.verificationResult).toBe('success');
   });
@@ -143,10 +131,10 @@ describe('key rotation', () => {
 
       // Still published in the last second before retirement, gone at retireAt.
       const retireAt = listed[1]!.retireAt!;
-      setClock(retireAt - 1);
+      server.clock.setTo(retireAt - 1);
       expect((await jwks(p)).keys.map((k) => k.kid)).toEqual([rotation.active, oldKey!.kid]);
       expect((await listSigningKeys(server.ctx, p.project.id))[1]!.status).toBe('rotated');
-      setClock(retireAt);
+      server.clock.setTo(retireAt);
       expect((await jwks(p)).keys.map((k) => k.kid)).toEqual([rotation.active]);
 
       // 601 s after the rotation the old key has left the JWKS and is retired.
@@ -175,7 +163,7 @@ describe('key rotation', () => {
     const leaked = await server.ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kidOf(genuine)).executeTakeFirstOrThrow();
     const leakedKey = await importPKCS8(leaked.private_key, 'RS256');
     const forge = (iat: number, lifetime = 300) =>
-      new SignJWT({ ...payloadOf(genuine), jti: randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x').slice(0, 30), iat, nbf: iat - 10, exp: iat + lifetime })
+      new SignJWT({ ...claimsOf(genuine), jti: randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x').slice(0, 30), iat, nbf: iat - 10, exp: iat + lifetime })
         .setProtectedHeader({ alg: 'RS256', kid: leaked.id, typ: 'JWT' })
         .sign(leakedKey);
     const now = Math.floor(Date.now() / 1000);
@@ -187,12 +175,12 @@ describe('key rotation', () => {
     const rotatedAt = old!.rotatedAt!;
     try {
       // A login that read the old key just before the rotation may still sign with it for a moment.
-      setClock(rotatedAt + 30);
+      server.clock.setTo(rotatedAt + 30);
       expect((await verify(p, await forge(rotatedAt + 30))).body.verificationResult).toBe('success');
       // Afterwards, nothing the old key signs is accepted, even while it is still in the JWKS.
-      setClock(rotatedAt + 31);
+      server.clock.setTo(rotatedAt + 31);
       expect((await verify(p, await forge(rotatedAt + 31))).body.verificationResult).toBe('invalidSignature');
-      setClock(rotatedAt + 3600);
+      server.clock.setTo(rotatedAt + 3600);
       expect((await verify(p, await forge(rotatedAt + 3600))).body.verificationResult).toBe('invalidSignature');
     } finally {
       server.clock.reset();
@@ -205,7 +193,7 @@ describe('key rotation', () => {
     const active = await server.ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kidOf(genuine)).executeTakeFirstOrThrow();
     const key = await importPKCS8(active.private_key, 'RS256');
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT({ ...payloadOf(genuine), ...claims, jti: randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x').slice(0, 30) })
+      new SignJWT({ ...claimsOf(genuine), ...claims, jti: randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x').slice(0, 30) })
         .setProtectedHeader({ alg: 'RS256', kid: active.id, typ: 'JWT' })
         .sign(key);
     const iat = Math.floor(Date.now() / 1000);
@@ -281,7 +269,7 @@ describe('signing keys at rest', () => {
       const jwt = await signedPasskeyData(p, authenticator, 'sealed@example.com');
       expect(kidOf(jwt)).toBe(row.id);
       expect(await jwtVerify(jwt, createLocalJWKSet(await jwks(p, sealed)))).toBeTruthy();
-      expect((await verify(p, jwt)).body).toEqual({ verificationResult: 'success', userID: payloadOf(jwt).sub, username: 'sealed@example.com' });
+      expect((await verify(p, jwt)).body).toEqual({ verificationResult: 'success', userID: claimsOf(jwt).sub, username: 'sealed@example.com' });
 
       // A rotated-in key is sealed too, and signs.
       const { active } = await rotateSigningKey(sealed.ctx, p.project.id);

@@ -3,8 +3,7 @@ import { generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiSecret } from '../src/secrets/create-api-secret.js';
 import { revokeApiSecret } from '../src/secrets/manage-api-secrets.js';
-import { SoftAuthenticator } from './helpers/authenticator.js';
-import { expectStatus, signedPasskeyData, verify } from './helpers/ceremonies.js';
+import { claimsOf, expectStatus, tokenFor, verify } from './helpers/ceremonies.js';
 import { errorLogs, startTestServer, type TestProject, type TestServer } from './helpers/harness.js';
 
 let server: TestServer;
@@ -18,15 +17,9 @@ afterAll(async () => {
 
 type PasskeyEvent = { type: string; userID: string | null; credentialID: string | null; processId: string | null; detail: any };
 
-const authenticators = new Map<string, SoftAuthenticator>();
 /** A fresh, genuine signedPasskeyData for `identifier` (one authenticator per identifier and project). */
-async function token(identifier: string, p: TestProject = server.main): Promise<string> {
-  const key = `${p.project.id}/${identifier}`;
-  if (!authenticators.has(key)) authenticators.set(key, new SoftAuthenticator());
-  return signedPasskeyData(p, authenticators.get(key)!, identifier);
-}
+const token = (identifier: string, p: TestProject = server.main) => tokenFor(p, identifier);
 
-const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 const b64json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const userEvents = async (userId: string) => (await server.main.backend('GET', `/passkeyEvents?userID=${userId}&limit=500`)).body.passkeyEvents as PasskeyEvent[];
 
@@ -42,12 +35,6 @@ async function lastEvent(): Promise<PasskeyEvent> {
   }
 }
 
-/** Put the server's clock at `seconds` (Unix) plus `ms` into that second. */
-function setClock(seconds: number, ms = 100): void {
-  server.clock.reset();
-  server.clock.advance((seconds * 1000 + ms - Date.now()) / 1000);
-}
-
 /** The project's signing key as stored: read from the store only to craft test tokens with precise headers and claims. */
 async function signingKey(projectId: string): Promise<{ kid: string; pem: string; privateKey: CryptoKey }> {
   const row = await server.ctx.store.db.selectFrom('signing_keys').selectAll().where('project_id', '=', projectId).where('rotated_at', 'is', null).executeTakeFirstOrThrow();
@@ -59,7 +46,7 @@ const jti = () => randomBytes(30).toString('base64').replace(/[^0-9A-Za-z]/g, 'x
 
 /** Claims like a genuine token's, with a fresh jti, so a crafted token differs from a real one only where a test says. */
 async function claimsFor(identifier: string, overrides: Record<string, unknown> = {}) {
-  const genuine = payloadOf(await token(identifier));
+  const genuine = claimsOf(await token(identifier));
   return { ...genuine, jti: jti(), ...overrides };
 }
 
@@ -73,7 +60,7 @@ describe('verifySignedData: success and single use', () => {
     const jwt = await token('once@example.com');
     const first = await verify(server.main, jwt);
     expectStatus(first, 200);
-    expect(first.body).toEqual({ verificationResult: 'success', userID: payloadOf(jwt).sub, username: 'once@example.com' });
+    expect(first.body).toEqual({ verificationResult: 'success', userID: claimsOf(jwt).sub, username: 'once@example.com' });
     expect(first.body.userID).toMatch(/^usr-\d{18,19}$/);
     const second = await verify(server.main, jwt);
     expect(second.body).toEqual({ verificationResult: 'alreadyUsed', ...refused });
@@ -88,13 +75,13 @@ describe('verifySignedData: success and single use', () => {
     const results = answers.map((a) => a.body.verificationResult);
     expect(results.filter((r) => r === 'success')).toHaveLength(1);
     expect(results.filter((r) => r === 'alreadyUsed')).toHaveLength(49);
-    const { sub, jti: id } = payloadOf(jwt);
+    const { sub, jti: id } = claimsOf(jwt);
     const events = await userEvents(sub);
     expect(events.filter((e) => e.type === 'token-verified')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'token-refused').map((e) => e.detail.result)).toEqual(Array(49).fill('alreadyUsed'));
     const spent = await server.ctx.store.db.selectFrom('spent_tokens').selectAll().where('jti', '=', id).execute();
     expect(spent).toHaveLength(1);
-    expect(spent[0]!.expires_at).toBe(payloadOf(jwt).exp);
+    expect(spent[0]!.expires_at).toBe(claimsOf(jwt).exp);
   });
 
   it('two tokens of one user are independent: spending one leaves the other good', async () => {
@@ -111,12 +98,12 @@ describe('verifySignedData: success and single use', () => {
     const wrongCase = await verify(server.main, jwt, 'Named@example.com');
     expect(wrongCase.body.verificationResult).toBe('usernameMismatch');
     const right = await verify(server.main, jwt, 'named@example.com');
-    expect(right.body).toEqual({ verificationResult: 'success', userID: payloadOf(jwt).sub, username: 'named@example.com' });
+    expect(right.body).toEqual({ verificationResult: 'success', userID: claimsOf(jwt).sub, username: 'named@example.com' });
   });
 
   it('a success writes token-verified with the jti; a refusal writes token-refused with the result', async () => {
     const jwt = await token('audit@example.com');
-    const { sub, jti: id, credential, processId } = payloadOf(jwt);
+    const { sub, jti: id, credential, processId } = claimsOf(jwt);
     await verify(server.main, jwt, 'not-audit@example.com');
     await verify(server.main, jwt);
     await verify(server.main, jwt);
@@ -146,9 +133,9 @@ describe('verifySignedData: the time window, with no leeway', () => {
     const atExp = await token('exp@example.com');
     const justBefore = await token('exp@example.com');
     try {
-      setClock(payloadOf(atExp).exp);
+      server.clock.setTo(claimsOf(atExp).exp);
       expect((await verify(server.main, atExp)).body.verificationResult).toBe('expired');
-      setClock(payloadOf(justBefore).exp - 1, 50);
+      server.clock.setTo(claimsOf(justBefore).exp - 1, 50);
       expect((await verify(server.main, justBefore)).body.verificationResult).toBe('success');
     } finally {
       server.clock.reset();
@@ -159,9 +146,9 @@ describe('verifySignedData: the time window, with no leeway', () => {
     const early = await token('nbf@example.com');
     const boundary = await token('nbf@example.com');
     try {
-      setClock(payloadOf(early).iat - 11, 500);
+      server.clock.setTo(claimsOf(early).iat - 11, 500);
       expect((await verify(server.main, early)).body).toEqual({ verificationResult: 'expired', ...refused });
-      setClock(payloadOf(boundary).nbf, 50);
+      server.clock.setTo(claimsOf(boundary).nbf, 50);
       expect((await verify(server.main, boundary)).body.verificationResult).toBe('success');
     } finally {
       server.clock.reset();
@@ -176,15 +163,15 @@ describe('verifySignedData: the time window, with no leeway', () => {
     try {
       server.clock.advance(400);
       expect((await verify(server.main, late)).body.verificationResult).toBe('expired');
-      setClock(payloadOf(early).nbf - 1, 500);
+      server.clock.setTo(claimsOf(early).nbf - 1, 500);
       expect((await verify(server.main, early)).body.verificationResult).toBe('expired');
     } finally {
       server.clock.reset();
     }
-    const refusals = (await userEvents(payloadOf(late).sub)).filter((e) => e.type === 'token-refused');
+    const refusals = (await userEvents(claimsOf(late).sub)).filter((e) => e.type === 'token-refused');
     expect(refusals).toEqual([
-      expect.objectContaining({ userID: payloadOf(late).sub, detail: { result: 'expired', jti: payloadOf(late).jti } }),
-      expect.objectContaining({ userID: payloadOf(early).sub, detail: { result: 'expired', jti: payloadOf(early).jti } }),
+      expect.objectContaining({ userID: claimsOf(late).sub, detail: { result: 'expired', jti: claimsOf(late).jti } }),
+      expect.objectContaining({ userID: claimsOf(early).sub, detail: { result: 'expired', jti: claimsOf(early).jti } }),
     ]);
   });
 });
@@ -203,7 +190,7 @@ describe('verifySignedData: invalidSignature', () => {
   it('a genuine token with a changed username (signature kept)', async () => {
     const jwt = await token('tamper@example.com');
     const [h, , s] = jwt.split('.');
-    const forged = `${h}.${b64json({ ...payloadOf(jwt), username: 'admin@example.com' })}.${s}`;
+    const forged = `${h}.${b64json({ ...claimsOf(jwt), username: 'admin@example.com' })}.${s}`;
     await expectInvalid(forged);
     // A flipped bit in the signature is as bad.
     const sig = Buffer.from(s!, 'base64url');
@@ -281,7 +268,7 @@ describe('verifySignedData: projectMismatch', () => {
     const foreign = await token('foreign@example.com', other);
     expect((await verify(server.main, foreign)).body).toEqual({ verificationResult: 'projectMismatch', ...refused });
     // Not spent: its own project still accepts it.
-    expect((await verify(other, foreign)).body).toEqual({ verificationResult: 'success', userID: payloadOf(foreign).sub, username: 'foreign@example.com' });
+    expect((await verify(other, foreign)).body).toEqual({ verificationResult: 'success', userID: claimsOf(foreign).sub, username: 'foreign@example.com' });
     // Even spent, it is still another project's token to the main project.
     expect((await verify(server.main, foreign)).body.verificationResult).toBe('projectMismatch');
   });

@@ -1,5 +1,5 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import type { CreateCredentialParams, GetAssertionParams, SoftAuthenticator } from './authenticator.js';
+import { SoftAuthenticator, type CreateCredentialParams, type GetAssertionParams } from './authenticator.js';
 import type { HttpAnswer, TestProject } from './harness.js';
 
 /**
@@ -83,6 +83,18 @@ export async function signedPasskeyData(p: TestProject, authenticator: SoftAuthe
   expectStatus(answer, 200);
   return answer.body.signedPasskeyData as string;
 }
+
+const authenticators = new Map<string, SoftAuthenticator>();
+
+/** A fresh signedPasskeyData for `identifier`, from one authenticator kept per project and identifier. */
+export function tokenFor(p: TestProject, identifier: string): Promise<string> {
+  const key = `${p.project.id}/${identifier}`;
+  if (!authenticators.has(key)) authenticators.set(key, new SoftAuthenticator());
+  return signedPasskeyData(p, authenticators.get(key)!, identifier);
+}
+
+/** The claims of a JWS, decoded without any check: for reading tokens in tests. */
+export const claimsOf = (jwt: string): any => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 
 export function verify(p: TestProject, token: string, username?: string, secret?: string): Promise<HttpAnswer> {
   return p.backend('POST', '/passkey/verifySignedData', { signedPasskeyData: token, ...(username !== undefined ? { username } : {}) }, secret ? { secret } : {});

@@ -12,4 +12,8 @@ export class TestClock implements Clock {
   reset(): void {
     this.offsetMs = 0;
   }
+  /** Put the clock at `seconds` (Unix) plus `ms` into that second: exact boundaries, whatever the wall clock. */
+  setTo(seconds: number, ms = 100): void {
+    this.offsetMs = seconds * 1000 + ms - Date.now();
+  }
 }
