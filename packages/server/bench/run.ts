@@ -23,7 +23,7 @@ import type { Config } from '../src/config/config.js';
 import { createProject } from '../src/projects/create-project.js';
 import type { Project } from '../src/projects/project.js';
 import { startServer } from '../src/server.js';
-import { SoftAuthenticator } from '../test/helpers/authenticator.js';
+import { SoftAuthenticator } from '@latchkey/testkit';
 import { appendPasskey, expectStatus, login } from '../test/helpers/ceremonies.js';
 import { basicAuth, httpRequest, projectClient } from '../test/helpers/http-client.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SoftAuthenticator, type Algorithm, type AttestationFormat } from './helpers/authenticator.js';
+import { SoftAuthenticator, type Algorithm, type AttestationFormat } from '@latchkey/testkit';
 import { appendPasskey, connectToken, expectStatus, startAppend } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type TestServer } from './helpers/harness.js';
 

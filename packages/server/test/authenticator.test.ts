@@ -11,8 +11,8 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { PublicKeyCredentialCreationOptionsJSON, WebAuthnCredential } from '@simplewebauthn/server';
-import { SoftAuthenticator } from './helpers/authenticator.js';
-import type { Algorithm, AttestationFormat } from './helpers/authenticator.js';
+import { SoftAuthenticator } from '@latchkey/testkit';
+import type { Algorithm, AttestationFormat } from '@latchkey/testkit';
 
 const RP_ID = 'localhost';
 const ORIGIN = 'http://localhost:3000';

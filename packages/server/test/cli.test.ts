@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../src/projects/project.js';
-import { SoftAuthenticator } from './helpers/authenticator.js';
+import { SoftAuthenticator } from '@latchkey/testkit';
 import { signedPasskeyData } from './helpers/ceremonies.js';
 import { basicAuth, httpRequest, projectClient } from './helpers/http-client.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SoftAuthenticator } from './helpers/authenticator.js';
+import { SoftAuthenticator } from '@latchkey/testkit';
 import { appendPasskey, connectToken, expectStatus, login, loginConditional, startAppend } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type HttpAnswer, type TestProject, type TestServer } from './helpers/harness.js';
 import { expectError } from './helpers/http-client.js';

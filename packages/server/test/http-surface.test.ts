@@ -1,6 +1,6 @@
 import { encodeCBOR } from '@levischuck/tiny-cbor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SoftAuthenticator } from './helpers/authenticator.js';
+import { SoftAuthenticator } from '@latchkey/testkit';
 import { appendPasskey, connectToken, expectStatus, signedPasskeyData, startAppend, startLogin, verify } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type HttpAnswer, type TestProject, type TestServer } from './helpers/harness.js';
 import { expectError, expectErrorShape } from './helpers/http-client.js';

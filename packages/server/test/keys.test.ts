@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { compactDecrypt, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, exportJWK, importPKCS8, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSigningKeys, rotateSigningKey } from '../src/keys/signing-keys.js';
-import { SoftAuthenticator } from './helpers/authenticator.js';
+import { SoftAuthenticator } from '@latchkey/testkit';
 import { claimsOf, expectStatus, signedPasskeyData, tokenFor, verify } from './helpers/ceremonies.js';
 import { errorLogs, startTestServer, type TestProject, type TestServer } from './helpers/harness.js';
 

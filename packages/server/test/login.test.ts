@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SoftAuthenticator, type GetAssertionParams } from './helpers/authenticator.js';
+import { SoftAuthenticator, type GetAssertionParams } from '@latchkey/testkit';
 import { appendPasskey, connectToken, expectStatus, login, loginConditional, startLogin } from './helpers/ceremonies.js';
 import { errorLogs, ORIGIN, startTestServer, type TestProject, type TestServer } from './helpers/harness.js';
 

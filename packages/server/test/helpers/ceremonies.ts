@@ -1,5 +1,5 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { SoftAuthenticator, type CreateCredentialParams, type GetAssertionParams } from './authenticator.js';
+import { SoftAuthenticator, type CreateCredentialParams, type GetAssertionParams } from '@latchkey/testkit';
 import type { HttpAnswer, TestProject } from './harness.js';
 
 /**
