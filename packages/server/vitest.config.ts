@@ -1,15 +1,64 @@
-import { defineConfig } from 'vitest/config';
+import pg from 'pg';
+import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // Real servers, real files, real crypto: give slow CI machines room, but fail rather than hang.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // Two cores: files run in parallel workers, each with its own servers and SQLite files.
-    pool: 'forks',
-    // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/vitest.json' },
-  },
+/**
+ * The whole suite runs twice: once on the embedded SQLite store, once on PostgreSQL (each test
+ * server on a database of its own). Tests under test/postgres/ are about PostgreSQL and several
+ * instances only. Without a reachable PostgreSQL a developer's `npm test` says plainly that the
+ * PostgreSQL suite was skipped and why; on CI (CI=true) that is a failure instead.
+ */
+const POSTGRES_URL = process.env.LATCHKEY_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgresUnreachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message || String(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export default defineConfig(async () => {
+  const reason = await postgresUnreachable();
+  if (reason !== undefined) {
+    const where = POSTGRES_URL.replace(/\/\/[^@/]*@/, '//');
+    if (process.env.CI) throw new Error(`CI must run the PostgreSQL suite, but ${where} is unreachable: ${reason}`);
+    console.warn(
+      `\n  PostgreSQL suite SKIPPED: ${where} is unreachable (${reason}).\n` +
+        `  Start PostgreSQL or set LATCHKEY_TEST_POSTGRES_URL to run it; the SQLite suite runs as usual.\n`,
+    );
+  }
+  const projects: TestProjectConfiguration[] = [
+    { extends: true, test: { name: 'sqlite', include: ['test/*.test.ts'], env: { LATCHKEY_TEST_STORE: 'sqlite' } } },
+  ];
+  if (reason === undefined) {
+    projects.push({
+      extends: true,
+      test: {
+        name: 'postgres',
+        include: ['test/*.test.ts', 'test/postgres/*.test.ts'],
+        // The software authenticator's own suite touches no store.
+        exclude: ['test/authenticator.test.ts'],
+        env: { LATCHKEY_TEST_STORE: 'postgres', LATCHKEY_TEST_POSTGRES_URL: POSTGRES_URL },
+        globalSetup: ['test/helpers/postgres-global-setup.ts'],
+      },
+    });
+  }
+  return {
+    test: {
+      // Real servers, real files, real crypto: give slow CI machines room, but fail rather than hang.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      // Two cores: files run in parallel workers, each with its own servers and databases.
+      pool: 'forks' as const,
+      // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results/vitest.json' },
+      projects,
+    },
+  };
 });

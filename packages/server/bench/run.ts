@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Options, type Result } from 'autocannon';
 import pino from 'pino';
-import type { Config } from '../src/config/config.js';
+import { loadConfig, type Config } from '../src/config/config.js';
 import { createProject } from '../src/projects/create-project.js';
 import type { Project } from '../src/projects/project.js';
 import { startServer } from '../src/server.js';
@@ -81,16 +81,12 @@ const rssAtStart = memory();
 const startedAt = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 const config: Config = {
+  ...loadConfig({}),
   databaseUrl: `file:${join(dir, 'bench.sqlite')}`,
   port: 0,
-  host: '127.0.0.1',
-  logLevel: 'info',
-  trustProxy: false,
-  keyEncryptionKey: undefined,
-  bodyLimit: 64 * 1024,
   frontendRateLimit: 0,
   backendRateLimit: 0,
-  production: false,
+  housekeepingInterval: 0,
 };
 const server = await startServer(config, { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) });
 const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);

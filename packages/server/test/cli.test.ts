@@ -1,26 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../src/projects/project.js';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { signedPasskeyData } from './helpers/ceremonies.js';
 import { basicAuth, httpRequest, projectClient } from './helpers/http-client.js';
+import { freshDatabase, TEST_STORE, type TestDatabase } from './helpers/test-store.js';
+import { ENTRY, killAllCliProcesses, runCli, runCliFails, runCliJson, serveCli, startCli, type RunOptions, type Served } from './helpers/cli-process.js';
 
 /**
  * The real `latchkey` command as an operator runs it: `node bin/latchkey.js …` in a child process,
- * on a real SQLite file, with `latchkey serve` as a real server process beside it.
+ * on the store this run tests (a SQLite file or a PostgreSQL database), with `latchkey serve` as a
+ * real server process beside it.
  */
 
-const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(PACKAGE, 'bin', 'latchkey.js');
-const ENTRY = join(PACKAGE, 'dist', 'cli', 'main.js');
-
-const children = new Set<ChildProcess>();
 const dirs: string[] = [];
+const databases: TestDatabase[] = [];
+
+/** A fresh store of the kind this run tests, dropped after the suite. */
+async function freshDb(): Promise<string> {
+  const database = await freshDatabase();
+  databases.push(database);
+  return database.url;
+}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-cli-'));
@@ -28,148 +32,13 @@ function tempDir(): string {
   return dir;
 }
 
-/** The parent's environment without any LATCHKEY_* (or loader) setting, plus `extra` (undefined removes). */
-function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('LATCHKEY_') && key !== 'NODE_OPTIONS') env[key] = value;
-  }
-  env.LATCHKEY_LOG_LEVEL = 'warn';
-  for (const [key, value] of Object.entries(extra)) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  return env;
-}
-
-interface RunOptions {
-  /** LATCHKEY_DATABASE_URL (default: the shared file). */
-  db?: string;
-  env?: Record<string, string | undefined>;
-  /** Working directory (default: a temp dir without a .env). */
-  cwd?: string;
-}
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], options: RunOptions): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? quietDir,
-    env: childEnv({ LATCHKEY_DATABASE_URL: options.db ?? sharedDb, ...options.env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-/** Runs one CLI command to its end (killed after 20 s so that a command that never returns fails instead of hanging). */
-function cli(args: string[], options: RunOptions = {}): Promise<Run> {
-  const child = start(args, options);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolvePromise, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/** A successful `--json` command: exit 0, exactly one JSON object (one line) on stdout, nothing on stderr. */
-async function cliJson<T = any>(args: string[], options: RunOptions = {}): Promise<T> {
-  const run = await cli([...args, '--json'], options);
-  if (run.code !== 0) throw new Error(`latchkey ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
-  expect(run.stderr).toBe('');
-  expect(run.stdout.endsWith('\n')).toBe(true);
-  expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
-  const value = JSON.parse(run.stdout) as unknown;
-  expect(value).toBeTypeOf('object');
-  expect(Array.isArray(value)).toBe(false);
-  return value as T;
-}
-
-/** A refused command: non-zero exit, nothing on stdout, the reason on stderr. */
-async function cliFails(args: string[], options: RunOptions = {}): Promise<string> {
-  const run = await cli(args, options);
-  expect(run.code, `latchkey ${args.join(' ')} should fail; stdout: ${run.stdout}`).not.toBe(0);
-  expect(run.code).not.toBeNull();
-  expect(run.stdout).toBe('');
-  expect(run.stderr).toMatch(/^latchkey: /);
-  return run.stderr;
-}
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/**
- * `latchkey serve` on a free port; resolves once it prints where it listens and (unless `probe` is
- * false) answers GET /healthz.
- */
-function serve(args: string[] = [], options: RunOptions = {}, probe = true): Promise<Served> {
-  const child = start(['serve', ...args], { ...options, env: { LATCHKEY_PORT: '0', ...options.env } });
-  let stdout = '';
-  let stderr = '';
-  let listening = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
-    child.once('close', (code, signal) => resolveExit({ code, signal })),
-  );
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`latchkey serve did not start within 20 s; stdout: ${stdout} stderr: ${stderr}`));
-    }, 20_000);
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /Latchkey is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-      if (match?.[1] && !listening) {
-        listening = true;
-        const url = match[1];
-        clearTimeout(timer);
-        const served: Served = {
-          child,
-          url,
-          stdout: () => stdout,
-          stderr: () => stderr,
-          exited,
-          stop: async (signal = 'SIGTERM') => {
-            child.kill(signal);
-            return exited;
-          },
-        };
-        if (!probe) return resolvePromise(served);
-        // Ready = it answers GET /healthz.
-        fetch(`${url}/healthz`)
-          .then(async (response) => {
-            await response.arrayBuffer();
-            if (!response.ok) throw new Error(`GET /healthz answered ${response.status}`);
-            resolvePromise(served);
-          })
-          .catch(reject);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`latchkey serve exited (${code ?? signal}) before listening; stdout: ${stdout} stderr: ${stderr}`));
-    });
-  });
-}
+/** The helpers of cli-process.ts, defaulting to the suite's shared store and a directory without a .env. */
+const withDefaults = (options: Partial<RunOptions> = {}): RunOptions => ({ db: sharedDb, cwd: quietDir, ...options });
+const start = (args: string[], options?: Partial<RunOptions>) => startCli(args, withDefaults(options));
+const cli = (args: string[], options?: Partial<RunOptions>) => runCli(args, withDefaults(options));
+const cliJson = <T = any>(args: string[], options?: Partial<RunOptions>) => runCliJson<T>(args, withDefaults(options));
+const cliFails = (args: string[], options?: Partial<RunOptions>) => runCliFails(args, withDefaults(options));
+const serve = (args: string[] = [], options?: Partial<RunOptions>, probe = true) => serveCli(args, withDefaults(options), probe);
 
 /** verifySignedData with a junk token: 200 invalidSignature proves the credentials were accepted. */
 const verifyJunk = (url: string, projectId: string, secret: string) =>
@@ -194,7 +63,7 @@ beforeAll(async () => {
     throw new Error(`${ENTRY} is missing: the CLI is not built. Run \`npm run build\` in packages/server (\`npm test\` builds before running vitest).`);
   }
   quietDir = tempDir();
-  sharedDb = `file:${join(tempDir(), 'x.sqlite')}`;
+  sharedDb = await freshDb();
   server = await serve();
 });
 
@@ -204,8 +73,9 @@ afterAll(async () => {
       expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
   } finally {
-    for (const child of children) child.kill('SIGKILL');
+    killAllCliProcesses();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const database of databases) await database.drop();
   }
 });
 
@@ -344,9 +214,21 @@ describe('latchkey keys, against a running server', () => {
   });
 });
 
+describe('latchkey prune', () => {
+  it('runs one housekeeping pass and reports what it deleted per table', async () => {
+    const pruned = await cliJson<{ pruned: Record<string, number> }>(['prune']);
+    expect(pruned).toEqual({
+      pruned: { challenges: expect.any(Number), processes: expect.any(Number), connect_tokens: expect.any(Number), spent_tokens: expect.any(Number) },
+    });
+    // Nothing in the shared store is past its retention yet: a live server's rows are never touched.
+    expect(Object.values(pruned.pruned)).toEqual([0, 0, 0, 0]);
+    expect((await cli(['prune'])).stdout).toMatch(/^pruned: 0 challenges, 0 processes, 0 connect tokens, 0 spent tokens\n$/);
+  });
+});
+
 describe('latchkey migrate', () => {
-  it('applies the migrations on a fresh file, then has nothing left to apply', async () => {
-    const db = `file:${join(tempDir(), 'fresh.sqlite')}`;
+  it(`applies the migrations on a fresh ${TEST_STORE} store, then has nothing left to apply`, async () => {
+    const db = await freshDb();
     const first = await cliJson<{ applied: string[] }>(['migrate'], { db });
     expect(first.applied.length).toBeGreaterThan(0);
     expect(first.applied).toContain('0001-initial');
@@ -387,7 +269,16 @@ describe('latchkey serve', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(served.child.exitCode).toBeNull(); // still draining our request
-    socket.end(body.slice(10));
+    // The rest of the body, without half-closing: a client that sends FIN while its request is
+    // still being answered lets Node's HTTP server drop the connection (allowHalfOpen is off).
+    socket.write(body.slice(10));
+    await new Promise<void>((answered, reject) => {
+      const check = () => (/\r\n\r\n\{.*\}$/s.test(raw) ? answered() : undefined);
+      socket.on('data', check);
+      socket.once('error', reject);
+      check();
+    });
+    socket.end();
     await ended;
     const [head, ...rest] = raw.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 200 /);
@@ -431,7 +322,7 @@ describe('latchkey serve', () => {
 
   it('--json prints exactly one JSON object ({url, demoProject}) on stdout once listening; logs go to stderr', async () => {
     const child = start(['serve', '--demo', '--json'], {
-      db: `file:${join(tempDir(), 'json.sqlite')}`,
+      db: await freshDb(),
       env: { LATCHKEY_PORT: '0', LATCHKEY_LOG_LEVEL: 'info' },
     });
     let stdout = '';
@@ -462,7 +353,7 @@ describe('latchkey serve', () => {
   });
 
   it('--demo creates a demo project on first start and prints its secret only then', async () => {
-    const db = `file:${join(tempDir(), 'demo.sqlite')}`;
+    const db = await freshDb();
     const first = await serve(['--demo'], { db });
     const firstOut = first.stdout();
     expect(await first.stop()).toEqual({ code: 0, signal: null });

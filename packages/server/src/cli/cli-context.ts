@@ -10,7 +10,7 @@ import { openStore } from '../store/store.js';
  */
 export async function withStore<T>(work: (ctx: Ctx, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { timeout: config.databaseTimeout });
   try {
     await migrateToLatest(store);
     return await work(createContext(config, store), config);

@@ -4,6 +4,8 @@ import { ConfigError } from '../config/config.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import { MigrationError } from '../store/migrate.js';
 import { StoreUrlError } from '../store/store.js';
+import { classifyStoreFailure } from '../store/store-unavailable.js';
+import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { projectCommands } from './commands/project.js';
 import { secretCommands } from './commands/secret.js';
@@ -21,6 +23,7 @@ serveCommands(program);
 projectCommands(program);
 secretCommands(program);
 keyCommands(program);
+housekeepingCommands(program);
 
 /** Errors go to stderr with a non-zero exit and a message that says what to do. */
 function fail(error: unknown): never {
@@ -36,6 +39,12 @@ function fail(error: unknown): never {
   const code = (error as { code?: string } | null)?.code;
   if (code === 'EADDRINUSE') {
     process.stderr.write(`latchkey: the port is already in use; stop the other server or set LATCHKEY_PORT\n`);
+    process.exit(2);
+  }
+  if (classifyStoreFailure(error)) {
+    process.stderr.write(
+      `latchkey: cannot reach the database (${(error as Error).message}); check LATCHKEY_DATABASE_URL and that the database is running\n`,
+    );
     process.exit(2);
   }
   process.stderr.write(`latchkey: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

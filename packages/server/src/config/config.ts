@@ -15,6 +15,12 @@ export interface Config {
   frontendRateLimit: number;
   /** Requests per minute per project on the Backend API; 0 turns the limit off. */
   backendRateLimit: number;
+  /** Most connections one instance opens to PostgreSQL (ignored for SQLite). */
+  databasePoolSize: number;
+  /** Milliseconds a database connection attempt or statement may take before the request gets a 503. */
+  databaseTimeout: number;
+  /** Seconds between housekeeping runs that prune expired rows; 0 turns housekeeping off. */
+  housekeepingInterval: number;
   production: boolean;
 }
 
@@ -30,6 +36,9 @@ const DEFAULTS = {
   bodyLimit: 64 * 1024,
   frontendRateLimit: 600,
   backendRateLimit: 6000,
+  databasePoolSize: 10,
+  databaseTimeout: 5000,
+  housekeepingInterval: 60,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,6 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'LATCHKEY_BODY_LIMIT', DEFAULTS.bodyLimit, 1024, 10 * 1024 * 1024),
     frontendRateLimit: integer(env, 'LATCHKEY_FRONTEND_RATE_LIMIT', DEFAULTS.frontendRateLimit, 0, 1e9),
     backendRateLimit: integer(env, 'LATCHKEY_BACKEND_RATE_LIMIT', DEFAULTS.backendRateLimit, 0, 1e9),
+    databasePoolSize: integer(env, 'LATCHKEY_DATABASE_POOL_SIZE', DEFAULTS.databasePoolSize, 1, 1000),
+    databaseTimeout: integer(env, 'LATCHKEY_DATABASE_TIMEOUT', DEFAULTS.databaseTimeout, 100, 600_000),
+    housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
     production: env.NODE_ENV === 'production',
   };
 }

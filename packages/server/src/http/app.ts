@@ -52,7 +52,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
-  installErrorHandling(app);
+  installErrorHandling(app, (code) => metrics.storeFailures.inc({ code }));
   installValidation(app);
   installBodyParsing(app);
   installInputGuards(app);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LatchkeyError, unavailable } from '../errors/latchkey-error.js';
+import { classifyStoreFailure, storeUnavailableError } from '../store/store-unavailable.js';
 
 /** Fastify's own errors for bad input, mapped to our stable codes. */
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -22,12 +23,24 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, status: 
  * Every answer that is not 2xx has the shape {error: {code, message, requestId}}. Bad input of any
  * kind is a 4xx with a code; only a genuine fault of ours is a 500, and its details stay in the log.
  */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (code: string) => void): void {
   app.setErrorHandler((error: FastifyError | LatchkeyError | Error, request, reply) => {
     if (error instanceof LatchkeyError) {
       if (error.headers) reply.headers(error.headers);
-      if (error.status >= 500) request.log.error({ err: error }, error.message);
+      // 503s are operational states (shutting down, store away), not faults: a warning each.
+      if (error.status === 503) request.log.warn({ code: error.code }, error.message);
+      else if (error.status >= 500) request.log.error({ err: error }, error.message);
       return sendError(reply, request, error.status, error.code, error.message);
+    }
+    // The database is away or too slow: not a bug of ours, not the client's fault. A warning per
+    // request (the operator watches /readyz and the metrics); the client is told to retry.
+    const storeFailure = classifyStoreFailure(error);
+    if (storeFailure) {
+      request.log.warn({ err: error, code: storeFailure }, 'store unavailable');
+      onStoreFailure?.(storeFailure);
+      const answer = storeUnavailableError(storeFailure);
+      reply.headers(answer.headers!);
+      return sendError(reply, request, answer.status, answer.code, answer.message);
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/store.js';
 
 /**
  * Prometheus metrics of one server. Each server owns its registry (not prom-client's global one),
@@ -32,7 +33,36 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  readonly storeFailures = new Counter({
+    name: 'latchkey_store_failures_total',
+    help: 'Requests answered 503 because the database was away (store_unavailable) or too slow (store_timeout)',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly prunedRows = new Counter({
+    name: 'latchkey_housekeeping_pruned_rows_total',
+    help: 'Expired rows removed by housekeeping, by table',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
+
+  constructor(store?: Store) {
     collectDefaultMetrics({ register: this.registry, prefix: 'latchkey_' });
+    const pool = store?.pool;
+    if (pool) {
+      // What pool sizing needs: connections open, idle, and requests waiting for one.
+      new Gauge({
+        name: 'latchkey_store_pool_connections',
+        help: 'PostgreSQL pool connections of this instance, by state (open, idle, waiting = requests queued for a connection)',
+        labelNames: ['state'],
+        registers: [this.registry],
+        collect() {
+          const stats = pool();
+          this.set({ state: 'open' }, stats.total);
+          this.set({ state: 'idle' }, stats.idle);
+          this.set({ state: 'waiting' }, stats.waiting);
+        },
+      });
+    }
   }
 }

@@ -1,11 +1,14 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import { initialSchema } from './migrations/0001-initial.js';
+import { expiryIndexes } from './migrations/0002-expiry-indexes.js';
 import type { Store } from './store.js';
+import { classifyStoreFailure } from './store-unavailable.js';
 
 /** Migrations in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(store.dialect),
+    '0002-expiry-indexes': expiryIndexes,
   };
 }
 
@@ -22,6 +25,8 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     migrationLockTableName: 'latchkey_migrations_lock',
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
+  // The database being away is not a migration fault: report it as what it is.
+  if (result.error && classifyStoreFailure(result.error)) throw result.error;
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`migration ${failed} failed: ${String((result.error as Error).message ?? result.error)}`);

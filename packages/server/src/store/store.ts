@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { discardBrokenConnections } from './discard-broken-connections.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -13,6 +14,8 @@ export interface Store {
   dialect: Dialect;
   /** Human-readable location without credentials, for logs. */
   describe: string;
+  /** PostgreSQL only: the connection pool's counts, for metrics. */
+  pool?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -20,15 +23,30 @@ export class StoreUrlError extends Error {
   override readonly name = 'StoreUrlError';
 }
 
-export function openStore(url: string, options: { poolSize?: number } = {}): Store {
-  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length));
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options.poolSize ?? 10);
+export interface StoreOptions {
+  /** Most PostgreSQL connections this process opens (default 10). */
+  poolSize?: number;
+  /**
+   * Milliseconds a connection attempt, or a statement, may take (default 5000). Past it the query
+   * fails and the request is answered 503: a slow or absent database must not pile requests up.
+   */
+  timeout?: number;
+  /**
+   * Errors of idle pooled connections (the server restarted, a connection was terminated). The
+   * broken connection is discarded and the next query opens a new one; this only reports it.
+   */
+  onBackgroundError?: (error: Error) => void;
+}
+
+export function openStore(url: string, options: StoreOptions = {}): Store {
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options.timeout ?? 5000);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new StoreUrlError(
     `LATCHKEY_DATABASE_URL must start with "file:" (embedded SQLite) or "postgres://" (PostgreSQL); got "${url.split(':')[0]}:…"`,
   );
 }
 
-function openSqlite(path: string): Store {
+function openSqlite(path: string, timeout: number): Store {
   if (path === '') throw new StoreUrlError('LATCHKEY_DATABASE_URL "file:" needs a path, e.g. file:./data/latchkey.sqlite');
   const absolute = resolve(path);
   mkdirSync(dirname(absolute), { recursive: true });
@@ -38,21 +56,41 @@ function openSqlite(path: string): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, close: () => db.destroy() };
 }
 
-function openPostgres(url: string, poolSize: number): Store {
+function openPostgres(url: string, options: StoreOptions): Store {
   // int8 (bigint) columns hold Unix seconds and counters, well inside Number's exact range.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const timeout = options.timeout ?? 5000;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Waiting for a connection (a new one, or a free one from a busy pool) is bounded too.
+    connectionTimeoutMillis: timeout,
+    // The server cancels a statement that runs too long; the client gives up a little later when
+    // the server itself does not answer (a dead network path never sends the cancellation).
+    statement_timeout: timeout,
+    query_timeout: timeout + 1000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+  });
+  // A connection the server drops emits 'error' on its client. pg-pool listens only while the
+  // client is idle; a client checked out for a query has no listener, and an unheard 'error' event
+  // would crash the process. So every client gets a listener of its own for its whole life (the
+  // query it was running fails on its own and answers 503; the pool then discards the client).
+  pool.on('connect', (client) => client.on('error', (error) => options.onBackgroundError?.(error)));
+  // The pool re-emits an idle client's error here; the listener above has already reported it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenConnections(pool) }) });
   const parsed = new URL(url);
   return {
     db,
     dialect: 'postgres',
     describe: `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Ctx } from '../../src/context.js';
@@ -13,6 +10,7 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/store.js';
 import { httpRequest, projectClient, type HttpAnswer, type RequestInit, type TestProject } from './http-client.js';
 import { TestClock } from './test-clock.js';
+import { freshDatabase } from './test-store.js';
 
 export type { HttpAnswer, TestProject } from './http-client.js';
 
@@ -39,17 +37,17 @@ export interface TestServerOptions {
   backendRateLimit?: number;
   bodyLimit?: number;
   keyEncryptionKey?: Uint8Array;
+  /** Milliseconds a database connection or statement may take (the store's default otherwise). */
+  databaseTimeout?: number;
 }
 
 /**
- * A real Latchkey HTTP server on 127.0.0.1 with a real SQLite file in a fresh temp directory (or
- * the store given), a movable clock, and its logs captured so tests can assert that nothing was
+ * A real Latchkey HTTP server on 127.0.0.1 with a fresh store of the kind this run tests (a real
+ * SQLite file, or a PostgreSQL database of its own; see test-store.ts) or the store given, a
+ * movable clock, and its logs captured so tests can assert that nothing was
  * logged at error level.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
-  const store = openStore(options.databaseUrl ?? `file:${join(dir, 'latchkey.sqlite')}`);
-  await migrateToLatest(store);
   const clock = new TestClock();
   const logs: TestServer['logs'] = [];
   const sink = new Writable({
@@ -59,10 +57,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const logger = pino({ level: 'info' }, sink);
+  const database = options.databaseUrl ? undefined : await freshDatabase();
+  const store = openStore(options.databaseUrl ?? database!.url, {
+    ...(options.databaseTimeout ? { timeout: options.databaseTimeout } : {}),
+    onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
+  });
+  await migrateToLatest(store);
   const ctx = { ...createContext({ keyEncryptionKey: options.keyEncryptionKey }, store, clock), log: logger };
   const app = await buildApp({
     ctx,
-    metrics: new Metrics(),
+    metrics: new Metrics(store),
     logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     trustProxy: false,
@@ -91,7 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     close: async () => {
       await app.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

@@ -91,7 +91,8 @@ export function serveCommands(program: Command): void {
     .description('apply pending migrations and exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const store = openStore(loadConfig().databaseUrl);
+      const config = loadConfig();
+      const store = openStore(config.databaseUrl, { timeout: config.databaseTimeout });
       try {
         const applied = await migrateToLatest(store);
         process.stdout.write(

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import { unavailable } from '../../errors/latchkey-error.js';
+import { LatchkeyError } from '../../errors/latchkey-error.js';
+import { classifyStoreFailure } from '../../store/store-unavailable.js';
 import { findProject } from '../../projects/get-project.js';
 import { projectJwks } from '../../keys/signing-keys.js';
 import { notFound } from '../../errors/latchkey-error.js';
@@ -33,8 +34,10 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
   app.get('/readyz', { schema: { tags: ['Operations'], summary: 'The store answers' } }, async () => {
     try {
       await sql`select 1`.execute(ctx.store.db);
-    } catch {
-      throw unavailable('store_unavailable', 'the database does not answer');
+    } catch (error) {
+      // Not ready: a load balancer takes this instance out of rotation until the store answers again.
+      const failure = classifyStoreFailure(error) ?? 'store_unavailable';
+      throw new LatchkeyError(503, failure, `the database does not answer (${ctx.store.describe})`, { 'retry-after': '1' });
     }
     return { status: 'ready' };
   });
