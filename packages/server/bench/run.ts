@@ -10,7 +10,8 @@
  *
  * Knobs (environment): BENCH_LOGINS (sequential logins timed, default 200), BENCH_ROUNDS (5),
  * BENCH_SECONDS (seconds per duration-bound round, 3), BENCH_TOKENS_PER_ROUND (1000),
- * BENCH_CONNECTIONS (10).
+ * BENCH_CONNECTIONS (10), BENCH_DATABASE_URL (a `postgres://` URL of an empty database to measure the
+ * PostgreSQL store instead of a temp SQLite file), BENCH_POOL_SIZE (PostgreSQL pool size, 10).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, tmpdir } from 'node:os';
@@ -82,7 +83,8 @@ const startedAt = performance.now();
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 const config: Config = {
   ...loadConfig({}),
-  databaseUrl: `file:${join(dir, 'bench.sqlite')}`,
+  databaseUrl: process.env.BENCH_DATABASE_URL || `file:${join(dir, 'bench.sqlite')}`,
+  databasePoolSize: Number(process.env.BENCH_POOL_SIZE || 10),
   port: 0,
   frontendRateLimit: 0,
   backendRateLimit: 0,
@@ -258,7 +260,7 @@ try {
   const lines = [
     '# Latchkey benchmark',
     '',
-    `${new Date().toISOString()} · Node ${process.version} · ${platform()} · ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} · SQLite file store · ` +
+    `${new Date().toISOString()} · Node ${process.version} · ${platform()} · ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} · ${config.databaseUrl.startsWith('file:') ? 'SQLite file store' : `PostgreSQL store (${server.ctx.store.describe.replace(/^postgres /, '')}, pool ${config.databasePoolSize})`} · ` +
       `server in-process (\`startServer\`, log level info → /dev/null, rate limits off) · load: autocannon in a worker thread, ${CONNECTIONS} connections`,
     '',
     '## One at a time',
