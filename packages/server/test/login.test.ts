@@ -464,6 +464,21 @@ describe('login/finish: every refusal names its check and is audited', () => {
     expect([restart.status, restart.body.error?.code]).toEqual([409, 'process_completed']);
   });
 
+  it('one valid answer sent 20 times at once: exactly one token, every other attempt 409', async () => {
+    const identifier = 'racing-finish@example.com';
+    const authenticator = await enrolled(identifier);
+    const started = await startLogin(server.main, identifier);
+    const response = authenticator.getAssertion(started.options, { origin: ORIGIN });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => finish(started.processId, response, false)));
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of answers.filter((a) => a.status !== 200)) {
+      expect(answer.status).toBe(409);
+      expect(['challenge_already_used', 'process_completed']).toContain(answer.body.error.code);
+    }
+    const user = await userOf(identifier);
+    expect((await userEvents(user.userID)).filter((e) => e.type === 'login-succeeded')).toHaveLength(1);
+  });
+
   it('a passkey whose backup eligibility flips after registration: 422, refused and audited', async () => {
     const identifier = 'flip@example.com';
     const authenticator = await enrolled(identifier, { backupEligible: true, backupState: true });
