@@ -127,7 +127,8 @@ describe('key rotation', () => {
       expect(listed[1]).toMatchObject({ kid: oldKey!.kid, status: 'rotated' });
       expect(listed[1]!.rotatedAt).toBeGreaterThanOrEqual(rotatedAt);
       expect(listed[1]!.rotatedAt).toBeLessThanOrEqual(rotatedAtEnd);
-      expect(listed[1]!.retireAt).toBe(listed[1]!.rotatedAt! + 600);
+      // The 30 s rotation grace plus the longest token lifetime: no token it may have signed outlives it.
+      expect(listed[1]!.retireAt).toBe(listed[1]!.rotatedAt! + 630);
 
       // Still published in the last second before retirement, gone at retireAt.
       const retireAt = listed[1]!.retireAt!;
@@ -137,9 +138,9 @@ describe('key rotation', () => {
       server.clock.setTo(retireAt);
       expect((await jwks(p)).keys.map((k) => k.kid)).toEqual([rotation.active]);
 
-      // 601 s after the rotation the old key has left the JWKS and is retired.
+      // 631 s after the rotation the old key has left the JWKS and is retired.
       server.clock.reset();
-      server.clock.advance(5 + 601);
+      server.clock.advance(5 + 631);
       expect((await jwks(p)).keys.map((k) => k.kid)).toEqual([rotation.active]);
       const later = await listSigningKeys(server.ctx, p.project.id);
       expect(later.map((k) => [k.kid, k.status])).toEqual([

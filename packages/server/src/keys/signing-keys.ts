@@ -8,6 +8,12 @@ import { inTransaction } from '../store/in-transaction.js';
 import { nowSeconds } from '../util/clock.js';
 import { createSigningKey } from './create-signing-key.js';
 
+/**
+ * Seconds after its rotation in which a key may still have signed: a login on another instance
+ * that read it just before, on a clock a little ahead. Tokens it signs later are forgeries.
+ */
+export const ROTATION_GRACE = 30;
+
 export type SigningKeyStatus = 'active' | 'rotated' | 'retired';
 
 export interface SigningKeyInfo {
@@ -55,7 +61,8 @@ export async function rotateSigningKey(ctx: Ctx, projectId: string): Promise<{ a
     await txCtx.store.db.updateTable('projects').set({ updated_at: now }).where('id', '=', projectId).execute();
     const rotated = await txCtx.store.db
       .updateTable('signing_keys')
-      .set({ rotated_at: now, retire_at: now + MAX_TOKEN_TTL })
+      // Published until the last token it may have signed (within the grace) has expired.
+      .set({ rotated_at: now, retire_at: now + ROTATION_GRACE + MAX_TOKEN_TTL })
       .where('project_id', '=', projectId)
       .where('rotated_at', 'is', null)
       .returning('id')

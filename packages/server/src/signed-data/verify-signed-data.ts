@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Ctx } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
-import { findSigningKey } from '../keys/signing-keys.js';
+import { findSigningKey, ROTATION_GRACE } from '../keys/signing-keys.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { nowSeconds } from '../util/clock.js';
 import { ID_PATTERNS } from '../util/ids.js';
@@ -21,8 +21,6 @@ export interface VerifySignedDataAnswer {
 const REQUIRED_CLAIMS: Array<keyof SignedPasskeyClaims> = [
   'iss', 'sub', 'exp', 'nbf', 'iat', 'jti', 'processId', 'username', 'credential', 'challengeId', 'webauthnId', 'isCUI',
 ];
-/** Seconds after its rotation in which a key may still sign: a login that read it just before. */
-export const ROTATION_GRACE = 30;
 /** Far larger than any token we sign; bounds the work an attacker can make us do. */
 const MAX_TOKEN_LENGTH = 8192;
 

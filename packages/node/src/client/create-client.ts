@@ -1,0 +1,83 @@
+import { createConnectToken } from '../connect-tokens/create-connect-token.js';
+import { listConnectTokens } from '../connect-tokens/list-connect-tokens.js';
+import { revokeConnectToken } from '../connect-tokens/revoke-connect-token.js';
+import { createTransport } from '../http/transport.js';
+import { listPasskeyEvents } from '../passkey-events/list-passkey-events.js';
+import type {
+  AppendTokenData,
+  ConnectToken,
+  ConnectTokenType,
+  CreatedConnectToken,
+  ListPasskeyEventsOptions,
+  ListUsersOptions,
+  ManageTokenData,
+  Passkey,
+  PasskeyEventPage,
+  User,
+  UserPage,
+  VerifySignedDataOptions,
+  VerifySignedDataResult,
+} from '../types/api.js';
+import { deleteUser } from '../users/delete-user.js';
+import { deleteUserPasskey } from '../users/delete-user-passkey.js';
+import { findUserByIdentifier } from '../users/find-user-by-identifier.js';
+import { getUser } from '../users/get-user.js';
+import { listUserPasskeys } from '../users/list-user-passkeys.js';
+import { listUsers } from '../users/list-users.js';
+import { createLocalJwksCheck } from '../verify/local-jwks-check.js';
+import { verifySignedData } from '../verify/verify-signed-data.js';
+import { resolveOptions, type ClientOptions } from './options.js';
+
+export interface LatchkeyClient {
+  /** The project this client speaks for. */
+  readonly projectId: string;
+  verifySignedData(signedPasskeyData: string, options?: VerifySignedDataOptions): Promise<VerifySignedDataResult>;
+  readonly connectTokens: {
+    create(type: 'passkey-append', data: AppendTokenData): Promise<CreatedConnectToken>;
+    create(type: 'passkey-list' | 'passkey-delete', data: ManageTokenData): Promise<CreatedConnectToken>;
+    list(identifier: string): Promise<ConnectToken[]>;
+    revoke(id: string): Promise<void>;
+  };
+  readonly users: {
+    findByIdentifier(identifier: string): Promise<User | null>;
+    get(userID: string): Promise<User>;
+    list(options?: ListUsersOptions): Promise<UserPage>;
+    delete(userID: string): Promise<void>;
+    listPasskeys(userID: string): Promise<Passkey[]>;
+    deletePasskey(userID: string, passkeyId: string): Promise<void>;
+  };
+  readonly passkeyEvents: {
+    list(options?: ListPasskeyEventsOptions): Promise<PasskeyEventPage>;
+  };
+}
+
+/**
+ * A client for one project's Backend API. Create it once at start-up and share it: it holds the
+ * JWKS cache of the local check, and it is safe for concurrent use. Throws LatchkeyConfigError
+ * for options that could never work.
+ */
+export function createClient(options: ClientOptions): LatchkeyClient {
+  const resolved = resolveOptions(options);
+  const transport = createTransport(resolved);
+  const localCheck = createLocalJwksCheck(resolved);
+  return {
+    projectId: resolved.projectId,
+    verifySignedData: (token, verifyOptions) => verifySignedData(transport, localCheck, token, verifyOptions),
+    connectTokens: {
+      create: (type: ConnectTokenType, data: AppendTokenData | ManageTokenData) => createConnectToken(transport, type, data),
+      list: (identifier) => listConnectTokens(transport, identifier),
+      revoke: (id) => revokeConnectToken(transport, id),
+    },
+    users: {
+      findByIdentifier: (identifier) => findUserByIdentifier(transport, identifier),
+      get: (userID) => getUser(transport, userID),
+      list: (listOptions) => listUsers(transport, listOptions),
+      delete: (userID) => deleteUser(transport, userID),
+      listPasskeys: (userID) => listUserPasskeys(transport, userID),
+      deletePasskey: (userID, passkeyId) => deleteUserPasskey(transport, userID, passkeyId),
+    },
+    passkeyEvents: {
+      list: (listOptions) => listPasskeyEvents(transport, listOptions),
+    },
+  };
+}
