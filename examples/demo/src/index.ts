@@ -1,1 +1,1 @@
-export {};
+export { startDemo, type DemoOptions, type RunningDemo } from './start-demo.js';

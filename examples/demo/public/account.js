@@ -1,0 +1,35 @@
+// The account page: add a passkey (<latchkey-append>) and manage them (<latchkey-passkey-list>).
+// Both ask the app's backend for a connect token for the logged-in user before each operation;
+// the elements show their own progress and outcome messages.
+const append = document.querySelector('latchkey-append');
+const list = document.querySelector('latchkey-passkey-list');
+const noPasskeysYet = document.getElementById('no-passkeys-yet');
+
+async function tokenProvider(type) {
+  const response = await fetch('/api/latchkey/connect-token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 401) window.location.assign('/login?expired');
+  if (!response.ok) throw new Error(body.error?.message ?? `The app could not create a connect token (HTTP ${response.status}).`);
+  return body.secret;
+}
+
+/** Setting tokenProvider makes the list load; the server said whether there is anything to load yet. */
+function armList() {
+  list.hidden = false;
+  noPasskeysYet.hidden = true;
+  list.tokenProvider = tokenProvider;
+}
+
+await Promise.all([customElements.whenDefined('latchkey-append'), customElements.whenDefined('latchkey-passkey-list')]);
+append.strings = { button: 'Add a passkey', success: 'Passkey added. Next time, log in with it instead of your password.' };
+append.tokenProvider = tokenProvider;
+if (list.dataset.armed === 'true') armList();
+
+append.addEventListener('latchkey-complete', () => {
+  if (list.tokenProvider) list.refresh();
+  else armList();
+});

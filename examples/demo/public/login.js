@@ -1,0 +1,89 @@
+// The login page: a passkey first (<latchkey-login>: identifier-first, and passkey autofill on its
+// field), the app's own password form whenever a passkey is not an option.
+const login = document.querySelector('latchkey-login');
+const passwordSection = document.getElementById('password-login');
+const usePassword = document.getElementById('use-password');
+const emailInput = document.getElementById('login-email');
+const passwordInput = document.getElementById('login-password');
+const reasonBox = document.getElementById('fallback-reason');
+const errorBox = document.getElementById('passkey-error');
+
+// The element says what happened to the passkey; the page says what to do next.
+const NEXT_STEP = {
+  noPasskey: 'Log in with your password. Once you are in, you can add a passkey on your account page.',
+  cancelled: 'Log in with your password instead, or try your passkey again.',
+  unsupported: 'Log in with your password instead.',
+  timeout: 'Log in with your password, or try your passkey again.',
+};
+
+function showPasswordForm(identifier, nextStep) {
+  passwordSection.hidden = false;
+  usePassword.hidden = true;
+  if (identifier) emailInput.value = identifier;
+  reasonBox.textContent = nextStep ?? '';
+  reasonBox.hidden = !nextStep;
+  (emailInput.value ? passwordInput : emailInput).focus();
+}
+
+function showRefusal(message, verificationResult) {
+  errorBox.textContent = message;
+  if (verificationResult) {
+    const code = document.createElement('code');
+    code.textContent = verificationResult;
+    errorBox.append(' (Latchkey answered ', code, '.)');
+  }
+  errorBox.hidden = false;
+}
+
+await customElements.whenDefined('latchkey-login');
+login.strings = {
+  label: 'E-mail address',
+  button: 'Log in with a passkey',
+  working: 'Waiting for your passkey…',
+  // Silent: the passkey worked in the browser, but only the app's backend can say whether it logs
+  // anyone in (see latchkey-complete below); the page speaks for that outcome.
+  // TODO(sdk): the page cannot set the element's status afterwards, so a non-empty text here would
+  // still say "success" next to the backend's refusal.
+  success: '',
+  noPasskey: 'There is no passkey for this account yet.',
+  cancelled: 'The passkey was not used: the prompt was cancelled or could not verify you.',
+  unknownCredential: 'That passkey is no longer valid here (it was deleted). Use another one, or your password.',
+};
+
+usePassword.addEventListener('click', (event) => {
+  event.preventDefault(); // the link's /login?password is for pages without script
+  showPasswordForm(login.identifier, undefined);
+});
+
+login.addEventListener('latchkey-fallback', (event) => {
+  const { reason, identifier } = event.detail;
+  showPasswordForm(identifier, NEXT_STEP[reason] ?? NEXT_STEP.cancelled);
+});
+
+// A failure the element has explained already (a deleted passkey, Latchkey unreachable…): the
+// password form is the way forward.
+login.addEventListener('latchkey-error', () => showPasswordForm(login.identifier, undefined));
+
+// A passkey login succeeded in the browser: only the app's backend decides whether it logs anyone in.
+login.addEventListener('latchkey-complete', async (event) => {
+  const { signedPasskeyData, identifier, isConditionalUI } = event.detail;
+  errorBox.hidden = true;
+  let response;
+  try {
+    response = await fetch('/api/passkey-login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ signedPasskeyData, identifier, isConditionalUI: Boolean(isConditionalUI) }),
+    });
+  } catch {
+    showRefusal('The app could not be reached. Check your connection and try again.');
+    return;
+  }
+  const body = await response.json().catch(() => ({}));
+  if (response.ok) {
+    window.location.assign(body.redirect ?? '/account');
+    return;
+  }
+  showRefusal(body.error?.message ?? `The passkey login failed (HTTP ${response.status}).`, body.verificationResult);
+  showPasswordForm(identifier, 'You can log in with your password instead.');
+});

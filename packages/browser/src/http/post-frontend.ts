@@ -1,0 +1,63 @@
+import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
+import type { Config, Failure } from '../types.js';
+
+export type Answer<T> = { ok: true; status: number; body: T } | Failure;
+
+/**
+ * POST a JSON body to the Frontend API (`/v2/connect{path}`) and read the JSON answer.
+ *
+ * One deadline (`config.timeoutMs`) covers connecting, the server's work and reading the body, so a
+ * server that accepts the connection and then stalls still ends in `timeout`. The caller's signal
+ * ends it with `aborted`; anything fetch itself rejects (DNS, refused connection, TLS, a CORS
+ * refusal — browsers do not tell these apart) is `networkError`.
+ */
+export async function postFrontend<T>(config: Config, path: string, body: unknown, signal?: AbortSignal): Promise<Answer<T>> {
+  if (signal?.aborted) return abortedFailure();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, config.timeoutMs);
+  const onAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let status = 0;
+  let text: string;
+  try {
+    const response = await config.fetch(`${config.baseUrl}/v2/connect${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-project-id': config.projectId },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+      // The Frontend API authenticates by process and connect token, never by cookie.
+      credentials: 'omit',
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    if (timedOut) return failure('timeout', `the Latchkey server did not answer within ${config.timeoutMs} ms`, { cause: error });
+    if (signal?.aborted) return abortedFailure();
+    return failure('networkError', 'the Latchkey server could not be reached', { cause: error });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  let json: unknown;
+  try {
+    json = text === '' ? {} : JSON.parse(text);
+  } catch {
+    return invalidResponse(`not JSON (HTTP ${status})`, status);
+  }
+  if (status >= 200 && status < 300) {
+    if (typeof json !== 'object' || json === null) return invalidResponse('not a JSON object', status);
+    return { ok: true, status, body: json as T };
+  }
+  const error = (json as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)?.error;
+  if (!error || typeof error.code !== 'string') return invalidResponse(`HTTP ${status} without an error code`, status);
+  return failure('serverError', typeof error.message === 'string' ? error.message : error.code, {
+    code: error.code,
+    status,
+    ...(typeof error.requestId === 'string' ? { requestId: error.requestId } : {}),
+  });
+}

@@ -1,0 +1,57 @@
+import { browserSupportsWebAuthnAutofill, startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { postFrontend } from '../http/post-frontend.js';
+import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
+import { isRecord } from '../results/shape.js';
+import type { CallOptions, Config, LoginResult } from '../types.js';
+import { ceremonyFailure } from '../webauthn/ceremony-failure.js';
+import { beginAutofill, cancel, modalInProgress, runCeremony } from '../webauthn/ceremony-coordinator.js';
+import { finishLogin, rpIdOf } from './finish-login.js';
+import { initBody } from './init-body.js';
+
+/**
+ * Passkey autofill (Conditional UI). Call it when the login form appears; it waits until the user
+ * picks a passkey from the identifier field's autofill list, then finishes the login. It ends with
+ * `aborted` when the signal aborts, when `login()` or `appendPasskey()` starts, or when another
+ * autofill starts; it yields at once (`aborted`) if a login or append is already under way.
+ */
+export async function autofill(config: Config, { signal }: CallOptions = {}): Promise<LoginResult> {
+  if (signal?.aborted || modalInProgress()) return abortedFailure();
+  if (!(await browserSupportsWebAuthnAutofill().catch(() => false))) {
+    return failure('unsupported', 'this browser does not offer passkeys in autofill (no conditional mediation)');
+  }
+  if (signal?.aborted || modalInProgress()) return abortedFailure();
+
+  const me = {};
+  const controller = new AbortController();
+  let end = beginAutofill(controller);
+  const onAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  controller.signal.addEventListener('abort', () => cancel(me), { once: true });
+  try {
+    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown; conditionalUIChallenge?: unknown }>(config, '/login/init', initBody(config), controller.signal);
+    if (!init.ok) return init;
+    const { processId, loginAllowed, conditionalUIChallenge } = init.body;
+    if (typeof processId !== 'string' || !isRecord(conditionalUIChallenge)) return invalidResponse('login/init without conditionalUIChallenge', init.status);
+    if (loginAllowed === false) return failure('unsupported', 'the project does not allow passkey login for this client');
+    if (controller.signal.aborted) return abortedFailure();
+    const options = conditionalUIChallenge as unknown as PublicKeyCredentialRequestOptionsJSON;
+
+    let assertion: AuthenticationResponseJSON;
+    try {
+      // The identifier field may sit in a shadow root, where SimpleWebAuthn's document-wide check
+      // for an autocomplete="… webauthn" input cannot see it; the browser itself can.
+      assertion = await runCeremony(me, () => startAuthentication({ optionsJSON: options, useBrowserAutofill: true, verifyBrowserAutofillInput: false }));
+    } catch (error) {
+      if (controller.signal.aborted) return abortedFailure();
+      return ceremonyFailure(error, 'get');
+    }
+    // The user picked a passkey: from here a login() that starts no longer aborts this one, only
+    // the caller's own signal does.
+    end();
+    end = () => {};
+    return await finishLogin(config, { processId, assertion, isConditionalUI: true, rpId: rpIdOf(options), signalIfUnknown: true }, controller.signal);
+  } finally {
+    end();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,47 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
+import { postFrontend } from '../http/post-frontend.js';
+import { invalidResponse } from '../results/failure.js';
+import { isRecord } from '../results/shape.js';
+import type { Config, LoginResult } from '../types.js';
+import { signalUnknownCredential } from '../webauthn/signal-unknown-credential.js';
+
+export interface FinishLoginInput {
+  processId: string;
+  assertion: AuthenticationResponseJSON;
+  isConditionalUI: boolean;
+  rpId: string;
+  /**
+   * Whether an `unknown_credential` answer proves the passkey is gone from the project. True for
+   * autofill (the credential is looked up project-wide) and for a login whose passkey the server had
+   * listed in `allowCredentials` (it was deleted meanwhile). False when an authenticator returned a
+   * passkey the server never listed: it may be another user's, and must not be hidden.
+   */
+  signalIfUnknown: boolean;
+}
+
+export async function finishLogin(config: Config, input: FinishLoginInput, signal?: AbortSignal): Promise<LoginResult> {
+  const answer = await postFrontend<{ signedPasskeyData?: unknown; passkeyOperation?: unknown }>(
+    config,
+    '/login/finish',
+    { processId: input.processId, assertionResponse: input.assertion, isConditionalUI: input.isConditionalUI },
+    signal,
+  );
+  if (!answer.ok) {
+    if (answer.reason === 'serverError' && answer.code === 'unknown_credential' && input.signalIfUnknown) {
+      await signalUnknownCredential(input.rpId, input.assertion.id);
+    }
+    return answer;
+  }
+  const { signedPasskeyData, passkeyOperation } = answer.body;
+  if (typeof signedPasskeyData !== 'string' || !isRecord(passkeyOperation)) return invalidResponse('login/finish without signedPasskeyData', answer.status);
+  const { identifier, credentialId, userId } = passkeyOperation;
+  if (typeof identifier !== 'string' || typeof credentialId !== 'string' || typeof userId !== 'string') {
+    return invalidResponse('login/finish without passkeyOperation', answer.status);
+  }
+  return { ok: true, signedPasskeyData, identifier, credentialId, userId, isConditionalUI: input.isConditionalUI };
+}
+
+/** The RP ID a signal must name: the one in the options, else this page's host (WebAuthn's default). */
+export function rpIdOf(options: { rpId?: string }): string {
+  return options.rpId ?? globalThis.location.hostname;
+}

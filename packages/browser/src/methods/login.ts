@@ -1,0 +1,51 @@
+import { browserSupportsWebAuthn, startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { postFrontend } from '../http/post-frontend.js';
+import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
+import { isRecord } from '../results/shape.js';
+import type { Config, LoginOptions, LoginResult } from '../types.js';
+import { ceremonyFailure } from '../webauthn/ceremony-failure.js';
+import { beginModal, cancel, runCeremony } from '../webauthn/ceremony-coordinator.js';
+import { finishLogin, rpIdOf } from './finish-login.js';
+import { initBody } from './init-body.js';
+
+/**
+ * Identifier-first login: `login/init` → `login/start` (which may say `noPasskey`) → the browser's
+ * passkey dialog → `login/finish`. Starting it ends any pending autofill with `aborted`.
+ */
+export async function login(config: Config, { identifier, signal }: LoginOptions): Promise<LoginResult> {
+  const end = beginModal();
+  try {
+    if (signal?.aborted) return abortedFailure();
+    if (!browserSupportsWebAuthn()) return failure('unsupported', 'this browser does not support WebAuthn');
+
+    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown }>(config, '/login/init', initBody(config), signal);
+    if (!init.ok) return init;
+    const { processId, loginAllowed } = init.body;
+    if (typeof processId !== 'string') return invalidResponse('login/init without processId', init.status);
+    if (loginAllowed === false) return failure('unsupported', 'the project does not allow passkey login for this client');
+
+    const start = await postFrontend<{ status?: unknown; assertionOptions?: unknown }>(config, '/login/start', { processId, identifier }, signal);
+    if (!start.ok) return start;
+    if (start.body.status === 'noPasskey') return failure('noPasskey', 'there is no passkey for this identifier');
+    if (start.body.status !== 'ok' || !isRecord(start.body.assertionOptions)) return invalidResponse('login/start without assertionOptions', start.status);
+    const options = start.body.assertionOptions as unknown as PublicKeyCredentialRequestOptionsJSON;
+
+    const me = {};
+    const onAbort = (): void => cancel(me);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let assertion: AuthenticationResponseJSON;
+    try {
+      if (signal?.aborted) return abortedFailure();
+      assertion = await runCeremony(me, () => startAuthentication({ optionsJSON: options }));
+    } catch (error) {
+      return ceremonyFailure(error, 'get');
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+
+    const listed = options.allowCredentials?.some((descriptor) => descriptor.id === assertion.id) ?? false;
+    return await finishLogin(config, { processId, assertion, isConditionalUI: false, rpId: rpIdOf(options), signalIfUnknown: listed }, signal);
+  } finally {
+    end();
+  }
+}

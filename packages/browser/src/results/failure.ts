@@ -1,0 +1,20 @@
+import type { Failure, FailureReason } from '../types.js';
+
+/** Build a failure result; optional fields are left out rather than set to undefined. */
+export function failure(reason: FailureReason, message: string, extra: Omit<Partial<Failure>, 'ok' | 'reason' | 'message'> = {}): Failure {
+  const result: Failure = { ok: false, reason, message };
+  if (extra.code !== undefined) result.code = extra.code;
+  if (extra.status !== undefined) result.status = extra.status;
+  if (extra.requestId !== undefined) result.requestId = extra.requestId;
+  if (extra.cause !== undefined) result.cause = extra.cause;
+  return result;
+}
+
+/** The server answered, but not with anything this SDK can use (not JSON, fields missing, …). */
+export function invalidResponse(what: string, status?: number): Failure {
+  return failure('serverError', `the server's answer could not be used: ${what}`, status === undefined ? { code: 'invalid_response' } : { code: 'invalid_response', status });
+}
+
+export function abortedFailure(): Failure {
+  return failure('aborted', 'the call was aborted');
+}

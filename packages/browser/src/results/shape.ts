@@ -1,0 +1,8 @@
+/** Small shape checks for server answers: enough to never hand a caller `undefined` as a success. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isPasskey(value: unknown): boolean {
+  return isRecord(value) && typeof value.id === 'string' && typeof value.credentialId === 'string';
+}

@@ -1,0 +1,60 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HoldingProxy {
+  url: string;
+  /** How many non-preflight requests arrived so far. */
+  readonly held: number;
+  /** How long requests that arrive from now on are held. */
+  holdMs: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A reverse proxy in front of a real server that holds every request except CORS preflights for
+ * `holdMs` before forwarding it: a slow server, as far as the browser can tell.
+ */
+export async function startHoldingProxy(target: string, holdMs: number): Promise<HoldingProxy> {
+  const targetUrl = new URL(target);
+  let held = 0;
+  const server = createServer((incoming, outgoing) => {
+    const forward = (): void => {
+      if (incoming.destroyed) return;
+      const upstream = httpRequest(
+        { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      upstream.on('error', () => outgoing.destroy());
+      incoming.pipe(upstream);
+    };
+    if (incoming.method === 'OPTIONS') {
+      forward();
+      return;
+    }
+    held += 1;
+    incoming.pause();
+    const timer = setTimeout(() => {
+      incoming.resume();
+      forward();
+    }, proxy.holdMs);
+    // The browser gave up (timeout, abort): nothing to forward any more.
+    outgoing.on('close', () => clearTimeout(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const proxy: HoldingProxy = {
+    url: `http://127.0.0.1:${port}`,
+    holdMs,
+    get held() {
+      return held;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+  return proxy;
+}

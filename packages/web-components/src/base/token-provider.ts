@@ -1,0 +1,23 @@
+import type { Failure } from '@latchkey/browser';
+
+export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete';
+
+/**
+ * Your function that asks your backend for a fresh connect token of `type` for the logged-in user
+ * and resolves to its secret (`ctk1_…`). Called once per operation: tokens are single use.
+ */
+export type TokenProvider = (type: ConnectTokenType) => Promise<string>;
+
+/** The token, or a failure an element reports as `latchkey-error`. */
+export async function requestToken(provider: TokenProvider | undefined, type: ConnectTokenType, element: string): Promise<string | Failure> {
+  if (typeof provider !== 'function') {
+    return { ok: false, reason: 'unsupported', code: 'not_configured', message: `<${element}> needs a tokenProvider property` };
+  }
+  try {
+    const token = await provider(type);
+    if (typeof token !== 'string' || token === '') throw new TypeError(`tokenProvider('${type}') did not resolve to a connect token secret`);
+    return token;
+  } catch (error) {
+    return { ok: false, reason: 'serverError', code: 'token_provider_failed', message: `tokenProvider('${type}') failed: ${(error as Error)?.message ?? String(error)}`, cause: error };
+  }
+}

@@ -1,0 +1,240 @@
+import type { Failure, Latchkey, LoginResult } from '@latchkey/browser';
+import { css, html, type PropertyDeclarations } from 'lit';
+import type { FallbackReason, LatchkeyFallbackDetail } from '../base/events.js';
+import { LatchkeyElement, withoutOk } from '../base/latchkey-element.js';
+import { baseStyles } from '../base/styles.js';
+
+const LOGIN_STRINGS = {
+  label: 'Email or username',
+  button: 'Sign in with a passkey',
+  identifierMissing: 'Enter your email or username.',
+  working: 'Signing in with your passkey…',
+  success: 'Signed in.',
+  noPasskey: 'There is no passkey for this account on record.',
+  cancelled: 'Passkey sign-in was cancelled.',
+  unsupported: 'Passkeys cannot be used in this browser.',
+  timeout: 'The sign-in service did not answer in time.',
+  networkError: 'The sign-in service could not be reached. Check your connection and try again.',
+  serverError: 'Passkey sign-in failed. Try again.',
+  unknownCredential: 'That passkey is no longer valid for this site. Choose another or type your email or username.',
+};
+export type LoginStrings = typeof LOGIN_STRINGS;
+
+const FALLBACK_REASONS: ReadonlySet<string> = new Set<FallbackReason>(['noPasskey', 'cancelled', 'unsupported', 'timeout']);
+
+/**
+ * `<latchkey-login>`: an identifier field that offers passkeys in autofill, and a button for
+ * identifier-first passkey login.
+ *
+ * - `latchkey-complete`: logged in; `detail` is the login result (`signedPasskeyData`, …).
+ * - `latchkey-fallback`: no passkey login for this user now (`detail.reason`: `noPasskey`,
+ *   `cancelled`, `unsupported`, `timeout`); show your own login form, prefilled with `detail.identifier`.
+ * - `latchkey-error`: anything else (`detail` is the Failure).
+ */
+export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
+  static override properties: PropertyDeclarations = {
+    ...LatchkeyElement.properties,
+    identifier: { type: String },
+    noAutofill: { type: Boolean, attribute: 'no-autofill' },
+    invalid: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--latchkey-gap, 0.5rem);
+      }
+      input {
+        flex: 1 1 14rem;
+        min-width: 0;
+      }
+    `,
+  ];
+
+  /** The field's value; set it to prefill. */
+  declare identifier: string;
+  /** Do not start passkey autofill (Conditional UI) on this field. */
+  declare noAutofill: boolean;
+  declare private invalid: boolean;
+
+  private autofillController: AbortController | undefined;
+  private autofillClient: Latchkey | undefined;
+  /** Whether focusing the field may start autofill again (see onFocus). */
+  private autofillResumable = false;
+  private lifetime = new AbortController();
+
+  constructor() {
+    super(LOGIN_STRINGS);
+    this.identifier = '';
+    this.noAutofill = false;
+    this.invalid = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
+    // Re-attached after a move in the DOM: resume autofill (first connection starts in updated()).
+    if (this.hasUpdated) this.startAutofill();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.lifetime.abort();
+    this.stopAutofill();
+  }
+
+  /**
+   * Autofill starts once per configuration (the first time the element has a client, and again
+   * when base-url, project-id or latchkey change). Never on any other update: an autofill that
+   * fails at once (server unreachable) would otherwise restart itself in a loop.
+   */
+  protected override updated(): void {
+    if (this.noAutofill) {
+      this.stopAutofill();
+      return;
+    }
+    const client = this.client();
+    if (client && client !== this.autofillClient) {
+      this.stopAutofill();
+      this.startAutofill();
+    }
+  }
+
+  /** The identifier field inside the shadow root (for focus management by the page). */
+  get input(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('input');
+  }
+
+  override focus(options?: FocusOptions): void {
+    this.input?.focus(options);
+  }
+
+  protected override render() {
+    return html`
+      <form part="form" class="stack" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.onSubmit}>
+        <label part="label" for="identifier">${this.text('label')}</label>
+        <div class="row">
+          <input
+            part="input"
+            id="identifier"
+            name="username"
+            type="text"
+            autocomplete="username webauthn"
+            autocapitalize="none"
+            spellcheck="false"
+            required
+            aria-describedby="status"
+            aria-invalid=${this.invalid ? 'true' : 'false'}
+            ?readonly=${this.busy}
+            .value=${this.identifier}
+            @input=${this.onInput}
+            @focus=${this.onFocus}
+          />
+          <button part="button" type="submit" ?disabled=${this.busy}>${this.text('button')}</button>
+        </div>
+        <p part="status" class="status" id="status" role="status" aria-live="polite" data-kind=${this.statusKind}>${this.statusText}</p>
+      </form>
+    `;
+  }
+
+  private onInput(event: Event): void {
+    this.identifier = (event.target as HTMLInputElement).value;
+    if (this.invalid && this.identifier.trim() !== '') {
+      this.invalid = false;
+      this.setStatus('');
+    }
+  }
+
+  /**
+   * Coming back to the field resumes autofill after the user ended it (cancelled the prompt, or
+   * submitted). Not after a network or server failure: each focus would be another failed request.
+   */
+  private onFocus(): void {
+    if (this.autofillResumable) this.startAutofill();
+  }
+
+  private startAutofill(): void {
+    if (this.noAutofill || this.busy || this.autofillController || !this.isConnected) return;
+    const client = this.client();
+    if (!client) return;
+    const controller = new AbortController();
+    this.autofillController = controller;
+    this.autofillClient = client;
+    this.autofillResumable = false;
+    void client.autofill({ signal: controller.signal }).then((result) => {
+      if (this.autofillController === controller) this.autofillController = undefined;
+      this.onAutofillResult(result);
+    });
+  }
+
+  private stopAutofill(): void {
+    this.autofillController?.abort();
+    this.autofillController = undefined;
+  }
+
+  private onAutofillResult(result: LoginResult): void {
+    if (result.ok) {
+      this.identifier = result.identifier;
+      this.setStatus(this.text('success'), 'success');
+      this.emit('latchkey-complete', withoutOk(result));
+      return;
+    }
+    // aborted: we (or a login) ended it. unsupported: no autofill here. cancelled: the user closed
+    // the passkey prompt and knows it. None of these needs a word; the field works as before.
+    if (result.reason === 'aborted' || result.reason === 'cancelled') {
+      this.autofillResumable = true;
+      return;
+    }
+    if (result.reason === 'unsupported') return;
+    this.showFailure(result);
+    this.emit('latchkey-error', result);
+  }
+
+  private async onSubmit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (this.busy) return;
+    const identifier = this.identifier;
+    if (identifier.trim() === '') {
+      this.invalid = true;
+      this.setStatus(this.text('identifierMissing'), 'error');
+      this.focus();
+      return;
+    }
+    const client = this.client();
+    if (!client) {
+      const failure = this.notConfigured();
+      this.setStatus(this.text('unsupported'), 'error');
+      this.emit('latchkey-error', failure);
+      return;
+    }
+    this.stopAutofill();
+    this.busy = true;
+    this.setStatus(this.text('working'));
+    const result = await client.login({ identifier, signal: this.lifetime.signal });
+    this.busy = false;
+    this.autofillResumable = true;
+    if (result.ok) {
+      this.setStatus(this.text('success'), 'success');
+      this.emit('latchkey-complete', withoutOk(result));
+    } else if (result.reason === 'aborted') {
+      // Only our own lifetime signal aborts a login: the element left the page.
+      this.setStatus('');
+    } else if (FALLBACK_REASONS.has(result.reason)) {
+      this.setStatus(this.text(result.reason as FallbackReason), result.reason === 'cancelled' ? 'info' : 'error');
+      const detail: LatchkeyFallbackDetail = { reason: result.reason as FallbackReason, identifier, message: result.message };
+      this.emit('latchkey-fallback', detail);
+    } else {
+      this.showFailure(result);
+      this.emit('latchkey-error', result);
+    }
+  }
+
+  private showFailure(failure: Failure): void {
+    if (failure.code === 'unknown_credential') this.setStatus(this.text('unknownCredential'), 'error');
+    else if (failure.reason === 'networkError' || failure.reason === 'timeout') this.setStatus(this.text(failure.reason), 'error');
+    else this.setStatus(this.text('serverError'), 'error');
+  }
+}

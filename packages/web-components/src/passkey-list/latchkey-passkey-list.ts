@@ -1,0 +1,205 @@
+import type { Failure, ListResult, Passkey } from '@latchkey/browser';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { PasskeyListCompleteDetail } from '../base/events.js';
+import { LatchkeyElement } from '../base/latchkey-element.js';
+import { baseStyles } from '../base/styles.js';
+import { requestToken, type TokenProvider } from '../base/token-provider.js';
+import { formatDate, passkeyName } from './format.js';
+
+const LIST_STRINGS = {
+  listLabel: 'Your passkeys',
+  unnamed: 'Passkey',
+  created: 'Created {date}',
+  lastUsed: 'last used {date}',
+  neverUsed: 'never used',
+  synced: 'synced',
+  delete: 'Delete',
+  deleteLabel: 'Delete passkey from {name}, created {time}',
+  deleteLabelUnnamed: 'Delete passkey created {time}',
+  loading: 'Loading your passkeys…',
+  empty: 'You have no passkeys yet.',
+  deleting: 'Deleting the passkey…',
+  deleted: 'Passkey deleted.',
+  timeout: 'The passkey service did not answer in time. Try again.',
+  networkError: 'The passkey service could not be reached. Check your connection and try again.',
+  serverError: 'Something went wrong. Try again.',
+};
+export type PasskeyListStrings = typeof LIST_STRINGS;
+
+/**
+ * `<latchkey-passkey-list>`: the logged-in user's passkeys, each with a delete button. Set
+ * `tokenProvider`; loading asks it for a `passkey-list` token and each delete for a fresh
+ * `passkey-delete` token. Call `refresh()` to load again (e.g. after `<latchkey-append>` completes).
+ *
+ * - `latchkey-complete`: after a delete, `detail.deleted` is the passkey's id.
+ * - `latchkey-error`: `detail` is the Failure of a load or delete.
+ */
+export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
+  static override properties: PropertyDeclarations = {
+    ...LatchkeyElement.properties,
+    tokenProvider: { attribute: false },
+    passkeys: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: var(--latchkey-gap, 0.5rem);
+      }
+      li {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--latchkey-gap, 0.5rem);
+        padding: var(--latchkey-item-padding, 0.75rem);
+        border: var(--latchkey-border-width, 1px) solid var(--latchkey-color-border, #767b84);
+        border-radius: var(--latchkey-radius, 0.375rem);
+        background: var(--latchkey-color-surface, #ffffff);
+      }
+      .details {
+        flex: 1 1 12rem;
+        display: grid;
+      }
+      .name {
+        font-weight: 600;
+      }
+      .meta {
+        color: var(--latchkey-color-muted, #4a4f57);
+        font-size: 0.9em;
+      }
+      button.delete {
+        background: transparent;
+        color: var(--latchkey-color-danger, #b3261e);
+        border-color: currentColor;
+      }
+      .empty {
+        margin: 0;
+      }
+    `,
+  ];
+
+  declare tokenProvider: TokenProvider | undefined;
+  /** The passkeys on screen; undefined until the first load succeeded. */
+  declare passkeys: Passkey[] | undefined;
+
+  private lifetime = new AbortController();
+  private loadedWith: TokenProvider | undefined;
+
+  constructor() {
+    super(LIST_STRINGS);
+    this.passkeys = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.lifetime.abort();
+  }
+
+  /** Loads on its own once it has a tokenProvider and a client (and again for a new tokenProvider). */
+  protected override updated(changed: PropertyValues): void {
+    if (!changed.has('tokenProvider') && !changed.has('baseUrl') && !changed.has('projectId') && !changed.has('latchkey')) return;
+    if (this.tokenProvider && this.client() && this.tokenProvider !== this.loadedWith) void this.refresh();
+  }
+
+  protected override render() {
+    const locale = this.closest('[lang]')?.getAttribute('lang') || undefined;
+    return html`
+      <section part="container" class="stack" aria-busy=${this.busy ? 'true' : 'false'} tabindex="-1">
+        ${this.passkeys === undefined
+          ? nothing
+          : this.passkeys.length === 0
+            ? html`<p part="empty" class="empty">${this.text('empty')}</p>`
+            : html`<ul part="list" aria-label=${this.text('listLabel')}>
+                ${this.passkeys.map((passkey) => this.renderItem(passkey, locale))}
+              </ul>`}
+        <p part="status" class="status" role="status" aria-live="polite" data-kind=${this.statusKind}>${this.statusText}</p>
+      </section>
+    `;
+  }
+
+  private renderItem(passkey: Passkey, locale: string | undefined) {
+    const name = passkeyName(passkey, this.text('unnamed'));
+    const created = formatDate(passkey.createdAt, locale);
+    // Spoken names must tell passkeys apart, so they carry the time as well as the date.
+    const time = formatDate(passkey.createdAt, locale, true);
+    const label = passkey.authenticatorName ? this.text('deleteLabel', { name, time }) : this.text('deleteLabelUnnamed', { time });
+    const meta = [
+      this.text('created', { date: created }),
+      passkey.lastUsedAt ? this.text('lastUsed', { date: formatDate(passkey.lastUsedAt, locale) }) : this.text('neverUsed'),
+      ...(passkey.backupState ? [this.text('synced')] : []),
+    ].join(' · ');
+    return html`<li part="item" data-passkey-id=${passkey.id}>
+      <span class="details"><span part="name" class="name">${name}</span><span part="meta" class="meta">${meta}</span></span>
+      <button part="delete-button" class="delete" type="button" ?disabled=${this.busy} aria-label=${label} @click=${() => this.deletePasskey(passkey)}>
+        ${this.text('delete')}
+      </button>
+    </li>`;
+  }
+
+  /** Load the list again with a fresh `passkey-list` token. Resolves to the SDK's result. */
+  async refresh(): Promise<ListResult> {
+    const client = this.client();
+    if (!client) return this.fail(this.notConfigured());
+    this.loadedWith = this.tokenProvider;
+    this.busy = true;
+    this.setStatus(this.text('loading'));
+    try {
+      const token = await requestToken(this.tokenProvider, 'passkey-list', this.localName);
+      if (typeof token !== 'string') return this.fail(token);
+      const result = await client.listPasskeys(token, { signal: this.lifetime.signal });
+      if (!result.ok) return this.fail(result);
+      this.passkeys = result.passkeys;
+      this.setStatus('');
+      return result;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async deletePasskey(passkey: Passkey): Promise<void> {
+    const client = this.client();
+    if (this.busy || !client) return;
+    const index = this.passkeys?.indexOf(passkey) ?? -1;
+    this.busy = true;
+    this.setStatus(this.text('deleting'));
+    try {
+      const token = await requestToken(this.tokenProvider, 'passkey-delete', this.localName);
+      if (typeof token !== 'string') return void this.fail(token);
+      const result = await client.deletePasskey(token, passkey.id, { signal: this.lifetime.signal });
+      if (!result.ok) return void this.fail(result);
+      this.passkeys = (this.passkeys ?? []).filter((p) => p.id !== passkey.id);
+      this.setStatus(this.text('deleted'), 'success');
+      const detail: PasskeyListCompleteDetail = { deleted: passkey.id };
+      this.emit('latchkey-complete', detail);
+    } finally {
+      this.busy = false;
+    }
+    // The focused button is gone: keep keyboard users in place (the next passkey, else the list).
+    await this.updateComplete;
+    const buttons = this.renderRoot.querySelectorAll<HTMLButtonElement>('button.delete');
+    const next = buttons[Math.min(index, buttons.length - 1)];
+    if (next) next.focus();
+    else this.renderRoot.querySelector<HTMLElement>('section')?.focus();
+  }
+
+  private fail(failure: Failure): Failure {
+    if (failure.reason === 'aborted') {
+      this.setStatus('');
+      return failure;
+    }
+    const key = failure.reason === 'timeout' || failure.reason === 'networkError' ? failure.reason : 'serverError';
+    this.setStatus(this.text(key), 'error');
+    this.emit('latchkey-error', failure);
+    return failure;
+  }
+}

@@ -1,0 +1,196 @@
+import { createServer, type AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addVirtualAuthenticator, launchChromium, type VirtualAuthenticator } from '../../browser/test/helpers/chromium.js';
+import { startHoldingProxy, type HoldingProxy } from '../../browser/test/helpers/holding-proxy.js';
+import { startLatchkey, type TestLatchkey } from '../../browser/test/helpers/latchkey-server.js';
+import { startStaticServer, type StaticServer } from '../../browser/test/helpers/static-server.js';
+import { appendThroughSdk, componentPage, DIST_DIR, events, hideFromAutofill, nextEvent, openComponentPage, screenshot } from './helpers/pages.js';
+
+/** <latchkey-login> from the standalone bundle, in Chromium, against a real Latchkey server. */
+const pages: Record<string, string> = {};
+let site: StaticServer;
+let latchkey: TestLatchkey;
+let proxy: HoldingProxy;
+let browser: Browser;
+let page: Page;
+let authenticator: VirtualAuthenticator;
+let config: { baseUrl: string; projectId: string };
+
+const login = (baseUrl: string, projectId: string, extra = ''): string => `<latchkey-login base-url="${baseUrl}" project-id="${projectId}"${extra}></latchkey-login>`;
+
+beforeAll(async () => {
+  site = await startStaticServer(pages, { '/': DIST_DIR });
+  [latchkey, browser] = await Promise.all([startLatchkey([site.origin]), launchChromium()]);
+  proxy = await startHoldingProxy(latchkey.url, 800);
+  const closedPort = await new Promise<number>((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  config = { baseUrl: latchkey.url, projectId: latchkey.project.id };
+  pages['/login'] = componentPage('Sign in', login(latchkey.url, latchkey.project.id));
+  pages['/login-slow'] = componentPage('Sign in', login(proxy.url, latchkey.project.id));
+  pages['/login-down'] = componentPage('Sign in', login(`http://127.0.0.1:${closedPort}`, latchkey.project.id));
+  pages['/login-themed'] = componentPage(
+    'Sign in',
+    `<style>
+      .brand { --latchkey-color-primary: rgb(1, 2, 3); }
+      latchkey-login::part(input) { border-color: rgb(4, 5, 6); }
+    </style>
+    <div class="brand">${login(latchkey.url, latchkey.project.id, ' no-autofill')}</div>`,
+  );
+  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+  page = await context.newPage();
+  authenticator = await addVirtualAuthenticator(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await latchkey?.close();
+  await site?.close();
+});
+
+beforeEach(async () => {
+  await authenticator.clear();
+  await authenticator.setUserVerified(true);
+});
+
+/** A passkey for `identifier` on the virtual authenticator, hidden from autofill unless asked. */
+async function passkeyFor(identifier: string, { discoverable = false } = {}): Promise<void> {
+  await openComponentPage(page, `${site.origin}/login-themed`, 'latchkey-login'); // any page of the origin
+  const appended = await appendThroughSdk(page, config, await latchkey.project.connectToken('passkey-append', identifier));
+  expect(appended).toMatchObject({ ok: true });
+  if (!discoverable) await hideFromAutofill(authenticator);
+}
+
+async function verify(signedPasskeyData: string, username: string): Promise<unknown> {
+  return (await latchkey.project.backend('POST', '/passkey/verifySignedData', { signedPasskeyData, username })).body;
+}
+
+describe('<latchkey-login>', () => {
+  it('is a labelled identifier field for passkey autofill, a named button and a status line', async () => {
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    const field = page.getByLabel('Email or username');
+    await expect.poll(() => field.getAttribute('autocomplete')).toBe('username webauthn');
+    expect(await field.getAttribute('type')).toBe('text');
+    expect(await page.getByRole('button', { name: 'Sign in with a passkey' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('status').count()).toBe(1);
+    expect(await page.getByRole('status').getAttribute('aria-live')).toBe('polite');
+    await screenshot(page, 'login');
+  });
+
+  it('works from the keyboard alone: Tab to the field, type, Enter — identifier-first login', async () => {
+    await passkeyFor('kim@example.com');
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.keyboard.press('Tab');
+    const field = page.getByLabel('Email or username');
+    await expect.poll(() => field.evaluate((input) => input === input.getRootNode().ownerDocument!.activeElement?.shadowRoot?.activeElement)).toBe(true);
+    // The focus ring is drawn for keyboard focus.
+    expect(await field.evaluate((input) => getComputedStyle(input).outlineStyle)).toBe('solid');
+    await page.keyboard.type('kim@example.com');
+    await page.keyboard.press('Enter');
+
+    const event = await nextEvent(page);
+    expect(event).toMatchObject({
+      type: 'latchkey-complete',
+      target: 'latchkey-login',
+      bubbles: true,
+      composed: true,
+      detail: { identifier: 'kim@example.com', isConditionalUI: false, credentialId: expect.any(String), userId: expect.stringMatching(/^usr-/) },
+    });
+    expect(event.detail.ok).toBeUndefined();
+    expect(await verify(event.detail.signedPasskeyData, 'kim@example.com')).toMatchObject({ verificationResult: 'success' });
+    expect(await page.getByRole('status').textContent()).toBe('Signed in.');
+    await screenshot(page, 'login-complete');
+  });
+
+  it('logs in through passkey autofill when the page loads and the browser offers a passkey', async () => {
+    await passkeyFor('lee@example.com', { discoverable: true });
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    const event = await nextEvent(page);
+    expect(event).toMatchObject({ type: 'latchkey-complete', detail: { identifier: 'lee@example.com', isConditionalUI: true } });
+    expect(await verify(event.detail.signedPasskeyData, 'lee@example.com')).toMatchObject({ verificationResult: 'success' });
+    expect(await page.getByLabel('Email or username').inputValue()).toBe('lee@example.com');
+  });
+
+  it('falls back (latchkey-fallback, reason noPasskey) for an identifier without passkeys', async () => {
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.getByLabel('Email or username').fill('nobody@example.com');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    expect(await nextEvent(page)).toEqual({
+      type: 'latchkey-fallback',
+      target: 'latchkey-login',
+      bubbles: true,
+      composed: true,
+      detail: { reason: 'noPasskey', identifier: 'nobody@example.com', message: expect.any(String) },
+    });
+    expect(await page.getByRole('status').textContent()).toBe('There is no passkey for this account on record.');
+    await screenshot(page, 'login-fallback');
+  });
+
+  it('falls back (reason cancelled) when the user cancels the passkey dialog', async () => {
+    await passkeyFor('max@example.com');
+    await authenticator.setUserVerified(false);
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.getByLabel('Email or username').fill('max@example.com');
+    await page.getByLabel('Email or username').press('Enter');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'cancelled', identifier: 'max@example.com' } });
+    expect(await page.getByRole('status').textContent()).toBe('Passkey sign-in was cancelled.');
+  });
+
+  it('asks for an identifier instead of submitting an empty one', async () => {
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.getByLabel('Email or username').press('Enter');
+    expect(await page.getByRole('status').textContent()).toBe('Enter your email or username.');
+    expect(await page.getByLabel('Email or username').getAttribute('aria-invalid')).toBe('true');
+    expect(await events(page)).toEqual([]);
+  });
+
+  it('is busy while it works: aria-busy, the button disabled, progress in the status line', async () => {
+    await openComponentPage(page, `${site.origin}/login-slow`, 'latchkey-login');
+    const form = page.locator('latchkey-login form');
+    const button = page.getByRole('button', { name: 'Sign in with a passkey' });
+    expect(await form.getAttribute('aria-busy')).toBe('false');
+    await page.getByLabel('Email or username').fill('nobody@example.com');
+    await button.click();
+    expect(await form.getAttribute('aria-busy')).toBe('true');
+    expect(await button.isDisabled()).toBe(true);
+    expect(await page.getByRole('status').textContent()).toBe('Signing in with your passkey…');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'noPasskey' } });
+    expect(await form.getAttribute('aria-busy')).toBe('false');
+    expect(await button.isEnabled()).toBe(true);
+  });
+
+  it('reports a server it cannot reach as latchkey-error, once for autofill and once per submit', async () => {
+    await openComponentPage(page, `${site.origin}/login-down`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-error', detail: { ok: false, reason: 'networkError', cause: 'TypeError' } });
+    await page.getByLabel('Email or username').fill('kim@example.com');
+    await page.getByLabel('Email or username').press('Enter');
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-error', detail: { ok: false, reason: 'networkError', cause: 'TypeError' } });
+    expect(await page.getByRole('status').textContent()).toBe('The sign-in service could not be reached. Check your connection and try again.');
+    // A failed autofill does not retry by itself (no request loop against a server that is down).
+    expect((await events(page)).length).toBe(2);
+    await screenshot(page, 'login-error');
+  });
+
+  it('takes its colours from --latchkey-* custom properties and exposes parts', async () => {
+    await openComponentPage(page, `${site.origin}/login-themed`, 'latchkey-login');
+    const button = page.getByRole('button', { name: 'Sign in with a passkey' });
+    await expect.poll(() => button.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(1, 2, 3)');
+    expect(await page.getByLabel('Email or username').evaluate((element) => getComputedStyle(element).borderTopColor)).toBe('rgb(4, 5, 6)');
+    await screenshot(page, 'login-themed');
+  });
+
+  it('takes its texts from the strings property (translation)', async () => {
+    await openComponentPage(page, `${site.origin}/login-themed`, 'latchkey-login');
+    await page.evaluate(() => {
+      document.querySelector('latchkey-login')!.strings = { label: 'E-Mail oder Benutzername', button: 'Mit Passkey anmelden' };
+    });
+    await expect.poll(() => page.getByLabel('E-Mail oder Benutzername').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Mit Passkey anmelden' }).count()).toBe(1);
+  });
+});

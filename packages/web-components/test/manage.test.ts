@@ -1,0 +1,207 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addVirtualAuthenticator, launchChromium, toStandardBase64, type VirtualAuthenticator } from '../../browser/test/helpers/chromium.js';
+import { startLatchkey, type ConnectTokenType, type TestLatchkey } from '../../browser/test/helpers/latchkey-server.js';
+import { startStaticServer, type StaticServer } from '../../browser/test/helpers/static-server.js';
+import { componentPage, DIST_DIR, events, nextEvent, openComponentPage, screenshot } from './helpers/pages.js';
+
+/** <latchkey-append> and <latchkey-passkey-list> from the standalone bundle, against a real server. */
+const pages: Record<string, string> = {};
+let site: StaticServer;
+let latchkey: TestLatchkey;
+let browser: Browser;
+let page: Page;
+let authenticator: VirtualAuthenticator;
+
+/** Who the page's "backend" issues connect tokens for, and every token type it was asked for. */
+let user = '';
+let requested: ConnectTokenType[] = [];
+let tokenDelayMs = 0;
+let failTokens = false;
+
+beforeAll(async () => {
+  site = await startStaticServer(pages, { '/': DIST_DIR });
+  [latchkey, browser] = await Promise.all([startLatchkey([site.origin]), launchChromium()]);
+  const attributes = `base-url="${latchkey.url}" project-id="${latchkey.project.id}"`;
+  pages['/bundle'] = componentPage('Bundle', '');
+  // The recipe from the docs: a tokenProvider that asks the app's backend, and the list refreshed
+  // when a passkey was added.
+  pages['/account'] = componentPage(
+    'Your passkeys',
+    `<latchkey-append ${attributes}></latchkey-append>
+    <latchkey-passkey-list ${attributes}></latchkey-passkey-list>
+    <script type="module">
+      const tokenProvider = (type) => window.issueToken(type);
+      const list = document.querySelector('latchkey-passkey-list');
+      document.querySelector('latchkey-append').tokenProvider = tokenProvider;
+      list.tokenProvider = tokenProvider;
+      document.querySelector('latchkey-append').addEventListener('latchkey-complete', () => list.refresh());
+    </script>`,
+  );
+  const context = await browser.newContext({ viewport: { width: 640, height: 420 } });
+  // Stands in for the app's backend endpoint that creates connect tokens for the logged-in user.
+  await context.exposeFunction('issueToken', async (type: ConnectTokenType) => {
+    requested.push(type);
+    if (tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
+    if (failTokens) throw new Error('session expired');
+    return latchkey.project.connectToken(type, user);
+  });
+  page = await context.newPage();
+  authenticator = await addVirtualAuthenticator(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await latchkey?.close();
+  await site?.close();
+});
+
+beforeEach(() => {
+  requested = [];
+  tokenDelayMs = 0;
+  failTokens = false;
+});
+
+async function openAccount(identifier: string): Promise<void> {
+  user = identifier;
+  await latchkey.project.connectToken('passkey-append', identifier); // the app's user exists in Latchkey
+  await openComponentPage(page, `${site.origin}/account`, 'latchkey-passkey-list');
+}
+
+async function serverPasskeys(identifier: string): Promise<Array<{ id: string }>> {
+  const users = (await latchkey.project.backend('GET', `/users?identifier=${encodeURIComponent(identifier)}`)).body.users;
+  return (await latchkey.project.backend('GET', `/users/${users[0].userID}/passkeys`)).body.passkeys;
+}
+
+describe('the bundle', () => {
+  it('registers all three elements and exports createLatchkey', async () => {
+    await openComponentPage(page, `${site.origin}/bundle`, 'latchkey-login');
+    expect(await page.evaluate(() => ({
+      login: customElements.get('latchkey-login') === window.latchkeyBundle.LatchkeyLogin,
+      append: customElements.get('latchkey-append') === window.latchkeyBundle.LatchkeyAppend,
+      list: customElements.get('latchkey-passkey-list') === window.latchkeyBundle.LatchkeyPasskeyList,
+      createLatchkey: typeof window.latchkeyBundle.createLatchkey,
+      defineTwice: (window.latchkeyBundle.defineLatchkeyElements(), 'no error'),
+    }))).toEqual({ login: true, append: true, list: true, createLatchkey: 'function', defineTwice: 'no error' });
+  });
+});
+
+describe('<latchkey-append> and <latchkey-passkey-list>', () => {
+  it('list an account without passkeys as such', async () => {
+    await openAccount('nina@example.com');
+    await expect.poll(() => page.getByText('You have no passkeys yet.').count()).toBe(1);
+    expect(requested).toEqual(['passkey-list']);
+    expect(await page.getByRole('list').count()).toBe(0);
+  });
+
+  it('add a passkey from the keyboard alone (Tab, Enter), and the list shows it', async () => {
+    await authenticator.clear();
+    await openAccount('olga@example.com');
+    await expect.poll(() => page.getByText('You have no passkeys yet.').count()).toBe(1);
+    await page.keyboard.press('Tab');
+    const button = page.getByRole('button', { name: 'Create a passkey' });
+    await expect.poll(() => button.evaluate((element) => element.getRootNode() instanceof ShadowRoot && (element.getRootNode() as ShadowRoot).activeElement === element)).toBe(true);
+    await page.keyboard.press('Enter');
+
+    const event = await nextEvent(page);
+    expect(event).toMatchObject({ type: 'latchkey-complete', target: 'latchkey-append', bubbles: true, composed: true, detail: { passkey: { id: expect.stringMatching(/^cre-/) } } });
+    expect(await authenticator.credentialIds()).toContain(toStandardBase64(event.detail.passkey.credentialId));
+    expect(await page.locator('latchkey-append').getByRole('status').textContent()).toBe('Passkey created. Next time, sign in with it.');
+    const list = page.getByRole('list', { name: 'Your passkeys' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    expect(requested).toEqual(['passkey-list', 'passkey-append', 'passkey-list']);
+    expect((await serverPasskeys('olga@example.com')).map((p) => p.id)).toEqual([event.detail.passkey.id]);
+    await screenshot(page, 'append-complete');
+  });
+
+  it('append reports passkeyExists as latchkey-error when this device already has a passkey for the user', async () => {
+    await authenticator.clear();
+    await openAccount('pia@example.com');
+    const button = page.getByRole('button', { name: 'Create a passkey' });
+    await button.click();
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-complete' });
+    await button.click();
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-error', target: 'latchkey-append', detail: { ok: false, reason: 'passkeyExists', cause: 'InvalidStateError' } });
+    expect(await page.locator('latchkey-append').getByRole('status').textContent()).toBe('This device already has a passkey for your account.');
+    await screenshot(page, 'append-exists');
+  });
+
+  it('append is busy while it works (aria-busy, button disabled) and reports a failing tokenProvider', async () => {
+    await openAccount('quinn@example.com');
+    tokenDelayMs = 500;
+    failTokens = true;
+    const button = page.getByRole('button', { name: 'Create a passkey' });
+    const container = page.locator('latchkey-append [part="container"]');
+    await button.click();
+    expect(await container.getAttribute('aria-busy')).toBe('true');
+    expect(await button.isDisabled()).toBe(true);
+    expect(await page.locator('latchkey-append').getByRole('status').textContent()).toBe('Creating your passkey…');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-error', detail: { reason: 'serverError', code: 'token_provider_failed' } });
+    expect(await container.getAttribute('aria-busy')).toBe('false');
+    expect(await button.isEnabled()).toBe(true);
+  });
+
+  it('list passkeys with accessible delete buttons; a delete from the keyboard uses a fresh passkey-delete token', async () => {
+    // Two passkeys for one user: one per authenticator (the same one, emptied in between).
+    await authenticator.clear();
+    await openAccount('rosa@example.com');
+    const append = page.getByRole('button', { name: 'Create a passkey' });
+    await append.click();
+    await nextEvent(page);
+    await authenticator.clear();
+    await append.click();
+    await nextEvent(page, 1);
+    const list = page.getByRole('list', { name: 'Your passkeys' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
+    await screenshot(page, 'passkey-list');
+
+    const deletes = page.getByRole('button', { name: /^Delete passkey created \w{3} \d+, \d{4}, \d+:\d\d/ });
+    expect(await deletes.count()).toBe(2);
+    const [first, second] = await serverPasskeys('rosa@example.com');
+    requested = [];
+    // Keyboard only: Tab past the append button to the first delete button, Enter.
+    await page.getByRole('button', { name: 'Create a passkey' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const deleted = await nextEvent(page, 2);
+    expect(deleted).toEqual({ type: 'latchkey-complete', target: 'latchkey-passkey-list', bubbles: true, composed: true, detail: { deleted: expect.stringMatching(/^cre-/) } });
+    expect(requested).toEqual(['passkey-delete']);
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    const left = (await serverPasskeys('rosa@example.com')).map((p) => p.id);
+    expect(left).toHaveLength(1);
+    expect([first!.id, second!.id]).toContain(deleted.detail.deleted);
+    expect(left).not.toContain(deleted.detail.deleted);
+    // Focus stays in the list: on the remaining passkey's delete button.
+    expect(await deletes.first().evaluate((element) => (element.getRootNode() as ShadowRoot).activeElement === element)).toBe(true);
+    expect(await page.locator('latchkey-passkey-list').getByRole('status').textContent()).toBe('Passkey deleted.');
+
+    // refresh() loads again with a new passkey-list token.
+    requested = [];
+    const refreshed = await page.evaluate(async () => {
+      const { cause: _cause, ...result } = (await document.querySelector('latchkey-passkey-list')!.refresh()) as Record<string, unknown>;
+      return result;
+    });
+    expect(refreshed).toMatchObject({ ok: true, passkeys: [{ id: left[0] }] });
+    expect(requested).toEqual(['passkey-list']);
+    expect((await events(page)).length).toBe(3);
+  });
+
+  it('list reports a load failure as latchkey-error with the server\'s code', async () => {
+    await openAccount('sam@example.com');
+    const token = await latchkey.project.connectToken('passkey-list', 'sam@example.com');
+    // An element whose tokenProvider always hands out the same token: the first load spends it.
+    const result = await page.evaluate(async ({ token, baseUrl, projectId }) => {
+      const list = document.createElement('latchkey-passkey-list');
+      list.setAttribute('base-url', baseUrl);
+      list.setAttribute('project-id', projectId);
+      list.tokenProvider = async () => token;
+      document.body.append(list);
+      while (list.passkeys === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      const { cause: _cause, ...rest } = (await list.refresh()) as unknown as Record<string, unknown>;
+      return rest;
+    }, { token, baseUrl: latchkey.url, projectId: latchkey.project.id });
+    expect(result).toMatchObject({ ok: false, reason: 'serverError', code: 'connect_token_spent', status: 409 });
+    expect((await events(page)).at(-1)).toMatchObject({ type: 'latchkey-error', target: 'latchkey-passkey-list', detail: { code: 'connect_token_spent' } });
+    expect(await page.locator('latchkey-passkey-list').last().getByRole('status').textContent()).toBe('Something went wrong. Try again.');
+  });
+});
