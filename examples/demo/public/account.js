@@ -3,8 +3,11 @@
 // the elements show their own progress and outcome messages.
 const append = document.querySelector('latchkey-append');
 const list = document.querySelector('latchkey-passkey-list');
-const noPasskeysYet = document.getElementById('no-passkeys-yet');
 
+/**
+ * A fresh connect token from the app's backend. For `passkey-list` it may be null: Latchkey does
+ * not know this user until their first passkey, and the list then says there are none.
+ */
 async function tokenProvider(type) {
   const response = await fetch('/api/latchkey/connect-token', {
     method: 'POST',
@@ -17,19 +20,9 @@ async function tokenProvider(type) {
   return body.secret;
 }
 
-/** Setting tokenProvider makes the list load; the server said whether there is anything to load yet. */
-function armList() {
-  list.hidden = false;
-  noPasskeysYet.hidden = true;
-  list.tokenProvider = tokenProvider;
-}
-
 await Promise.all([customElements.whenDefined('latchkey-append'), customElements.whenDefined('latchkey-passkey-list')]);
 append.strings = { button: 'Add a passkey', success: 'Passkey added. Next time, log in with it instead of your password.' };
 append.tokenProvider = tokenProvider;
-if (list.dataset.armed === 'true') armList();
+list.tokenProvider = tokenProvider; // loads the list
 
-append.addEventListener('latchkey-complete', () => {
-  if (list.tokenProvider) list.refresh();
-  else armList();
-});
+append.addEventListener('latchkey-complete', () => list.refresh());

@@ -40,15 +40,13 @@ login.strings = {
   label: 'E-mail address',
   button: 'Log in with a passkey',
   working: 'Waiting for your passkey…',
-  // Silent: the passkey worked in the browser, but only the app's backend can say whether it logs
-  // anyone in (see latchkey-complete below); the page speaks for that outcome.
-  // TODO(sdk): the page cannot set the element's status afterwards, so a non-empty text here would
-  // still say "success" next to the backend's refusal.
-  success: '',
   noPasskey: 'There is no passkey for this account yet.',
   cancelled: 'The passkey was not used: the prompt was cancelled or could not verify you.',
   unknownCredential: 'That passkey is no longer valid here (it was deleted). Use another one, or your password.',
 };
+
+// The app stores e-mail addresses in lower case; Latchkey matches identifiers exactly.
+login.normalizeIdentifier = (value) => value.trim().toLowerCase();
 
 usePassword.addEventListener('click', (event) => {
   event.preventDefault(); // the link's /login?password is for pages without script
@@ -76,6 +74,7 @@ login.addEventListener('latchkey-complete', async (event) => {
       body: JSON.stringify({ signedPasskeyData, identifier, isConditionalUI: Boolean(isConditionalUI) }),
     });
   } catch {
+    login.announce('The app could not be reached.', 'error');
     showRefusal('The app could not be reached. Check your connection and try again.');
     return;
   }
@@ -84,6 +83,8 @@ login.addEventListener('latchkey-complete', async (event) => {
     window.location.assign(body.redirect ?? '/account');
     return;
   }
+  // The element said "signing you in"; correct it in its own live region, then explain below.
+  login.announce('The app did not accept this passkey login.', 'error');
   showRefusal(body.error?.message ?? `The passkey login failed (HTTP ${response.status}).`, body.verificationResult);
   showPasswordForm(identifier, 'You can log in with your password instead.');
 });

@@ -33,15 +33,17 @@ export function latchkeyRoutes(app: FastifyInstance, { db, latchkey }: RouteDeps
       const session = currentSession(db, request);
       if (!session) throw new DemoError('not_logged_in', 'Your session has ended. Log in again.', 401);
       const { email, displayName } = session.account;
+      // Latchkey makes its user with the first passkey-append token; before that there is nothing
+      // to list (secret: null tells <latchkey-passkey-list> so) and nothing to delete.
+      const unknownUser = request.body.type === 'passkey-list' ? null : new DemoError('no_passkeys', 'You have no passkeys yet.', 404);
       const token = await callLatchkey(
         () =>
           request.body.type === 'passkey-append'
             ? latchkey.connectTokens.create('passkey-append', { identifier: email, displayName })
             : latchkey.connectTokens.create(request.body.type, { identifier: email }),
-        // Latchkey makes its user with the first passkey-append token; before that there is nothing to manage.
-        { user_not_found: new DemoError('no_passkeys', 'You have no passkeys yet.', 404) },
+        { user_not_found: unknownUser },
       );
-      return { secret: token.secret, expires: token.expires };
+      return token === null ? { secret: null, expires: null } : { secret: token.secret, expires: token.expires };
     },
   );
 
@@ -95,11 +97,21 @@ export function latchkeyRoutes(app: FastifyInstance, { db, latchkey }: RouteDeps
  * message, the details in the log. An answer the app expects (by its error code) becomes the
  * matching DemoError.
  */
-async function callLatchkey<T>(call: () => Promise<T>, expected: Record<string, DemoError> = {}): Promise<T> {
+/**
+ * A Backend API call; the Latchkey error codes in `expected` become the answer given there (a
+ * DemoError is thrown, null is returned), anything else a 502 the user can act on.
+ */
+async function callLatchkey<T>(call: () => Promise<T>, expected?: Record<string, DemoError>): Promise<T>;
+async function callLatchkey<T>(call: () => Promise<T>, expected: Record<string, DemoError | null>): Promise<T | null>;
+async function callLatchkey<T>(call: () => Promise<T>, expected: Record<string, DemoError | null> = {}): Promise<T | null> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof LatchkeyApiError && expected[error.code]) throw expected[error.code];
+    if (error instanceof LatchkeyApiError && error.code in expected) {
+      const answer = expected[error.code];
+      if (answer) throw answer;
+      return null;
+    }
     throw Object.assign(new DemoError('latchkey_unavailable', 'Passkeys are unavailable right now. Please try again, or use your password.', 502), {
       cause: error,
     });

@@ -1,10 +1,9 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { currentSession } from '../http/request-session.js';
 import { accountPage, homePage, loginPage, signupPage } from '../views/pages.js';
-import type { LatchkeyClient } from '../latchkey/latchkey-client.js';
 import type { RouteDeps } from './deps.js';
 
-export function pageRoutes(app: FastifyInstance, { db, latchkey, pageConfig }: RouteDeps): void {
+export function pageRoutes(app: FastifyInstance, { db, pageConfig }: RouteDeps): void {
   app.get('/', async (request, reply) => reply.type('text/html; charset=utf-8').send(homePage(currentSession(db, request))));
 
   app.get('/signup', async (request, reply) => {
@@ -25,24 +24,6 @@ export function pageRoutes(app: FastifyInstance, { db, latchkey, pageConfig }: R
   app.get<{ Querystring: { welcome?: string } }>('/account', async (request, reply) => {
     const session = currentSession(db, request);
     if (!session) return reply.redirect('/login?expired', 303);
-    const knownToLatchkey = await isKnownToLatchkey(latchkey, session.account.email, request.log);
-    return reply.type('text/html; charset=utf-8').send(accountPage({ session, latchkey: pageConfig, welcome: request.query.welcome !== undefined, knownToLatchkey }));
+    return reply.type('text/html; charset=utf-8').send(accountPage({ session, latchkey: pageConfig, welcome: request.query.welcome !== undefined }));
   });
-}
-
-/**
- * Whether Latchkey has a user for this account yet (it makes one with the first passkey-append
- * connect token). Until then there is nothing to list: Latchkey refuses a passkey-list token for an
- * unknown identifier (404 user_not_found), and <latchkey-passkey-list> would show that as an error.
- * TODO(sdk): a tokenProvider cannot tell <latchkey-passkey-list> "this user has no passkeys yet";
- * the page arms the list only once the user exists (public/account.js). If Latchkey cannot be
- * asked, the list is armed anyway and shows its own error.
- */
-async function isKnownToLatchkey(latchkey: LatchkeyClient, email: string, log: FastifyBaseLogger): Promise<boolean> {
-  try {
-    return (await latchkey.users.findByIdentifier(email)) !== null;
-  } catch (error) {
-    log.warn({ err: error }, 'could not ask Latchkey about the user');
-    return true;
-  }
 }

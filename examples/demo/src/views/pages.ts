@@ -100,11 +100,9 @@ export interface AccountPageInput {
   latchkey: LatchkeyPageConfig;
   /** Just signed up: say what to do next. */
   welcome: boolean;
-  /** Latchkey has a user for this account (false until the first passkey is being added). */
-  knownToLatchkey: boolean;
 }
 
-export function accountPage({ session, latchkey, welcome, knownToLatchkey }: AccountPageInput): string {
+export function accountPage({ session, latchkey, welcome }: AccountPageInput): string {
   const { account } = session;
   const body = html`
     <h1>Your account</h1>
@@ -120,9 +118,7 @@ export function accountPage({ session, latchkey, welcome, knownToLatchkey }: Acc
       Your password keeps working too.</p>
       <latchkey-append base-url="${latchkey.baseUrl}" project-id="${latchkey.projectId}"></latchkey-append>
       <h3 id="passkey-list-title">Your passkeys</h3>
-      <p id="no-passkeys-yet"${knownToLatchkey ? html` hidden` : html``}>You have no passkeys yet.</p>
-      <latchkey-passkey-list base-url="${latchkey.baseUrl}" project-id="${latchkey.projectId}"
-        data-armed="${knownToLatchkey ? 'true' : 'false'}"${knownToLatchkey ? html`` : html` hidden`}></latchkey-passkey-list>
+      <latchkey-passkey-list base-url="${latchkey.baseUrl}" project-id="${latchkey.projectId}" aria-labelledby="passkey-list-title"></latchkey-passkey-list>
     </section>
     <form method="post" action="/logout">
       <button type="submit" class="secondary">Log out</button>

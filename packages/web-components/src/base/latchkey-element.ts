@@ -62,6 +62,14 @@ export class LatchkeyElement<Strings extends Record<string, string>> extends Lit
     this.statusKind = kind;
   }
 
+  /**
+   * Puts the page's own words in the element's status line (a polite live region), e.g. when the
+   * app's backend refused a login the element reported complete, or to clear it with `''`.
+   */
+  announce(text: string, kind: StatusKind = 'info'): void {
+    this.setStatus(text, kind);
+  }
+
   protected emit<T>(name: 'latchkey-complete' | 'latchkey-fallback' | 'latchkey-error', detail: T): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }

@@ -9,7 +9,9 @@ const LOGIN_STRINGS = {
   button: 'Sign in with a passkey',
   identifierMissing: 'Enter your email or username.',
   working: 'Signing in with your passkey…',
-  success: 'Signed in.',
+  // The passkey ceremony is done, but only the app's backend decides (verifySignedData): the page
+  // reports that answer with announce() when it is not a success.
+  success: 'Passkey accepted. Signing you in…',
   noPasskey: 'There is no passkey for this account on record.',
   cancelled: 'Passkey sign-in was cancelled.',
   unsupported: 'Passkeys cannot be used in this browser.',
@@ -35,6 +37,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   static override properties: PropertyDeclarations = {
     ...LatchkeyElement.properties,
     identifier: { type: String },
+    normalizeIdentifier: { attribute: false },
     noAutofill: { type: Boolean, attribute: 'no-autofill' },
     invalid: { state: true },
   };
@@ -56,6 +59,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
 
   /** The field's value; set it to prefill. */
   declare identifier: string;
+  /**
+   * Applied to what the user typed before the passkey lookup, when the app normalises its
+   * identifiers (e.g. `(v) => v.trim().toLowerCase()` for e-mail addresses). Latchkey matches
+   * identifiers exactly.
+   */
+  declare normalizeIdentifier: ((value: string) => string) | undefined;
   /** Do not start passkey autofill (Conditional UI) on this field. */
   declare noAutofill: boolean;
   declare private invalid: boolean;
@@ -178,7 +187,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   private onAutofillResult(result: LoginResult): void {
     if (result.ok) {
       this.identifier = result.identifier;
-      this.setStatus(this.text('success'), 'success');
+      this.setStatus(this.text('success'));
       this.emit('latchkey-complete', withoutOk(result));
       return;
     }
@@ -196,7 +205,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     if (this.busy) return;
-    const identifier = this.identifier;
+    const identifier = this.normalizeIdentifier ? this.normalizeIdentifier(this.identifier) : this.identifier;
     if (identifier.trim() === '') {
       this.invalid = true;
       this.setStatus(this.text('identifierMissing'), 'error');
@@ -217,7 +226,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     this.busy = false;
     this.autofillResumable = true;
     if (result.ok) {
-      this.setStatus(this.text('success'), 'success');
+      this.setStatus(this.text('success'));
       this.emit('latchkey-complete', withoutOk(result));
     } else if (result.reason === 'aborted') {
       // Only our own lifetime signal aborts a login: the element left the page.

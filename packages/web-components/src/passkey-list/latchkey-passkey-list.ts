@@ -155,6 +155,12 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
     this.setStatus(this.text('loading'));
     try {
       const token = await requestToken(this.tokenProvider, 'passkey-list', this.localName);
+      if (token === null) {
+        // The app says Latchkey does not know this user yet: no passkeys, nothing went wrong.
+        this.passkeys = [];
+        this.setStatus('');
+        return { ok: true, passkeys: [] };
+      }
       if (typeof token !== 'string') return this.fail(token);
       const result = await client.listPasskeys(token, { signal: this.lifetime.signal });
       if (!result.ok) return this.fail(result);
