@@ -1,17 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { latchkeyVitestConfig } from '@latchkey/test-support/vitest';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // Real servers, a real browser, real crypto: room for a slow CI machine, but fail rather than hang.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-    // Two cores: at most two files at a time. They share one Chromium, each story in its own contexts.
-    maxWorkers: 2,
+export default latchkeyVitestConfig({
+  // The stories in a browser; app.test.ts (plain HTTP) and start.test.ts (npm start) need none.
+  chromium: {
+    tests: ['test/journey.test.ts', 'test/fallback-and-devices.test.ts', 'test/tampering.test.ts'],
+    // One Chromium for the whole run: test files connect to it, each story in contexts of its own.
     globalSetup: ['test/helpers/browser-server.ts'],
-    // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/vitest.json' },
   },
+  // Two cores: at most two files at a time.
+  maxWorkers: 2,
 });

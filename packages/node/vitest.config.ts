@@ -1,14 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { latchkeyVitestConfig } from '@latchkey/test-support/vitest';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    // Real servers, real crypto, real sockets: room for a slow CI machine, but fail rather than hang.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-    // The JSON report feeds the "N passed, N failed" line that .ci/run prints.
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/vitest.json' },
-  },
-});
+// Real Latchkey servers, real HTTP and real sockets; no browser.
+export default latchkeyVitestConfig();

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@latchkey/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './helpers/stack.js';
 
 /** `npm start` (dist/main.js): Latchkey and the demo in one process, a project kept across restarts. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));

@@ -64,6 +64,8 @@ describe('signedPasskeyData the app does not accept', () => {
     }
     await expect.poll(() => refusal().textContent()).toContain('could not be verified');
     expect(await refusal().textContent()).toContain('invalidSignature');
+    // The element's own live status line no longer says "signing you in": the page corrected it.
+    expect(await device.page.locator('latchkey-login').getByRole('status').textContent()).toBe('The app did not accept this passkey login.');
     expect(await device.page.locator('#password-login').isVisible()).toBe(true);
     expect(device.page.url()).toBe(`${stack.demo.url}/login`);
     await expectNoSession();

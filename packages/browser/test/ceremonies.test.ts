@@ -1,34 +1,18 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { claimsOf, toStandardBase64, type StaticServer, type TestLatchkey, type VirtualAuthenticator } from '@latchkey/test-support';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, claimsOf, launchChromium, toStandardBase64, type VirtualAuthenticator } from './helpers/chromium.js';
-import { startLatchkey, type TestLatchkey } from './helpers/latchkey-server.js';
-import { callSdk, openSdkPage, SDK_DIRS, SDK_PAGE, type ClientConfig, type PlainResult } from './helpers/sdk-page.js';
-import { startStaticServer, type StaticServer } from './helpers/static-server.js';
+import { callSdk, openSdkPage, startSdkSetup, type ClientConfig, type PlainResult, type SdkSetup } from './helpers/sdk-page.js';
 
 /** The ceremonies end to end: the SDK in Chromium, its virtual authenticator, a real Latchkey server. */
-let site: StaticServer;
-let latchkey: TestLatchkey;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let authenticator: VirtualAuthenticator;
-let config: ClientConfig;
+let setup: SdkSetup;
+let site: StaticServer, latchkey: TestLatchkey, browser: Browser, page: Page, authenticator: VirtualAuthenticator, config: ClientConfig;
 
 beforeAll(async () => {
-  site = await startStaticServer({ '/': SDK_PAGE }, SDK_DIRS);
-  [latchkey, browser] = await Promise.all([startLatchkey([site.origin]), launchChromium()]);
-  context = await browser.newContext();
-  page = await context.newPage();
-  authenticator = await addVirtualAuthenticator(page);
-  await openSdkPage(page, site.origin);
-  config = { baseUrl: latchkey.url, projectId: latchkey.project.id };
+  setup = await startSdkSetup();
+  ({ site, latchkey, browser, page, authenticator, config } = setup);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await latchkey?.close();
-  await site?.close();
-});
+afterAll(() => setup?.close());
 
 async function append(identifier: string): Promise<PlainResult> {
   return callSdk(page, config, 'appendPasskey', await latchkey.project.connectToken('passkey-append', identifier));

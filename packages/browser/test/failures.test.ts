@@ -1,39 +1,30 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  addVirtualAuthenticator,
+  freePort,
+  startHoldingProxy,
+  type HoldingProxy,
+  type StaticServer,
+  type TestLatchkey,
+  type VirtualAuthenticator,
+} from '@latchkey/test-support';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, launchChromium, type VirtualAuthenticator } from './helpers/chromium.js';
-import { startHoldingProxy, type HoldingProxy } from './helpers/holding-proxy.js';
-import { startLatchkey, type TestLatchkey } from './helpers/latchkey-server.js';
-import { callSdk, openSdkPage, SDK_DIRS, SDK_PAGE, type ClientConfig } from './helpers/sdk-page.js';
-import { startStaticServer, type StaticServer } from './helpers/static-server.js';
+import { callSdk, openSdkPage, startSdkSetup, type ClientConfig, type SdkSetup } from './helpers/sdk-page.js';
 
 /** Every failure reason, each from a real cause: a real server, a real browser, real sockets. */
-let site: StaticServer;
-let latchkey: TestLatchkey;
+let setup: SdkSetup;
+let site: StaticServer, latchkey: TestLatchkey, browser: Browser, page: Page, authenticator: VirtualAuthenticator, config: ClientConfig;
 let proxy: HoldingProxy;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let authenticator: VirtualAuthenticator;
-let config: ClientConfig;
 
 beforeAll(async () => {
-  site = await startStaticServer({ '/': SDK_PAGE }, SDK_DIRS);
-  [latchkey, browser] = await Promise.all([startLatchkey([site.origin]), launchChromium()]);
+  setup = await startSdkSetup();
+  ({ site, latchkey, browser, page, authenticator, config } = setup);
   proxy = await startHoldingProxy(latchkey.url, 5_000);
-  context = await browser.newContext();
-  page = await context.newPage();
-  authenticator = await addVirtualAuthenticator(page);
-  await openSdkPage(page, site.origin);
-  config = { baseUrl: latchkey.url, projectId: latchkey.project.id };
 });
 
 afterAll(async () => {
-  await browser?.close();
   await proxy?.close();
-  await latchkey?.close();
-  await site?.close();
+  await setup?.close();
 });
 
 async function appendFor(identifier: string): Promise<void> {
@@ -126,20 +117,13 @@ describe('timeout', () => {
 
 describe('networkError', () => {
   it('is the answer when nothing listens at baseUrl', async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const probe = createServer();
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    const closed = { ...config, baseUrl: `http://127.0.0.1:${closedPort}` };
+    const closed = { ...config, baseUrl: `http://127.0.0.1:${await freePort()}` };
     expect(await callSdk(page, closed, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'networkError', causeName: 'TypeError' });
     expect(await callSdk(page, closed, 'deletePasskey', 'ctk1_000000000000000000000000000000', 'cre-1')).toMatchObject({ ok: false, reason: 'networkError' });
   });
 
   it('is the answer when the page\'s origin is not one of the project\'s (CORS hides the 403)', async () => {
-    const elsewhere = await latchkey.addProject(['http://localhost:1']);
+    const elsewhere = await latchkey.addProject({ origins: ['http://localhost:1'] });
     expect(await callSdk(page, { ...config, projectId: elsewhere.id }, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'networkError' });
   });
 });
@@ -155,7 +139,7 @@ describe('serverError', () => {
   });
 
   it('carries connect_token_invalid for another project\'s token and connect_token_wrong_type for the wrong type', async () => {
-    const other = await latchkey.addProject([site.origin]);
+    const other = await latchkey.addProject({ origins: [site.origin] });
     await other.connectToken('passkey-append', 'erin@example.com');
     const foreign = await other.connectToken('passkey-list', 'erin@example.com');
     expect(await callSdk(page, config, 'listPasskeys', foreign)).toMatchObject({ ok: false, reason: 'serverError', code: 'connect_token_invalid', status: 401 });

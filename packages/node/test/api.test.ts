@@ -1,17 +1,15 @@
+import type { TestLatchkey } from '@latchkey/test-support';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LatchkeyApiError, type LatchkeyClient, type User } from '../src/index.js';
-import { appendPasskey, clientFor, frontend, loginWithPasskey } from './helpers/ceremonies.js';
-import { startLatchkey, type TestLatchkey } from './helpers/latchkey-server.js';
+import { appendPasskey, frontend, loginWithPasskey } from './helpers/ceremonies.js';
+import { clientFor, latchkeyWithClient } from './helpers/latchkey.js';
 
 /** Each Backend API call through the SDK, against a real server, checked by its effect. */
 let latchkey: TestLatchkey;
 let client: LatchkeyClient;
 
-beforeAll(async () => {
-  latchkey = await startLatchkey();
-  client = clientFor(latchkey);
-});
+beforeAll(async () => ({ latchkey, client } = await latchkeyWithClient()));
 afterAll(() => latchkey.close());
 
 const expectApiError = async (promise: Promise<unknown>, status: number, code: string) => {

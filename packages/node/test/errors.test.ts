@@ -1,3 +1,4 @@
+import { freePort, startLatchkey, type TestLatchkey } from '@latchkey/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createClient,
@@ -7,18 +8,14 @@ import {
   LatchkeyTimeoutError,
   type LatchkeyClient,
 } from '../src/index.js';
-import { clientFor } from './helpers/ceremonies.js';
-import { freePort, startFixedServer, startSilentServer, startStallingServer } from './helpers/http-servers.js';
-import { startLatchkey, VERIFY, type TestLatchkey } from './helpers/latchkey-server.js';
+import { startFixedServer, startSilentServer, startStallingServer } from './helpers/http-servers.js';
+import { clientFor, latchkeyWithClient, VERIFY } from './helpers/latchkey.js';
 
 /** Each error class, produced by a real server (or a real socket) doing what it does in production. */
 let latchkey: TestLatchkey;
 let client: LatchkeyClient;
 
-beforeAll(async () => {
-  latchkey = await startLatchkey();
-  client = clientFor(latchkey);
-});
+beforeAll(async () => ({ latchkey, client } = await latchkeyWithClient()));
 afterAll(() => latchkey.close());
 
 const caught = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e);
@@ -38,7 +35,7 @@ describe('LatchkeyApiError', () => {
 
   it('401 for another project’s id with this secret', async () => {
     const other = await latchkey.addProject();
-    const mixed = createClient({ baseUrl: latchkey.url, projectId: other.id, apiSecret: latchkey.project.secret });
+    const mixed = createClient({ baseUrl: latchkey.url, projectId: other.id, apiSecret: latchkey.project.apiSecret });
     expect(await caught(mixed.users.list())).toMatchObject({ status: 401, code: 'invalid_credentials' });
   });
 
@@ -94,7 +91,7 @@ describe('LatchkeyApiError', () => {
     const redirect = await startFixedServer(301, { location: `${latchkey.url}/v2/passkey/verifySignedData` }, '');
     try {
       const before = latchkey.count(...VERIFY);
-      const c = createClient({ baseUrl: redirect.url, projectId: latchkey.project.id, apiSecret: latchkey.project.secret });
+      const c = createClient({ baseUrl: redirect.url, projectId: latchkey.project.id, apiSecret: latchkey.project.apiSecret });
       const error = await caught(c.verifySignedData('a.b.c'));
       expect(error).toMatchObject({ status: 301, code: 'unexpected_response' });
       expect((error as Error).message).toContain(latchkey.url);

@@ -1,9 +1,10 @@
+import { claimsOf, headerOf, startLatchkey, type TestLatchkey, type TestProject } from '@latchkey/test-support';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LatchkeyClient, type VerifySignedDataResult } from '../src/index.js';
-import { claimsOf, clientFor, freshToken, headerOf } from './helpers/ceremonies.js';
+import { freshToken } from './helpers/ceremonies.js';
 import { startFront } from './helpers/http-servers.js';
-import { startLatchkey, VERIFY, type TestLatchkey, type TestProject } from './helpers/latchkey-server.js';
+import { clientFor, latchkeyWithClient, VERIFY } from './helpers/latchkey.js';
 import { rotateKeys } from './helpers/rotate-keys.js';
 
 /**
@@ -14,10 +15,7 @@ let latchkey: TestLatchkey;
 let server: LatchkeyClient;
 const JWKS = (project: TestProject) => ['GET', `/v2/projects/${project.id}/.well-known/jwks.json`] as const;
 
-beforeAll(async () => {
-  latchkey = await startLatchkey();
-  server = clientFor(latchkey);
-});
+beforeAll(async () => ({ latchkey, client: server } = await latchkeyWithClient()));
 afterAll(() => latchkey.close());
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -143,7 +141,7 @@ describe('what only the server can tell goes to the server', () => {
       request.url === jwksPath ? { kind: 'answer', status: 500, headers: { 'content-type': 'text/plain' }, body: 'down' } : { kind: 'proxy' },
     );
     try {
-      const local = createClient({ baseUrl: front.url, projectId: latchkey.project.id, apiSecret: latchkey.project.secret, localJwksCheck: true });
+      const local = createClient({ baseUrl: front.url, projectId: latchkey.project.id, apiSecret: latchkey.project.apiSecret, localJwksCheck: true });
       const genuine = await freshToken(latchkey, 'max@example.com');
       const forged = await forge(claimsOf(genuine), { kid: headerOf(genuine).kid });
       expect((await local.verifySignedData(forged)).verificationResult).toBe('invalidSignature');

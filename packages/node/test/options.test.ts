@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { startLatchkey } from '@latchkey/test-support';
 import { describe, expect, it } from 'vitest';
 import { createClient, LatchkeyConfigError, LatchkeyError, SDK_VERSION, type ClientOptions } from '../src/index.js';
-import { startLatchkey } from './helpers/latchkey-server.js';
 
 /** createClient refuses options that could never work, at start-up, before any request. */
 const good: ClientOptions = { baseUrl: 'https://auth.example.com', projectId: 'pro-1234567890123456789', apiSecret: 'latchkey1_secret' };
@@ -61,7 +61,7 @@ describe('requests', () => {
       const client = createClient({
         baseUrl: `${latchkey.url}/`,
         projectId: latchkey.project.id,
-        apiSecret: latchkey.project.secret,
+        apiSecret: latchkey.project.apiSecret,
         fetch: (input, init) => {
           seen.push({ url: String(input), headers: new Headers(init?.headers) });
           return fetch(input, init);
@@ -70,7 +70,7 @@ describe('requests', () => {
       expect((await client.users.list()).users).toEqual([]);
       expect(seen).toHaveLength(1);
       expect(seen[0]!.url).toBe(`${latchkey.url}/v2/users`);
-      expect(seen[0]!.headers.get('authorization')).toBe(`Basic ${Buffer.from(`${latchkey.project.id}:${latchkey.project.secret}`).toString('base64')}`);
+      expect(seen[0]!.headers.get('authorization')).toBe(`Basic ${Buffer.from(`${latchkey.project.id}:${latchkey.project.apiSecret}`).toString('base64')}`);
       expect(seen[0]!.headers.get('user-agent')).toBe(`latchkey-node/${SDK_VERSION}`);
     } finally {
       await latchkey.close();

@@ -1,8 +1,9 @@
+import { startLatchkey, type TestLatchkey } from '@latchkey/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, LatchkeyApiError, LatchkeyNetworkError, LatchkeyTimeoutError } from '../src/index.js';
-import { clientFor, freshToken } from './helpers/ceremonies.js';
+import { freshToken } from './helpers/ceremonies.js';
 import { shuttingDown, startFront, startSilentServer, type FrontAction } from './helpers/http-servers.js';
-import { startLatchkey, VERIFY, type TestLatchkey } from './helpers/latchkey-server.js';
+import { clientFor, VERIFY } from './helpers/latchkey.js';
 
 /**
  * Retries: 503 and "no answer" only, with backoff; never a definitive answer. A real Latchkey sits
@@ -18,7 +19,7 @@ afterAll(() => latchkey.close());
 
 const caught = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e);
 const through = (url: string, extra: { retries?: number; timeoutMs?: number } = {}) =>
-  createClient({ baseUrl: url, projectId: latchkey.project.id, apiSecret: latchkey.project.secret, ...extra });
+  createClient({ baseUrl: url, projectId: latchkey.project.id, apiSecret: latchkey.project.apiSecret, ...extra });
 
 describe('503', () => {
   it('is retried until an instance answers', async () => {
@@ -79,7 +80,7 @@ describe('definitive answers are never retried', () => {
     it(name, async () => {
       const front = await startFront(latchkey.url, () => (action === 'wrong-secret' ? { kind: 'proxy' } : action));
       try {
-        const client = createClient({ baseUrl: front.url, projectId: latchkey.project.id, apiSecret: action === 'wrong-secret' ? 'latchkey1_wrong' : latchkey.project.secret, retries: 3 });
+        const client = createClient({ baseUrl: front.url, projectId: latchkey.project.id, apiSecret: action === 'wrong-secret' ? 'latchkey1_wrong' : latchkey.project.apiSecret, retries: 3 });
         expect(await caught(client.verifySignedData('a.b.c'))).toMatchObject({ name: 'LatchkeyApiError', attempts: 1 });
         expect(front.count(...VERIFY)).toBe(1);
       } finally {
@@ -107,7 +108,7 @@ describe('no answer', () => {
     await own.close({ keepData: true });
     let restarted: TestLatchkey | undefined;
     try {
-      const client = createClient({ baseUrl: own.url, projectId: project.id, apiSecret: project.secret, retries: 6 });
+      const client = createClient({ baseUrl: own.url, projectId: project.id, apiSecret: project.apiSecret, retries: 6 });
       const verdict = client.verifySignedData(token);
       await new Promise((resolve) => setTimeout(resolve, 300));
       restarted = await startLatchkey({ port, databaseUrl, project });

@@ -1,16 +1,14 @@
+import { claimsOf, type TestLatchkey } from '@latchkey/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LatchkeyConfigError, type LatchkeyClient } from '../src/index.js';
-import { claimsOf, clientFor, freshToken } from './helpers/ceremonies.js';
-import { startLatchkey, VERIFY, type TestLatchkey } from './helpers/latchkey-server.js';
+import { freshToken } from './helpers/ceremonies.js';
+import { clientFor, latchkeyWithClient, VERIFY } from './helpers/latchkey.js';
 
 /** Every verificationResult, through the SDK, for tokens made by real passkey logins. */
 let latchkey: TestLatchkey;
 let client: LatchkeyClient;
 
-beforeAll(async () => {
-  latchkey = await startLatchkey();
-  client = clientFor(latchkey);
-});
+beforeAll(async () => ({ latchkey, client } = await latchkeyWithClient()));
 afterAll(() => latchkey.close());
 
 describe('verifySignedData', () => {

@@ -1,36 +1,23 @@
-import { createServer, type AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import { addVirtualAuthenticator, freePort, startBrowserStack, startHoldingProxy, type BrowserStack, type HoldingProxy, type StaticServer, type TestLatchkey, type VirtualAuthenticator } from '@latchkey/test-support';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, launchChromium, type VirtualAuthenticator } from '../../browser/test/helpers/chromium.js';
-import { startHoldingProxy, type HoldingProxy } from '../../browser/test/helpers/holding-proxy.js';
-import { startLatchkey, type TestLatchkey } from '../../browser/test/helpers/latchkey-server.js';
-import { startStaticServer, type StaticServer } from '../../browser/test/helpers/static-server.js';
 import { appendThroughSdk, componentPage, DIST_DIR, events, hideFromAutofill, nextEvent, openComponentPage, screenshot } from './helpers/pages.js';
 
 /** <latchkey-login> from the standalone bundle, in Chromium, against a real Latchkey server. */
 const pages: Record<string, string> = {};
-let site: StaticServer;
-let latchkey: TestLatchkey;
+let stack: BrowserStack;
+let site: StaticServer, latchkey: TestLatchkey, config: BrowserStack['config'];
 let proxy: HoldingProxy;
-let browser: Browser;
 let page: Page;
 let authenticator: VirtualAuthenticator;
-let config: { baseUrl: string; projectId: string };
 
 const login = (baseUrl: string, projectId: string, extra = ''): string => `<latchkey-login base-url="${baseUrl}" project-id="${projectId}"${extra}></latchkey-login>`;
 
 beforeAll(async () => {
-  site = await startStaticServer(pages, { '/': DIST_DIR });
-  [latchkey, browser] = await Promise.all([startLatchkey([site.origin]), launchChromium()]);
+  stack = await startBrowserStack(pages, { '/': DIST_DIR });
+  ({ site, latchkey, config } = stack);
   proxy = await startHoldingProxy(latchkey.url, 800);
-  const closedPort = await new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-  config = { baseUrl: latchkey.url, projectId: latchkey.project.id };
+  const closedPort = await freePort();
   pages['/login'] = componentPage('Sign in', login(latchkey.url, latchkey.project.id));
   pages['/login-slow'] = componentPage('Sign in', login(proxy.url, latchkey.project.id));
   pages['/login-down'] = componentPage('Sign in', login(`http://127.0.0.1:${closedPort}`, latchkey.project.id));
@@ -42,16 +29,14 @@ beforeAll(async () => {
     </style>
     <div class="brand">${login(latchkey.url, latchkey.project.id, ' no-autofill')}</div>`,
   );
-  const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+  const context = await stack.browser.newContext({ viewport: { width: 640, height: 360 } });
   page = await context.newPage();
   authenticator = await addVirtualAuthenticator(page);
 });
 
 afterAll(async () => {
-  await browser?.close();
   await proxy?.close();
-  await latchkey?.close();
-  await site?.close();
+  await stack?.close();
 });
 
 beforeEach(async () => {
@@ -104,8 +89,32 @@ describe('<latchkey-login>', () => {
     });
     expect(event.detail.ok).toBeUndefined();
     expect(await verify(event.detail.signedPasskeyData, 'kim@example.com')).toMatchObject({ verificationResult: 'success' });
-    expect(await page.getByRole('status').textContent()).toBe('Signed in.');
+    // Not "signed in": only the app's backend decides, after verifySignedData.
+    expect(await page.getByRole('status').textContent()).toBe('Passkey accepted. Signing you in…');
     await screenshot(page, 'login-complete');
+  });
+
+  it('passes what the user typed through normalizeIdentifier before the passkey lookup', async () => {
+    await passkeyFor('pat@example.com');
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.evaluate(() => {
+      document.querySelector('latchkey-login')!.normalizeIdentifier = (value: string) => value.trim().toLowerCase();
+    });
+    await page.getByLabel('Email or username').fill('  Pat@Example.COM ');
+    await page.getByLabel('Email or username').press('Enter');
+    const event = await nextEvent(page);
+    expect(event).toMatchObject({ type: 'latchkey-complete', detail: { identifier: 'pat@example.com', isConditionalUI: false } });
+    expect(await verify(event.detail.signedPasskeyData, 'pat@example.com')).toMatchObject({ verificationResult: 'success' });
+  });
+
+  it('lets the page put its own words in the status line with announce() (a refusal by the app)', async () => {
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.evaluate(() => document.querySelector('latchkey-login')!.announce('The app did not accept this passkey login.', 'error'));
+    const status = page.getByRole('status');
+    await expect.poll(() => status.textContent()).toBe('The app did not accept this passkey login.');
+    expect(await status.getAttribute('data-kind')).toBe('error');
+    await page.evaluate(() => document.querySelector('latchkey-login')!.announce(''));
+    await expect.poll(() => status.textContent()).toBe('');
   });
 
   it('logs in through passkey autofill when the page loads and the browser offers a passkey', async () => {

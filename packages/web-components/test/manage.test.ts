@@ -1,15 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
+import { addVirtualAuthenticator, startBrowserStack, toStandardBase64, type BrowserStack, type ConnectTokenType, type StaticServer, type TestLatchkey, type VirtualAuthenticator } from '@latchkey/test-support';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addVirtualAuthenticator, launchChromium, toStandardBase64, type VirtualAuthenticator } from '../../browser/test/helpers/chromium.js';
-import { startLatchkey, type ConnectTokenType, type TestLatchkey } from '../../browser/test/helpers/latchkey-server.js';
-import { startStaticServer, type StaticServer } from '../../browser/test/helpers/static-server.js';
 import { componentPage, DIST_DIR, events, nextEvent, openComponentPage, screenshot } from './helpers/pages.js';
 
 /** <latchkey-append> and <latchkey-passkey-list> from the standalone bundle, against a real server. */
 const pages: Record<string, string> = {};
-let site: StaticServer;
-let latchkey: TestLatchkey;
-let browser: Browser;
+let stack: BrowserStack;
+let site: StaticServer, latchkey: TestLatchkey;
 let page: Page;
 let authenticator: VirtualAuthenticator;
 
@@ -18,10 +15,12 @@ let user = '';
 let requested: ConnectTokenType[] = [];
 let tokenDelayMs = 0;
 let failTokens = false;
+/** The app's answer for a user Latchkey does not know yet: no passkey-list token (null). */
+let unknownToLatchkey = false;
 
 beforeAll(async () => {
-  site = await startStaticServer(pages, { '/': DIST_DIR });
-  [latchkey, browser] = await Promise.all([startLatchkey([site.origin]), launchChromium()]);
+  stack = await startBrowserStack(pages, { '/': DIST_DIR });
+  ({ site, latchkey } = stack);
   const attributes = `base-url="${latchkey.url}" project-id="${latchkey.project.id}"`;
   pages['/bundle'] = componentPage('Bundle', '');
   // The recipe from the docs: a tokenProvider that asks the app's backend, and the list refreshed
@@ -38,28 +37,26 @@ beforeAll(async () => {
       document.querySelector('latchkey-append').addEventListener('latchkey-complete', () => list.refresh());
     </script>`,
   );
-  const context = await browser.newContext({ viewport: { width: 640, height: 420 } });
+  const context = await stack.browser.newContext({ viewport: { width: 640, height: 420 } });
   // Stands in for the app's backend endpoint that creates connect tokens for the logged-in user.
   await context.exposeFunction('issueToken', async (type: ConnectTokenType) => {
     requested.push(type);
     if (tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
     if (failTokens) throw new Error('session expired');
+    if (unknownToLatchkey && type === 'passkey-list') return null;
     return latchkey.project.connectToken(type, user);
   });
   page = await context.newPage();
   authenticator = await addVirtualAuthenticator(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await latchkey?.close();
-  await site?.close();
-});
+afterAll(() => stack?.close());
 
 beforeEach(() => {
   requested = [];
   tokenDelayMs = 0;
   failTokens = false;
+  unknownToLatchkey = false;
 });
 
 async function openAccount(identifier: string): Promise<void> {
@@ -92,6 +89,16 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     await expect.poll(() => page.getByText('You have no passkeys yet.').count()).toBe(1);
     expect(requested).toEqual(['passkey-list']);
     expect(await page.getByRole('list').count()).toBe(0);
+  });
+
+  it('list a user Latchkey does not know yet (the tokenProvider resolves null) as having none, without an error', async () => {
+    unknownToLatchkey = true;
+    user = 'not-yet@example.com';
+    await openComponentPage(page, `${site.origin}/account`, 'latchkey-passkey-list');
+    await expect.poll(() => page.getByText('You have no passkeys yet.').count()).toBe(1);
+    expect(requested).toEqual(['passkey-list']);
+    expect(await events(page)).toEqual([]);
+    expect(await page.locator('latchkey-passkey-list').getByRole('status').textContent()).toBe('');
   });
 
   it('add a passkey from the keyboard alone (Tab, Enter), and the list shows it', async () => {

@@ -1,6 +1,6 @@
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@latchkey/test-support/vitest';
 
 /**
  * One Chromium for the whole suite (vitest globalSetup): test files connect to it and each story
@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 let server: BrowserServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  server = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   project.provide('browserWsEndpoint', server.wsEndpoint());
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { addVirtualAuthenticator, type VirtualAuthenticator } from '@latchkey/test-support';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 /** The suite's one Chromium (started by browser-server.ts); close() only disconnects this file. */
@@ -12,21 +13,9 @@ export async function connectBrowser(): Promise<Browser> {
  * One person's device: a browser context (its own cookies) with a page and Chromium's virtual
  * WebAuthn authenticator (a platform authenticator with user verification, like Touch ID).
  */
-export interface Device {
+export interface Device extends VirtualAuthenticator {
   context: BrowserContext;
   page: Page;
-  cdp: CDPSession;
-  authenticatorId: string;
-  /** false: the next ceremonies fail as if the person cancelled the prompt or failed the check. */
-  setUserVerified(verified: boolean): Promise<void>;
-  /**
-   * false: the authenticator waits for a touch that never comes. The virtual authenticator answers
-   * a passkey-autofill request at once; with presence off that request stays pending, as it does in
-   * front of a real person who has not picked a passkey yet.
-   */
-  setPresence(automatic: boolean): Promise<void>;
-  /** Credentials the authenticator holds. */
-  credentials(): Promise<Array<{ credentialId: string; userHandle?: string }>>;
   /** The app's session cookie, if the browser has one. */
   sessionCookie(): Promise<string | undefined>;
   /** WebAuthn get() calls the pages made since the last reset, by mediation ('conditional' for autofill). */
@@ -53,23 +42,10 @@ export async function newDevice(browser: Browser): Promise<Device> {
   const page = await context.newPage();
   // Fail a step in seconds, well inside the test's own timeout, so the report names the step.
   page.setDefaultTimeout(10_000);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
   return {
+    ...(await addVirtualAuthenticator(page)),
     context,
     page,
-    cdp,
-    authenticatorId,
-    setUserVerified: async (isUserVerified) => {
-      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });
-    },
-    setPresence: async (enabled) => {
-      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
-    },
-    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
     sessionCookie: async () => (await context.cookies()).find((c) => c.name === 'demo_session')?.value,
     webauthnGets: () => [...gets],
     resetWebauthnGets: () => {

@@ -1,76 +1,54 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProject, loadConfig, startServer, type RunningServer } from '@latchkey/server';
+import { freePort, startLatchkey, type TestLatchkey } from '@latchkey/test-support';
 import { startDemo, type RunningDemo } from '../../src/index.js';
 
 /** A real Latchkey server and the demo app in front of it, each on a port of its own, in a temp dir. */
 export interface Stack {
-  latchkey: RunningServer;
+  latchkey: TestLatchkey;
   demo: RunningDemo;
   projectId: string;
   apiSecret: string;
+  /** The run's temporary directory (Latchkey's); the demo keeps its data in `dir/demo`. */
   dir: string;
   close(): Promise<void>;
 }
 
-/** A port that was free a moment ago: the demo's origin must be in the project before the demo starts. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** `http://localhost:<a port that was free a moment ago>`: the demo's origin must be in the project before the demo starts. */
+const freeOrigin = async (): Promise<string> => `http://localhost:${await freePort()}`;
 
 export async function startStack(): Promise<Stack> {
-  const dir = await mkdtemp(join(tmpdir(), 'latchkey-demo-'));
-  const latchkey = await startServer({
-    ...loadConfig({}),
-    port: 0,
-    host: '127.0.0.1',
-    databaseUrl: `file:${join(dir, 'latchkey.sqlite')}`,
-    logLevel: 'warn',
-    frontendRateLimit: 0,
-    backendRateLimit: 0,
-  });
+  const latchkey = await startLatchkey({ origins: [await freeOrigin()] });
   try {
-    // Another process may take the probed port before the demo listens: then try once more.
+    let project = latchkey.project;
+    // Another process may take the probed port before the demo listens: then try another one.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      const { project, apiSecret } = await createProject(latchkey.ctx, { name: 'Demo e2e', rpId: 'localhost', origins: [`http://localhost:${port}`] });
       try {
         const demo = await startDemo({
-          port,
+          port: Number(new URL(project.origins[0]!).port),
           latchkeyUrl: latchkey.url,
           projectId: project.id,
-          apiSecret: apiSecret.secret,
-          dataDir: join(dir, 'demo'),
+          apiSecret: project.apiSecret,
+          dataDir: join(latchkey.dir, 'demo'),
           logLevel: 'error',
         });
         return {
           latchkey,
           demo,
           projectId: project.id,
-          apiSecret: apiSecret.secret,
-          dir,
+          apiSecret: project.apiSecret,
+          dir: latchkey.dir,
           close: async () => {
             await demo.close();
             await latchkey.close();
-            await rm(dir, { recursive: true, force: true });
           },
         };
       } catch (error) {
         if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt >= 3) throw error;
+        project = await latchkey.addProject({ origins: [await freeOrigin()] });
       }
     }
   } catch (error) {
     await latchkey.close();
-    await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addVirtualAuthenticator, startBrowserStack, type BrowserStack, type VirtualAuthenticator } from '@latchkey/test-support';
 import type { Page } from 'playwright-core';
 import type * as Sdk from '../../src/index.js';
 
@@ -58,4 +59,18 @@ export function callSdk(page: Page, config: ClientConfig, method: 'capabilities'
     },
     { config, method, args },
   );
+}
+
+/** What an SDK test file drives: the SDK page, open on a virtual authenticator, and what is behind it. */
+export interface SdkSetup extends BrowserStack {
+  page: Page;
+  authenticator: VirtualAuthenticator;
+}
+
+export async function startSdkSetup(): Promise<SdkSetup> {
+  const stack = await startBrowserStack({ '/': SDK_PAGE }, SDK_DIRS);
+  const page = await (await stack.browser.newContext()).newPage();
+  const authenticator = await addVirtualAuthenticator(page);
+  await openSdkPage(page, stack.site.origin);
+  return { ...stack, page, authenticator };
 }

@@ -1,6 +1,6 @@
+import { TEST_ORIGIN, type TestLatchkey, type TestProject } from '@latchkey/test-support';
 import { SoftAuthenticator } from '@latchkey/testkit';
-import { createClient, type LatchkeyClient } from '../../src/index.js';
-import { ORIGIN, type TestLatchkey, type TestProject } from './latchkey-server.js';
+import { clientFor } from './latchkey.js';
 
 /**
  * Real passkey ceremonies against a real Latchkey: the app's backend (this SDK) makes a connect
@@ -8,14 +8,10 @@ import { ORIGIN, type TestLatchkey, type TestProject } from './latchkey-server.j
  * software authenticator answers with genuine WebAuthn responses.
  */
 
-export function clientFor(latchkey: TestLatchkey, project: TestProject = latchkey.project, extra: Partial<Parameters<typeof createClient>[0]> = {}): LatchkeyClient {
-  return createClient({ baseUrl: latchkey.url, projectId: project.id, apiSecret: project.secret, ...extra });
-}
-
 export async function frontend(latchkey: TestLatchkey, project: TestProject, path: string, body: unknown): Promise<any> {
   const response = await fetch(`${latchkey.url}/v2/connect${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: ORIGIN, 'x-project-id': project.id },
+    headers: { 'content-type': 'application/json', origin: TEST_ORIGIN, 'x-project-id': project.id },
     body: JSON.stringify(body),
   });
   const answer = await response.json();
@@ -28,7 +24,7 @@ export async function appendPasskey(latchkey: TestLatchkey, project: TestProject
   const token = await clientFor(latchkey, project).connectTokens.create('passkey-append', { identifier, displayName: identifier });
   const init = await frontend(latchkey, project, '/append/init', { connectToken: token.secret });
   const start = await frontend(latchkey, project, '/append/start', { processId: init.processId });
-  const attestationResponse = authenticator.createCredential(start.attestationOptions, { origin: ORIGIN });
+  const attestationResponse = authenticator.createCredential(start.attestationOptions, { origin: TEST_ORIGIN });
   const finish = await frontend(latchkey, project, '/append/finish', { processId: init.processId, attestationResponse });
   return finish.passkey;
 }
@@ -38,7 +34,7 @@ export async function loginWithPasskey(latchkey: TestLatchkey, project: TestProj
   const init = await frontend(latchkey, project, '/login/init', {});
   const start = await frontend(latchkey, project, '/login/start', { processId: init.processId, identifier });
   if (start.status !== 'ok') throw new Error(`login/start answered ${JSON.stringify(start)}`);
-  const assertionResponse = authenticator.getAssertion(start.assertionOptions, { origin: ORIGIN });
+  const assertionResponse = authenticator.getAssertion(start.assertionOptions, { origin: TEST_ORIGIN });
   const finish = await frontend(latchkey, project, '/login/finish', { processId: init.processId, assertionResponse, isConditionalUI: false });
   return finish.signedPasskeyData as string;
 }
@@ -56,7 +52,3 @@ export async function freshToken(latchkey: TestLatchkey, identifier: string, pro
   }
   return loginWithPasskey(latchkey, project, authenticator, identifier);
 }
-
-/** A token's claims, decoded without any check: for reading tokens in tests. */
-export const claimsOf = (token: string): Record<string, any> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
-export const headerOf = (token: string): Record<string, any> => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 
 /**
  * Small real HTTP servers that stand in front of (or instead of) Latchkey, to produce what a
@@ -110,14 +109,4 @@ export function startFixedServer(status: number, headers: Record<string, string>
   return serve((_request, response) => {
     response.writeHead(status, headers).end(body);
   });
-}
-
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no address');
-  return address.port;
 }

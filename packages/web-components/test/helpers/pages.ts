@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VirtualAuthenticator } from '@latchkey/test-support';
 import type { Page } from 'playwright-core';
-import type { VirtualAuthenticator } from '../../../browser/test/helpers/chromium.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/, where `npm run build` put latchkey-elements.js. */

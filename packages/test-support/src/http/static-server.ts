@@ -13,7 +13,9 @@ export interface StaticServer {
 
 /**
  * Serves fixed pages (`pages`: path → HTML) and directories (`dirs`: URL prefix → directory on disk)
- * on localhost. Everything else is 404.
+ * on localhost. Everything else is 404. `pages` is read on every request, so a test may add pages
+ * after the start: their HTML often names servers that start later (a Latchkey for this origin).
+ * Nothing is cached (`no-store`): a rebuilt bundle is what the next page load gets.
  */
 export async function startStaticServer(pages: Record<string, string>, dirs: Record<string, string> = {}): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
