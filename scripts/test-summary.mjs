@@ -23,7 +23,10 @@ for (const group of ['packages', 'examples']) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     console.log(`${dir}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
     passed += r.numPassedTests;
-    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    // A file that failed without a failed test (an import error, a failing beforeAll) is a
+    // failure of its own; a file with failed tests is already counted through them.
+    const brokenFiles = (r.testResults ?? []).filter((file) => file.status === 'failed' && !file.assertionResults?.some((t) => t.status === 'failed')).length;
+    failed += r.numFailedTests + brokenFiles;
     skipped += r.numPendingTests + r.numTodoTests;
   }
 }

@@ -198,7 +198,7 @@ describe('latchkey keys, against a running server', () => {
     const byKid = Object.fromEntries(after.keys.map((k) => [k.kid, k]));
     expect(byKid[rotation.active]).toMatchObject({ status: 'active', rotatedAt: null });
     expect(byKid[old.kid]).toMatchObject({ status: 'rotated', rotatedAt: expect.any(Number) });
-    expect(byKid[old.kid]!.retireAt).toBe(byKid[old.kid]!.rotatedAt! + 600);
+    expect(byKid[old.kid]!.retireAt).toBe(byKid[old.kid]!.rotatedAt! + 630); // rotation grace (30 s) + longest token life (600 s)
 
     const jwks = await httpRequest(server.url, 'GET', jwksPath);
     expect(jwks.status).toBe(200);

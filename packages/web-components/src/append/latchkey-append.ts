@@ -35,20 +35,9 @@ export class LatchkeyAppend extends LatchkeyElement<AppendStrings> {
 
   declare tokenProvider: TokenProvider | undefined;
 
-  private lifetime = new AbortController();
 
   constructor() {
     super(APPEND_STRINGS);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.lifetime.abort();
   }
 
   override focus(options?: FocusOptions): void {

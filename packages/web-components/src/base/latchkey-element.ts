@@ -29,6 +29,8 @@ export class LatchkeyElement<Strings extends Record<string, string>> extends Lit
   declare protected statusText: string;
   declare protected statusKind: StatusKind;
 
+  /** Aborted when the element leaves the page: ends its ceremony or request in progress. */
+  protected lifetime = new AbortController();
   private cachedClient: { key: string; client: Latchkey } | undefined;
 
   constructor(private readonly defaults: Strings) {
@@ -37,6 +39,16 @@ export class LatchkeyElement<Strings extends Record<string, string>> extends Lit
     this.busy = false;
     this.statusText = '';
     this.statusKind = 'info';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.lifetime.abort();
   }
 
   protected text(key: keyof Strings & string, values: Record<string, string> = {}): string {

@@ -73,7 +73,6 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   private autofillClient: Latchkey | undefined;
   /** Whether focusing the field may start autofill again (see onFocus). */
   private autofillResumable = false;
-  private lifetime = new AbortController();
 
   constructor() {
     super(LOGIN_STRINGS);
@@ -84,14 +83,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
     // Re-attached after a move in the DOM: resume autofill (first connection starts in updated()).
     if (this.hasUpdated) this.startAutofill();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.lifetime.abort();
     this.stopAutofill();
   }
 

@@ -87,22 +87,11 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
   /** The passkeys on screen; undefined until the first load succeeded. */
   declare passkeys: Passkey[] | undefined;
 
-  private lifetime = new AbortController();
   private loadedWith: TokenProvider | undefined;
 
   constructor() {
     super(LIST_STRINGS);
     this.passkeys = undefined;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.lifetime.signal.aborted) this.lifetime = new AbortController();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.lifetime.abort();
   }
 
   /** Loads on its own once it has a tokenProvider and a client (and again for a new tokenProvider). */
