@@ -168,6 +168,21 @@ try {
     return counts;
   }
 
+  /**
+   * autocannon stops at the end of a round while up to CONNECTIONS requests are still being
+   * answered (on PostgreSQL they take longer to finish): wait until the counters stop moving, so
+   * that a round's stragglers are not counted in the next round.
+   */
+  async function settledVerificationCounts(): Promise<Record<string, number>> {
+    let last = await verificationCounts();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await verificationCounts();
+      if (JSON.stringify(now) === JSON.stringify(last)) return now;
+      last = now;
+    }
+  }
+
   async function cannon(name: string, options: Partial<Options> & { path: string }, expected?: { result: string; count?: number }): Promise<Result> {
     const { path, ...rest } = options;
     const before = expected ? await verificationCounts() : {};
@@ -176,7 +191,7 @@ try {
       throw new Error(`${name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`);
     }
     if (expected) {
-      const after = await verificationCounts();
+      const after = await settledVerificationCounts();
       const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
       const got = delta(expected.result);
       const total = Object.keys(after).reduce((sum, key) => sum + delta(key), 0);
