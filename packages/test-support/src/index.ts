@@ -3,7 +3,7 @@ export { launchChromium } from './chromium/launch-chromium.js';
 export { addVirtualAuthenticator, toStandardBase64, type VirtualAuthenticator, type VirtualCredential } from './chromium/virtual-authenticator.js';
 export { startLatchkey, TEST_ORIGIN, type StartLatchkeyOptions, type TestLatchkey } from './latchkey/start-latchkey.js';
 export type { ConnectTokenType, TestProject } from './latchkey/test-project.js';
-export { MovableClock } from './latchkey/movable-clock.js';
+export { TestClock } from '@latchkey/testkit';
 export { startStaticServer, type StaticServer } from './http/static-server.js';
 export { startHoldingProxy, type HoldingProxy } from './http/holding-proxy.js';
 export { freePort } from './http/free-port.js';

@@ -1,1 +1,2 @@
 export * from './soft-authenticator.js';
+export * from './test-clock.js';

@@ -9,7 +9,7 @@ import { createContext } from '../../src/server.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/store.js';
 import { httpRequest, projectClient, type HttpAnswer, type RequestInit, type TestProject } from './http-client.js';
-import { TestClock } from './test-clock.js';
+import { TestClock } from '@latchkey/testkit';
 import { freshDatabase } from './test-store.js';
 
 export type { HttpAnswer, TestProject } from './http-client.js';

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProject, loadConfig, startServer, type RunningServer } from '@latchkey/server';
-import { MovableClock } from './movable-clock.js';
+import { TestClock } from '@latchkey/testkit';
 import { testProject, type TestProject } from './test-project.js';
 
 /**
@@ -35,7 +35,7 @@ export interface TestLatchkey {
   /** A temporary directory of this server's own, removed on close unless `keepData`: room for other files of the test. */
   dir: string;
   /** The server's clock: move it to test expiry. */
-  clock: MovableClock;
+  clock: TestClock;
   server: RunningServer;
   /** The first project (RP ID `localhost`). */
   project: TestProject;
@@ -57,7 +57,7 @@ export interface TestLatchkey {
 export async function startLatchkey(options: StartLatchkeyOptions = {}): Promise<TestLatchkey> {
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-test-'));
   const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'latchkey.sqlite')}`;
-  const clock = new MovableClock();
+  const clock = new TestClock();
   let server: RunningServer;
   try {
     server = await startServer(

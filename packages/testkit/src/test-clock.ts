@@ -1,7 +1,8 @@
-import type { Clock } from '../../src/util/clock.js';
-
-/** Real time, plus an offset tests can move: expiry is tested over real HTTP without sleeping. */
-export class TestClock implements Clock {
+/**
+ * Real time, plus an offset tests can move: expiry is tested over real HTTP without sleeping.
+ * It has the shape of the server's `Clock` ({ nowMs() }), so any Latchkey server takes it.
+ */
+export class TestClock {
   private offsetMs = 0;
   nowMs(): number {
     return Date.now() + this.offsetMs;
