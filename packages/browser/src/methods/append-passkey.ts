@@ -1,10 +1,10 @@
-import { browserSupportsWebAuthn, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthn, startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
 import { postFrontend } from '../http/post-frontend.js';
 import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
 import { isPasskey, isRecord } from '../results/shape.js';
 import type { AppendResult, CallOptions, Config, Passkey } from '../types.js';
-import { ceremonyFailure } from '../webauthn/ceremony-failure.js';
-import { beginModal, cancel, runCeremony } from '../webauthn/ceremony-coordinator.js';
+import { beginModal } from '../webauthn/ceremony-coordinator.js';
+import { runModalCeremony } from '../webauthn/run-modal-ceremony.js';
 import { initBody } from './init-body.js';
 
 /**
@@ -28,18 +28,9 @@ export async function appendPasskey(config: Config, connectToken: string, { sign
     if (!isRecord(start.body.attestationOptions)) return invalidResponse('append/start without attestationOptions', start.status);
     const options = start.body.attestationOptions as unknown as PublicKeyCredentialCreationOptionsJSON;
 
-    const me = {};
-    const onAbort = (): void => cancel(me);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let attestation: RegistrationResponseJSON;
-    try {
-      if (signal?.aborted) return abortedFailure();
-      attestation = await runCeremony(me, () => startRegistration({ optionsJSON: options }));
-    } catch (error) {
-      return ceremonyFailure(error, 'create');
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const ceremony = await runModalCeremony(signal, 'create', () => startRegistration({ optionsJSON: options }));
+    if (!ceremony.ok) return ceremony;
+    const attestation = ceremony.value;
 
     const finish = await postFrontend<{ passkey?: unknown }>(config, '/append/finish', { processId, attestationResponse: attestation }, signal);
     if (!finish.ok) return finish;

@@ -1,10 +1,10 @@
-import { browserSupportsWebAuthn, startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { browserSupportsWebAuthn, startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { postFrontend } from '../http/post-frontend.js';
 import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
 import { isRecord } from '../results/shape.js';
 import type { Config, LoginOptions, LoginResult } from '../types.js';
-import { ceremonyFailure } from '../webauthn/ceremony-failure.js';
-import { beginModal, cancel, runCeremony } from '../webauthn/ceremony-coordinator.js';
+import { beginModal } from '../webauthn/ceremony-coordinator.js';
+import { runModalCeremony } from '../webauthn/run-modal-ceremony.js';
 import { finishLogin, rpIdOf } from './finish-login.js';
 import { initBody } from './init-body.js';
 
@@ -30,18 +30,9 @@ export async function login(config: Config, { identifier, signal }: LoginOptions
     if (start.body.status !== 'ok' || !isRecord(start.body.assertionOptions)) return invalidResponse('login/start without assertionOptions', start.status);
     const options = start.body.assertionOptions as unknown as PublicKeyCredentialRequestOptionsJSON;
 
-    const me = {};
-    const onAbort = (): void => cancel(me);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let assertion: AuthenticationResponseJSON;
-    try {
-      if (signal?.aborted) return abortedFailure();
-      assertion = await runCeremony(me, () => startAuthentication({ optionsJSON: options }));
-    } catch (error) {
-      return ceremonyFailure(error, 'get');
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const ceremony = await runModalCeremony(signal, 'get', () => startAuthentication({ optionsJSON: options }));
+    if (!ceremony.ok) return ceremony;
+    const assertion = ceremony.value;
 
     const listed = options.allowCredentials?.some((descriptor) => descriptor.id === assertion.id) ?? false;
     return await finishLogin(config, { processId, assertion, isConditionalUI: false, rpId: rpIdOf(options), signalIfUnknown: listed }, signal);
