@@ -24,23 +24,19 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, status: 
  * kind is a 4xx with a code; only a genuine fault of ours is a 500, and its details stay in the log.
  */
 export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (code: string) => void): void {
-  app.setErrorHandler((error: FastifyError | LatchkeyError | Error, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError | LatchkeyError | Error, request, reply) => {
+    // The database is away or too slow: not a bug of ours, not the client's fault. It is answered
+    // as our 503 (counted for the operator, who also watches /readyz); the driver's error is kept
+    // in the log line.
+    const storeFailure = classifyStoreFailure(thrown);
+    if (storeFailure) onStoreFailure?.(storeFailure);
+    const error = storeFailure ? storeUnavailableError(storeFailure) : thrown;
     if (error instanceof LatchkeyError) {
       if (error.headers) reply.headers(error.headers);
       // 503s are operational states (shutting down, store away), not faults: a warning each.
-      if (error.status === 503) request.log.warn({ code: error.code }, error.message);
+      if (error.status === 503) request.log.warn({ code: error.code, ...(storeFailure ? { err: thrown } : {}) }, error.message);
       else if (error.status >= 500) request.log.error({ err: error }, error.message);
       return sendError(reply, request, error.status, error.code, error.message);
-    }
-    // The database is away or too slow: not a bug of ours, not the client's fault. A warning per
-    // request (the operator watches /readyz and the metrics); the client is told to retry.
-    const storeFailure = classifyStoreFailure(error);
-    if (storeFailure) {
-      request.log.warn({ err: error, code: storeFailure }, 'store unavailable');
-      onStoreFailure?.(storeFailure);
-      const answer = storeUnavailableError(storeFailure);
-      reply.headers(answer.headers!);
-      return sendError(reply, request, answer.status, answer.code, answer.message);
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

@@ -43,6 +43,6 @@ const MESSAGES: Record<StoreFailure, string> = {
 };
 
 /** The 503 a request gets when the store is away; Retry-After tells clients and balancers when to try again. */
-export function storeUnavailableError(failure: StoreFailure): LatchkeyError {
-  return new LatchkeyError(503, failure, MESSAGES[failure], { 'retry-after': '1' });
+export function storeUnavailableError(failure: StoreFailure, message = MESSAGES[failure]): LatchkeyError {
+  return new LatchkeyError(503, failure, message, { 'retry-after': '1' });
 }

@@ -38,8 +38,10 @@ export interface StoreOptions {
   onBackgroundError?: (error: Error) => void;
 }
 
+const DEFAULT_TIMEOUT_MS = 5000;
+
 export function openStore(url: string, options: StoreOptions = {}): Store {
-  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options.timeout ?? 5000);
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options.timeout ?? DEFAULT_TIMEOUT_MS);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new StoreUrlError(
     `LATCHKEY_DATABASE_URL must start with "file:" (embedded SQLite) or "postgres://" (PostgreSQL); got "${url.split(':')[0]}:…"`,
@@ -64,7 +66,7 @@ function openSqlite(path: string, timeout: number): Store {
 function openPostgres(url: string, options: StoreOptions): Store {
   // int8 (bigint) columns hold Unix seconds and counters, well inside Number's exact range.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-  const timeout = options.timeout ?? 5000;
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import { LatchkeyError } from '../../errors/latchkey-error.js';
-import { classifyStoreFailure } from '../../store/store-unavailable.js';
+import { classifyStoreFailure, storeUnavailableError } from '../../store/store-unavailable.js';
 import { findProject } from '../../projects/get-project.js';
 import { projectJwks } from '../../keys/signing-keys.js';
 import { notFound } from '../../errors/latchkey-error.js';
@@ -36,8 +35,7 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
       await sql`select 1`.execute(ctx.store.db);
     } catch (error) {
       // Not ready: a load balancer takes this instance out of rotation until the store answers again.
-      const failure = classifyStoreFailure(error) ?? 'store_unavailable';
-      throw new LatchkeyError(503, failure, `the database does not answer (${ctx.store.describe})`, { 'retry-after': '1' });
+      throw storeUnavailableError(classifyStoreFailure(error) ?? 'store_unavailable', `the database does not answer (${ctx.store.describe})`);
     }
     return { status: 'ready' };
   });
