@@ -23,9 +23,6 @@ const LOGIN_STRINGS = {
 };
 export type LoginStrings = typeof LOGIN_STRINGS;
 
-/** Fallbacks the page must also hear about as `latchkey-error`: someone has to change a setting. */
-const ALSO_AN_ERROR: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['misconfigured']);
-
 /**
  * `<latchkey-login>`: an identifier field that offers passkeys in autofill, and a button for
  * identifier-first passkey login.
@@ -261,7 +258,8 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     if (failure.code !== undefined) detail.code = failure.code;
     if (failure.requestId !== undefined) detail.requestId = failure.requestId;
     this.emit('latchkey-fallback', detail);
-    if (ALSO_AN_ERROR.has(reason)) this.emit('latchkey-error', failure);
+    // Someone has to change a setting: the page hears about it as an error too.
+    if (reason === 'misconfigured') this.emit('latchkey-error', failure);
   }
 
   private showFailure(failure: Failure): void {
