@@ -240,6 +240,8 @@ describe('<latchkey-login> when Latchkey cannot help', () => {
     // A failed autofill does not retry by itself (no request loop against a server that is down).
     expect((await events(page)).map((event) => event.type)).toEqual(['latchkey-fallback', 'latchkey-fallback']);
     await expectFieldUsable();
+    // A listener attached late catches up through lastFallback.
+    expect(await page.evaluate(() => document.querySelector('latchkey-login')!.lastFallback)).toMatchObject({ reason: 'unavailable', identifier: 'kim@example.com' });
     await screenshot(page, 'login-unavailable');
   });
 

@@ -72,6 +72,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   /** Do not start passkey autofill (Conditional UI) on this field. */
   declare noAutofill: boolean;
   declare private invalid: boolean;
+  /**
+   * The detail of the last `latchkey-fallback`, until the next login or autofill starts. A page
+   * whose script attaches its listener after the element has already given up (an external script
+   * that loads after a Latchkey that refuses connections at once) reads it to catch up.
+   */
+  lastFallback: LatchkeyFallbackDetail | undefined;
 
   private autofillController: AbortController | undefined;
   private autofillClient: Latchkey | undefined;
@@ -174,6 +180,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     this.autofillController = controller;
     this.autofillClient = client;
     this.autofillResumable = false;
+    this.lastFallback = undefined;
     void client.autofill({ signal: controller.signal }).then((result) => {
       if (this.autofillController === controller) this.autofillController = undefined;
       this.onAutofillResult(result);
@@ -227,6 +234,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
       return;
     }
     this.stopAutofill();
+    this.lastFallback = undefined;
     this.busy = true;
     this.setStatus(this.text('working'));
     const result = await client.login({ identifier, signal: this.lifetime.signal });
@@ -257,6 +265,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     const detail: LatchkeyFallbackDetail = { reason, identifier, message: failure.message };
     if (failure.code !== undefined) detail.code = failure.code;
     if (failure.requestId !== undefined) detail.requestId = failure.requestId;
+    this.lastFallback = detail;
     this.emit('latchkey-fallback', detail);
     // Someone has to change a setting: the page hears about it as an error too.
     if (reason === 'misconfigured') this.emit('latchkey-error', failure);
