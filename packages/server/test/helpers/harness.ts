@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Ctx } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
+import type { RequestTimeouts } from '../../src/http/server-timeouts.js';
 import type { App } from '../../src/http/route-deps.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { createProject, type CreateProjectInput } from '../../src/projects/create-project.js';
@@ -36,6 +37,8 @@ export interface TestServerOptions {
   frontendRateLimit?: number;
   backendRateLimit?: number;
   bodyLimit?: number;
+  /** Request timeouts in milliseconds (the production defaults otherwise). */
+  timeouts?: Partial<RequestTimeouts>;
   keyEncryptionKey?: Uint8Array;
   /** Milliseconds a database connection or statement may take (the store's default otherwise). */
   databaseTimeout?: number;
@@ -69,6 +72,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     metrics: new Metrics(store),
     logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    timeouts: { headers: 10_000, request: 30_000, keepAlive: 72_000, ...options.timeouts },
     trustProxy: false,
     frontendRateLimit: options.frontendRateLimit ?? 0,
     backendRateLimit: options.backendRateLimit ?? 0,
