@@ -49,6 +49,17 @@ describe('slow clients are cut off', () => {
     expect(answer.body.error.code).toBe('request_timeout');
   });
 
+  it('an oversize upload sent slowly is not drained for ever: the connection is closed at the request timeout', async () => {
+    const connection = await openRawConnection(server.url);
+    connection.socket.write(
+      `POST /v2/connect/login/init HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+        `X-Project-ID: ${server.main.project.id}\r\nOrigin: http://localhost:3000\r\nContent-Length: 10000000\r\n\r\n{"clientInfo":{"p":"`,
+    );
+    trickle(connection, () => 'x'.repeat(100), 50);
+    await connection.closed;
+    expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
   it('a connection that sends nothing at all is closed too', async () => {
     const connection = await openRawConnection(server.url);
     connection.socket.write('P');
