@@ -100,6 +100,19 @@ describe('an oversize body gets a 413 the client can read', () => {
     expect(connection.received()).toMatch(/^HTTP\/1\.1 413 /);
   });
 
+  it('a client that gives up mid-upload while its body is being discarded: no error logged, the server answers the next request', async () => {
+    const connection = await openRawConnection(server.url);
+    connection.socket.write(
+      `POST /v2/connect/login/init HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nX-Project-ID: ${server.main.project.id}\r\n` +
+        `Origin: ${ORIGIN}\r\nContent-Length: 5000000\r\n\r\n`,
+    );
+    connection.socket.write(Buffer.alloc(1024 * 1024, 'x'));
+    connection.socket.resetAndDestroy();
+    await connection.closed;
+    expect((await server.main.frontend('/login/init', {})).status).toBe(200);
+    expect(errorLogs(server)).toEqual([]);
+  });
+
   it('the Backend API answers its 413 the same way', async () => {
     const body = Buffer.from(JSON.stringify({ signedPasskeyData: 'z'.repeat(5 * 1024 * 1024) }));
     const authorization = `Basic ${Buffer.from(`${server.main.project.id}:${server.main.secret}`).toString('base64')}`;
@@ -147,6 +160,24 @@ describe('low-level parse errors answer in the error shape, with a hint', () => 
     const answer = await post(JSON.stringify({ clientInfo: { p: 'x'.repeat(70 * 1024) } }), frontendHeaders());
     expect(answer.status).toBe(413);
     expect(answer.body.error).toMatchObject({ code: 'body_too_large', message: expect.stringContaining('65536 bytes') });
+  });
+
+  it('headers over 16 KiB: 431 headers_too_large in the error shape, connection closed', async () => {
+    const connection = await openRawConnection(server.url);
+    connection.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`);
+    await connection.closed;
+    const [head, body] = connection.received().split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(body!).error).toMatchObject({ code: 'headers_too_large', requestId: expect.stringMatching(/^req_/) });
+  });
+
+  it('bytes that are not HTTP: 400 malformed_http in the error shape, connection closed', async () => {
+    const connection = await openRawConnection(server.url);
+    connection.socket.write('HELLO THERE\r\n\r\n');
+    await connection.closed;
+    const [head, body] = connection.received().split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(body!).error.code).toBe('malformed_http');
   });
 
   it('a schema violation: 400 invalid_request naming the field', async () => {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Ctx } from '../../src/context.js';
+import { loadConfig } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { RequestTimeouts } from '../../src/http/server-timeouts.js';
 import type { App } from '../../src/http/route-deps.js';
@@ -16,6 +17,10 @@ import { freshDatabase } from './test-store.js';
 export type { HttpAnswer, TestProject } from './http-client.js';
 
 export const ORIGIN = 'http://localhost:3000';
+
+/** The production defaults (an empty environment's configuration). */
+const { headersTimeout, requestTimeout, keepAliveTimeout } = loadConfig({});
+const DEFAULT_TIMEOUTS: RequestTimeouts = { headers: headersTimeout, request: requestTimeout, keepAlive: keepAliveTimeout };
 export const RP_ID = 'localhost';
 
 export interface TestServer {
@@ -72,7 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     metrics: new Metrics(store),
     logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    timeouts: { headers: 10_000, request: 30_000, keepAlive: 72_000, ...options.timeouts },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     trustProxy: false,
     frontendRateLimit: options.frontendRateLimit ?? 0,
     backendRateLimit: options.backendRateLimit ?? 0,
