@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { loadConfig, ConfigError } from '../src/config/config.js';
+import { startServer } from '../src/server.js';
+import { freshDatabase } from './helpers/test-store.js';
 import { errorLogs, startTestServer, type TestServer } from './helpers/harness.js';
 import { openRawConnection, trickle } from './helpers/raw-socket.js';
 
@@ -81,6 +84,24 @@ describe('timeouts are configurable', () => {
       requestTimeout: 5000,
       keepAliveTimeout: 9000,
     });
+  });
+
+  it('latchkey serve reads them from the environment: with LATCHKEY_HEADERS_TIMEOUT=300 a slowloris connection is closed', async () => {
+    const database = await freshDatabase();
+    const running = await startServer(
+      loadConfig({ LATCHKEY_DATABASE_URL: database.url, LATCHKEY_PORT: '0', LATCHKEY_HEADERS_TIMEOUT: '300', LATCHKEY_REQUEST_TIMEOUT: '600' }),
+      { logger: pino({ level: 'silent' }) },
+    );
+    try {
+      const connection = await openRawConnection(running.url);
+      connection.socket.write(`GET /healthz HTTP/1.1\r\nHost: localhost\r\n`);
+      trickle(connection, (i) => `X-Slow-${i}: a\r\n`, 50);
+      await connection.closed;
+      expect(parseAnswer(connection.received()).body.error.message).toContain('300 ms');
+    } finally {
+      await running.close();
+      await database.drop();
+    }
   });
 
   it('a headers timeout longer than the request timeout, or a non-number, is refused with the variable named', () => {
