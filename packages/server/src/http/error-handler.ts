@@ -60,7 +60,7 @@ export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (cod
       return sendError(reply, request, 400, 'invalid_request', `${fastifyError.validationContext ?? 'request'}: ${error.message}`);
     }
     const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-    if (known && known[0] === 413) {
+    if (known && fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       // Read the rest of the upload first, so that the client is done sending when the 413
       // arrives and can read it (see discard-body.ts); past the bound, the connection closes.
       return discardBody(request.raw).then((complete) => {
