@@ -1,5 +1,5 @@
 import { claimsOf, headerOf, startLatchkey, type TestLatchkey, type TestProject } from '@latchkey/test-support';
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LatchkeyClient, type VerifySignedDataResult } from '../src/index.js';
 import { freshToken } from './helpers/ceremonies.js';
@@ -76,6 +76,55 @@ describe('forged and malformed tokens', () => {
     expect(latchkey.count(...JWKS(latchkey.project))).toBe(1);
     // None of it spent the genuine token, and the genuine token is not refused locally.
     expect(await compare(local, genuine)).toEqual({ withCheck: 'success', fromServer: 'alreadyUsed', requests: 1 });
+  });
+});
+
+describe('non-canonical encodings and malformed claims', () => {
+  /** The project's own private key, read from the server's store only to sign test tokens with precise claims. */
+  async function ownKey() {
+    const row = await latchkey.server.ctx.store.db.selectFrom('signing_keys').selectAll().where('project_id', '=', latchkey.project.id).where('rotated_at', 'is', null).executeTakeFirstOrThrow();
+    return { kid: row.id, privateKey: await importPKCS8(row.private_key, 'RS256') };
+  }
+  const sign = (claims: Record<string, unknown>, kid: string, privateKey: CryptoKey) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey);
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+  it('a genuine token re-spelled (padding, whitespace, standard base64, stray bits) is refused locally, as the server refuses it', async () => {
+    const local = clientFor(latchkey, latchkey.project, { localJwksCheck: true });
+    const genuine = await freshToken(latchkey, 'canon@example.com');
+    const [h, p, s] = genuine.split('.') as [string, string, string];
+    const respelled: Record<string, string> = {
+      'padded signature': `${h}.${p}.${s}==`,
+      'standard base64 signature': `${h}.${p}.${Buffer.from(s, 'base64url').toString('base64')}`,
+      'whitespace inside': `${h}.${p}.${s.slice(0, 50)} ${s.slice(50)}`,
+      'newline at the end': `${genuine}\n`,
+      'stray bits in the last character': `${h}.${p}.${s.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(s.at(-1)!) | 1]}`,
+    };
+    for (const [name, token] of Object.entries(respelled)) {
+      const { withCheck, fromServer, requests } = await compare(local, token);
+      expect({ name, withCheck, fromServer, requests }).toEqual({ name, withCheck: 'invalidSignature', fromServer: 'invalidSignature', requests: 0 });
+    }
+    expect(await compare(local, genuine)).toEqual({ withCheck: 'success', fromServer: 'alreadyUsed', requests: 1 });
+  });
+
+  it('the project’s own key over malformed claims (float or huge exp, no nbf) is refused locally, as the server refuses it', async () => {
+    const local = clientFor(latchkey, latchkey.project, { localJwksCheck: true });
+    const { kid, privateKey } = await ownKey();
+    const claims = claimsOf(await freshToken(latchkey, 'claims@example.com'));
+    const jti = (n: number) => `${'J'.repeat(29)}${n}`;
+    const { nbf: _nbf, ...noNbf } = claims;
+    const malformed: Record<string, string> = {
+      'float exp': await sign({ ...claims, jti: jti(1), exp: claims.exp - 0.5 }, kid, privateKey),
+      'huge exp': await sign({ ...claims, jti: jti(2), exp: 1e20 }, kid, privateKey),
+      'float exp in the past': await sign({ ...claims, jti: jti(3), exp: claims.iat - 100.5 }, kid, privateKey),
+      'no nbf': await sign({ ...noNbf, jti: jti(4) }, kid, privateKey),
+    };
+    for (const [name, token] of Object.entries(malformed)) {
+      const { withCheck, fromServer, requests } = await compare(local, token);
+      expect({ name, withCheck, fromServer, requests }).toEqual({ name, withCheck: 'invalidSignature', fromServer: 'invalidSignature', requests: 0 });
+    }
+    // Control: the same key over well-formed claims is the server's to judge, and it says success.
+    expect(await compare(local, await sign({ ...claims, jti: jti(5) }, kid, privateKey))).toEqual({ withCheck: 'success', fromServer: 'alreadyUsed', requests: 1 });
   });
 });
 

@@ -46,6 +46,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
       metrics,
       logger,
       bodyLimit: config.bodyLimit,
+      timeouts: { headers: config.headersTimeout, request: config.requestTimeout, keepAlive: config.keepAliveTimeout },
       trustProxy: config.trustProxy,
       frontendRateLimit: config.frontendRateLimit,
       backendRateLimit: config.backendRateLimit,

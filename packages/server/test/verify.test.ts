@@ -54,6 +54,7 @@ const craft = (claims: Record<string, unknown>, header: Record<string, unknown>,
   new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
 
 const refused = { userID: '', username: '' };
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 describe('verifySignedData: success and single use', () => {
   it('answers success with the user once, then alreadyUsed with empty userID and username', async () => {
@@ -259,6 +260,85 @@ describe('verifySignedData: invalidSignature', () => {
 
   it('an oversized but schema-valid token (9000 chars) is invalidSignature, not an error', async () => {
     await expectInvalid('a'.repeat(9000));
+  });
+});
+
+describe('verifySignedData: malformed claims and encodings are invalidSignature, never a 500', () => {
+  const expectInvalid = async (jwt: string) => {
+    const answer = await verify(server.main, jwt);
+    expectStatus(answer, 200);
+    expect(answer.body).toEqual({ verificationResult: 'invalidSignature', ...refused });
+  };
+  const ownKey = async () => {
+    const { kid, privateKey } = await signingKey(server.main.project.id);
+    return { header: { alg: 'RS256', kid, typ: 'JWT' }, privateKey };
+  };
+
+  it('exp, iat or nbf as a float, within the token’s lifetime', async () => {
+    const { header, privateKey } = await ownKey();
+    const base = await claimsFor('float@example.com');
+    await expectInvalid(await craft({ ...base, exp: base.exp - 0.5 }, header, privateKey));
+    await expectInvalid(await craft({ ...base, iat: base.iat + 0.5, nbf: base.nbf + 0.5 }, header, privateKey));
+    await expectInvalid(await craft({ ...base, exp: String(base.exp) }, header, privateKey));
+  });
+
+  it('a float exp that is also past is malformed, not expired', async () => {
+    const { header, privateKey } = await ownKey();
+    const base = await claimsFor('float-past@example.com');
+    await expectInvalid(await craft({ ...base, exp: base.iat - 100.5 }, header, privateKey));
+  });
+
+  it('a huge exp (1e20, 2^63, 1e308) or a negative one', async () => {
+    const { header, privateKey } = await ownKey();
+    const base = await claimsFor('huge@example.com');
+    for (const exp of [1e20, 2 ** 63, 1e308, Number.MAX_SAFE_INTEGER + 2, -1]) {
+      await expectInvalid(await craft({ ...base, exp }, header, privateKey));
+    }
+  });
+
+  it('a token without nbf is malformed, not expired; nbf as a string too', async () => {
+    const { header, privateKey } = await ownKey();
+    const { nbf, ...noNbf } = await claimsFor('no-nbf@example.com');
+    await expectInvalid(await craft(noNbf, header, privateKey));
+    await expectInvalid(await craft({ ...noNbf, nbf: String(nbf) }, header, privateKey));
+  });
+
+  it('only the canonical compact encoding is accepted: padding, whitespace, standard base64 or stray bits are refused, and the genuine token still verifies after', async () => {
+    const jwt = await token('encoding@example.com');
+    const [h, p, s] = jwt.split('.') as [string, string, string];
+    const signature = Buffer.from(s, 'base64url');
+    // A 2048-bit RSA signature is 256 bytes: base64 would pad it with '=='.
+    expect(signature.length % 3).not.toBe(0);
+    const standard = signature.toString('base64');
+    const variants = [
+      `${h}.${p}.${s}==`,
+      `${h}.${p}.${s}=`,
+      `${h}.${p}.${standard}`,
+      `${h}.${p}.${standard.replace(/=+$/, '')}`,
+      `${h}.${p}.${s.slice(0, 100)} ${s.slice(100)}`,
+      `${h}.${p}.${s.slice(0, 100)}\n${s.slice(100)}`,
+      ` ${jwt}`,
+      `${jwt} `,
+      `${h}=.${p}.${s}`,
+      `${h}.${p}.${s}.`,
+      // The last character of a 256-byte signature carries 4 unused bits: set one (decoders drop it).
+      `${h}.${p}.${s.slice(0, -1)}${BASE64URL[BASE64URL.indexOf(s.at(-1)!) | 1]}`,
+    ];
+    for (const variant of variants) await expectInvalid(variant);
+    expect((await verify(server.main, jwt)).body.verificationResult).toBe('success');
+  });
+
+  it('a token whose signature segment contains - or _ re-spelled with + and / is refused (crafted until it has them)', async () => {
+    const { header, privateKey } = await ownKey();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const jwt = await craft(await claimsFor('alphabet@example.com'), header, privateKey);
+      const [h, p, s] = jwt.split('.') as [string, string, string];
+      if (!/[-_]/.test(s)) continue;
+      await expectInvalid(`${h}.${p}.${s.replace(/-/g, '+').replace(/_/g, '/')}`);
+      expect((await verify(server.main, jwt)).body.verificationResult).toBe('success');
+      return;
+    }
+    throw new Error('20 signatures without - or _: impossible in practice');
   });
 });
 

@@ -79,6 +79,8 @@ export interface CreateCredentialParams {
   type?: string;
   /** clientDataJSON.crossOrigin, as a browser sets it inside a cross-origin iframe (default false). */
   crossOrigin?: boolean;
+  /** COSE alg written into a packed self attestation statement (default: the credential's own); the signature is still the credential key's. */
+  attestationAlg?: number;
 }
 
 export interface GetAssertionParams {
@@ -103,6 +105,8 @@ export interface GetAssertionParams {
   userHandle?: string | null;
   /** clientDataJSON.crossOrigin, as a browser sets it inside a cross-origin iframe (default false). */
   crossOrigin?: boolean;
+  /** COSE alg written into a packed self attestation statement (default: the credential's own); the signature is still the credential key's. */
+  attestationAlg?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -317,7 +321,7 @@ export class SoftAuthenticator {
       params.crossOrigin ?? false,
     );
     const fmt = params.attestation ?? 'none';
-    const attStmt = this.attestationStatement(fmt, algorithm, privateKey, authData, clientData);
+    const attStmt = this.attestationStatement(fmt, algorithm, privateKey, authData, clientData, params.attestationAlg);
 
     const id = b64url(credentialId);
     this.credentials.push({
@@ -424,12 +428,13 @@ export class SoftAuthenticator {
     privateKey: KeyObject,
     authData: Uint8Array,
     clientData: Uint8Array,
+    declaredAlg: number = COSE_ALG[algorithm],
   ): Map<string, CBORType> {
     if (fmt === 'none') return new Map();
     // Packed self attestation: signed with the credential key itself, so no x5c.
     const sig = signData(algorithm, privateKey, signatureBase(authData, clientData));
     return new Map<string, CBORType>([
-      ['alg', COSE_ALG[algorithm]],
+      ['alg', declaredAlg],
       ['sig', bytes(sig)],
     ]);
   }

@@ -1,6 +1,7 @@
 import { compactVerify, createRemoteJWKSet, customFetch, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import type { ResolvedOptions } from '../client/options.js';
 import { SDK_VERSION } from '../version.js';
+import { hasClaimShape, isCanonicalCompactJws } from './token-shape.js';
 
 /**
  * The optional local pre-check of `verifySignedData`. It answers "refused" only where the server
@@ -43,7 +44,7 @@ export function createLocalJwksCheck(options: ResolvedOptions): LocalJwksCheck |
   return {
     async refuses(token, username) {
       if (!reachesVerdict(token, username)) return false;
-      if (token.length === 0 || token.length > SERVER_TOKEN_VERDICT_MAX) return true;
+      if (token.length === 0 || token.length > SERVER_TOKEN_VERDICT_MAX || !isCanonicalCompactJws(token)) return true;
 
       let header: ProtectedHeaderParameters;
       try {
@@ -61,15 +62,18 @@ export function createLocalJwksCheck(options: ResolvedOptions): LocalJwksCheck |
         // Unknown kid (see above) or the JWKS could not be fetched: the server decides.
         return false;
       }
+      let payload: Uint8Array;
       try {
         // The signature alone; the server runs the same check first with the same public key,
         // and any failure here (bad signature, malformed segments, unknown `crit`) is its
         // `invalidSignature` too.
-        await compactVerify(token, key, { algorithms: ['RS256'] });
-        return false;
+        ({ payload } = await compactVerify(token, key, { algorithms: ['RS256'] }));
       } catch {
         return true;
       }
+      // Signed by this project's key, yet claims of the wrong shape (no `nbf`, a float `exp`):
+      // the server calls such a token malformed, whatever its times say.
+      return !hasClaimShape(payload);
     },
   };
 }

@@ -11,6 +11,12 @@ export interface Config {
   keyEncryptionKey: Uint8Array | undefined;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Milliseconds a client may take to send a request's headers (slowloris bound); the socket is closed after. */
+  headersTimeout: number;
+  /** Milliseconds a client may take to send a whole request, headers and body; the socket is closed after. */
+  requestTimeout: number;
+  /** Milliseconds an idle keep-alive connection stays open between requests. */
+  keepAliveTimeout: number;
   /** Requests per minute per client IP on the Frontend API; 0 turns the limit off. */
   frontendRateLimit: number;
   /** Requests per minute per project on the Backend API; 0 turns the limit off. */
@@ -34,6 +40,10 @@ const DEFAULTS = {
   host: '127.0.0.1',
   logLevel: 'info',
   bodyLimit: 64 * 1024,
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  // Above the 60 s idle timeout of common load balancers, so they close first (no reset races).
+  keepAliveTimeout: 72_000,
   frontendRateLimit: 600,
   backendRateLimit: 6000,
   databasePoolSize: 10,
@@ -50,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag(env, 'LATCHKEY_TRUST_PROXY'),
     keyEncryptionKey: keyEncryptionKey(env.LATCHKEY_KEY_ENCRYPTION_KEY),
     bodyLimit: integer(env, 'LATCHKEY_BODY_LIMIT', DEFAULTS.bodyLimit, 1024, 10 * 1024 * 1024),
+    ...requestTimeouts(env),
     frontendRateLimit: integer(env, 'LATCHKEY_FRONTEND_RATE_LIMIT', DEFAULTS.frontendRateLimit, 0, 1e9),
     backendRateLimit: integer(env, 'LATCHKEY_BACKEND_RATE_LIMIT', DEFAULTS.backendRateLimit, 0, 1e9),
     databasePoolSize: integer(env, 'LATCHKEY_DATABASE_POOL_SIZE', DEFAULTS.databasePoolSize, 1, 1000),
@@ -57,6 +68,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
     production: env.NODE_ENV === 'production',
   };
+}
+
+/** Node refuses a headers timeout longer than the request timeout it is part of: say so in our words. */
+function requestTimeouts(env: NodeJS.ProcessEnv): Pick<Config, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout'> {
+  const headersTimeout = integer(env, 'LATCHKEY_HEADERS_TIMEOUT', DEFAULTS.headersTimeout, 100, 600_000);
+  const requestTimeout = integer(env, 'LATCHKEY_REQUEST_TIMEOUT', DEFAULTS.requestTimeout, 100, 600_000);
+  if (headersTimeout > requestTimeout) {
+    throw new ConfigError(`LATCHKEY_HEADERS_TIMEOUT (${headersTimeout}) must not exceed LATCHKEY_REQUEST_TIMEOUT (${requestTimeout})`);
+  }
+  return { headersTimeout, requestTimeout, keepAliveTimeout: integer(env, 'LATCHKEY_KEEP_ALIVE_TIMEOUT', DEFAULTS.keepAliveTimeout, 100, 600_000) };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -7,12 +7,14 @@ import type { Ctx } from '../context.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { randomBase62 } from '../util/ids.js';
 import { requireApiSecret, basicCredentials } from './backend-auth.js';
+import { answerClientError } from './client-error.js';
 import { installErrorHandling, refuseWhileClosing, sendError } from './error-handler.js';
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
 import { limitRequests } from './rate-limit.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
+import { serverTimeouts, type RequestTimeouts } from './server-timeouts.js';
 import { installBodyParsing, installInputGuards, installValidation } from './validation.js';
 import { backendConnectTokenRoutes } from './routes/backend-connect-tokens.js';
 import { backendUserRoutes } from './routes/backend-users.js';
@@ -28,6 +30,8 @@ export interface AppOptions {
   metrics: Metrics;
   logger: FastifyBaseLogger;
   bodyLimit: number;
+  /** Milliseconds for a request's headers, a whole request, and an idle keep-alive connection. */
+  timeouts: RequestTimeouts;
   trustProxy: boolean;
   frontendRateLimit: number;
   backendRateLimit: number;
@@ -39,6 +43,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
+    ...serverTimeouts(options.timeouts),
+    clientErrorHandler: answerClientError(options.logger, options.timeouts),
     trustProxy: options.trustProxy,
     // Request ids are ours, never taken from the client, so that logs cannot be forged into.
     requestIdHeader: false,

@@ -1,14 +1,31 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LatchkeyError, unavailable } from '../errors/latchkey-error.js';
+import { discardBody } from './discard-body.js';
 import { classifyStoreFailure, storeUnavailableError } from '../store/store-unavailable.js';
 
-/** Fastify's own errors for bad input, mapped to our stable codes. */
-const FASTIFY_CODES: Record<string, [number, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length'],
-  FST_ERR_CTP_INVALID_TYPE: [400, 'invalid_request'],
+type Hint = (request: FastifyRequest) => string;
+
+/** The Content-Type the client sent, quoted and cut short, for messages. */
+const sentType = (request: FastifyRequest) => {
+  const type = request.headers['content-type'];
+  return type ? `"${type.slice(0, 100)}"` : 'none';
+};
+
+/** Fastify's own errors for bad input, mapped to our stable codes, each with a message that says what to send instead. */
+const FASTIFY_CODES: Record<string, [number, string, Hint]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [
+    413,
+    'body_too_large',
+    (request) => `the request body is larger than the ${request.routeOptions.bodyLimit ?? 'configured'} bytes this server accepts`,
+  ],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+    415,
+    'unsupported_media_type',
+    (request) => `send the body as JSON with Content-Type: application/json (got ${sentType(request)})`,
+  ],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json', () => 'the body is not valid JSON; send a JSON object with Content-Type: application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', () => 'the body’s length does not match its Content-Length header'],
+  FST_ERR_CTP_INVALID_TYPE: [400, 'invalid_request', () => 'the Content-Type header is not a valid media type; send Content-Type: application/json'],
 };
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, status: number, code: string, message: string): FastifyReply {
@@ -43,7 +60,18 @@ export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (cod
       return sendError(reply, request, 400, 'invalid_request', `${fastifyError.validationContext ?? 'request'}: ${error.message}`);
     }
     const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-    if (known) return sendError(reply, request, known[0], known[1], error.message);
+    if (known && fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Read the rest of the upload first, so that the client is done sending when the 413
+      // arrives and can read it (see discard-body.ts); past the bound, the connection closes.
+      return discardBody(request.raw).then((complete) => {
+        // Fastify marks every body-parsing failure `Connection: close`; a body read to its end
+        // leaves the connection clean, so it may serve the client's next request.
+        if (complete) reply.removeHeader('connection');
+        else reply.header('connection', 'close');
+        return sendError(reply, request, known[0], known[1], known[2](request));
+      });
+    }
+    if (known) return sendError(reply, request, known[0], known[1], known[2](request));
     // Any other client error Fastify raises (a 4xx status of its own) is still the client's.
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return sendError(reply, request, fastifyError.statusCode, 'invalid_request', error.message);

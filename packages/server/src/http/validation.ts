@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
-import { badRequest } from '../errors/latchkey-error.js';
+import { badRequest, type LatchkeyError } from '../errors/latchkey-error.js';
 
 /**
  * JSON bodies are validated as sent: `{"identifier": 12345}` is a 400, not the string "12345".
@@ -28,8 +28,21 @@ export function installBodyParsing(app: FastifyInstance): void {
       done(null, {});
       return;
     }
-    parseJson(request, String(body), done);
+    parseJson(request, String(body), (error, value) => done(error ? invalidJson(String(body)) : null, value));
   });
+}
+
+/** Why a body is not JSON we take, in words a developer can act on: the parser's own position, or the forbidden key. */
+function invalidJson(text: string): LatchkeyError {
+  let reason: string;
+  try {
+    JSON.parse(text);
+    // Valid JSON that the secure parser refused: it sets a prototype.
+    reason = 'it sets "__proto__" or "constructor.prototype", which no request may';
+  } catch (error) {
+    reason = (error as Error).message.slice(0, 200);
+  }
+  return badRequest('invalid_json', `the body is not valid JSON (${reason}); send a JSON object with Content-Type: application/json`);
 }
 
 /** Deeper than any legitimate request (a WebAuthn response nests 3 levels). */

@@ -7,7 +7,8 @@ import { nowSeconds } from '../util/clock.js';
 import { ID_PATTERNS } from '../util/ids.js';
 import { MAX_TOKEN_TTL } from '../projects/project.js';
 import type { SigningKeyRow } from '../store/schema.js';
-import { NOT_BEFORE_SKEW, type SignedPasskeyClaims } from './claims.js';
+import { hasClaimShape, NOT_BEFORE_SKEW, type SignedPasskeyClaims } from './claims.js';
+import { isCanonicalCompactJws } from './compact-jws.js';
 
 export type VerificationResult = 'success' | 'invalidSignature' | 'expired' | 'alreadyUsed' | 'usernameMismatch' | 'projectMismatch';
 
@@ -60,7 +61,7 @@ export async function verifySignedPasskeyData(
 type Checked = { result: 'success'; claims: SignedPasskeyClaims } | { result: Exclude<VerificationResult, 'success'>; claims?: SignedPasskeyClaims };
 
 async function checkToken(ctx: Ctx, projectId: string, token: string, username: string | undefined): Promise<Checked> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return { result: 'invalidSignature' };
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !isCanonicalCompactJws(token)) return { result: 'invalidSignature' };
   let kid: string | undefined;
   try {
     const header = decodeProtectedHeader(token);
@@ -83,14 +84,7 @@ async function checkToken(ctx: Ctx, projectId: string, token: string, username: 
       clockTolerance: 0,
     }));
   } catch (error) {
-    const result = classifyJoseError(error, key.project_id === projectId);
-    // jose checks times only after the signature held: an expired token's claims are genuine and
-    // name the user, so the refusal can be filed in that user's trail.
-    const verified = error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed ? error.payload : undefined;
-    if (result === 'expired' && verified && verified.iss === projectId && hasClaimTypes(verified) && couldHaveSigned(key, verified)) {
-      return { result, claims: verified };
-    }
-    return { result };
+    return classifyRefusal(error, key, projectId);
   }
   // The signature held, so this key signed these claims; a key only ever signs for its own project.
   if (payload.iss !== key.project_id || !hasClaimTypes(payload) || !couldHaveSigned(key, payload)) return { result: 'invalidSignature' };
@@ -109,30 +103,25 @@ function couldHaveSigned(key: SigningKeyRow, claims: SignedPasskeyClaims): boole
   return key.rotated_at === null || claims.iat <= key.rotated_at + ROTATION_GRACE;
 }
 
-function classifyJoseError(error: unknown, ownKey: boolean): Exclude<VerificationResult, 'success' | 'alreadyUsed' | 'usernameMismatch'> {
-  if (error instanceof errors.JWTExpired) return 'expired';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return 'expired';
-    // jose checks `iss` only after the signature held: a genuine token of another project.
-    if (error.claim === 'iss' && !ownKey) return 'projectMismatch';
-  }
-  return 'invalidSignature';
+/**
+ * jose's refusals, as verdicts. Its claim errors come only after the signature held and carry the
+ * verified claims: a missing or mistyped claim (no `nbf`, a float `exp`) is a malformed token,
+ * whatever its times say; only well-formed claims can be `expired` or another project's.
+ */
+function classifyRefusal(error: unknown, key: SigningKeyRow, projectId: string): Checked {
+  if (!(error instanceof errors.JWTExpired || error instanceof errors.JWTClaimValidationFailed)) return { result: 'invalidSignature' };
+  const verified = error.payload;
+  if (error.reason !== 'check_failed' || !hasClaimTypes(verified)) return { result: 'invalidSignature' };
+  // jose checks `iss` before the times: a genuine token of another project.
+  if (error.claim === 'iss') return { result: key.project_id === projectId ? 'invalidSignature' : 'projectMismatch' };
+  if (error.claim !== 'exp' && error.claim !== 'nbf') return { result: 'invalidSignature' };
+  // An expired token's claims are genuine and name the user, so the refusal can be filed in that user's trail.
+  if (verified.iss === projectId && couldHaveSigned(key, verified)) return { result: 'expired', claims: verified };
+  return { result: 'expired' };
 }
 
 function hasClaimTypes(payload: JWTPayload): payload is JWTPayload & SignedPasskeyClaims {
-  const p = payload as Record<string, unknown>;
-  return (
-    typeof p.sub === 'string' &&
-    typeof p.jti === 'string' &&
-    ID_PATTERNS.jti.test(p.jti) &&
-    typeof p.exp === 'number' &&
-    typeof p.iat === 'number' &&
-    typeof p.nbf === 'number' &&
-    typeof p.username === 'string' &&
-    typeof p.credential === 'string' &&
-    typeof p.processId === 'string' &&
-    typeof p.isCUI === 'boolean'
-  );
+  return hasClaimShape(payload as Record<string, unknown>, ID_PATTERNS.jti);
 }
 
 async function refuse(

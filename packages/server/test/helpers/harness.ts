@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Ctx } from '../../src/context.js';
+import { loadConfig } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/app.js';
+import type { RequestTimeouts } from '../../src/http/server-timeouts.js';
 import type { App } from '../../src/http/route-deps.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { createProject, type CreateProjectInput } from '../../src/projects/create-project.js';
@@ -15,6 +17,10 @@ import { freshDatabase } from './test-store.js';
 export type { HttpAnswer, TestProject } from './http-client.js';
 
 export const ORIGIN = 'http://localhost:3000';
+
+/** The production defaults (an empty environment's configuration). */
+const { headersTimeout, requestTimeout, keepAliveTimeout } = loadConfig({});
+const DEFAULT_TIMEOUTS: RequestTimeouts = { headers: headersTimeout, request: requestTimeout, keepAlive: keepAliveTimeout };
 export const RP_ID = 'localhost';
 
 export interface TestServer {
@@ -36,6 +42,8 @@ export interface TestServerOptions {
   frontendRateLimit?: number;
   backendRateLimit?: number;
   bodyLimit?: number;
+  /** Request timeouts in milliseconds (the production defaults otherwise). */
+  timeouts?: Partial<RequestTimeouts>;
   keyEncryptionKey?: Uint8Array;
   /** Milliseconds a database connection or statement may take (the store's default otherwise). */
   databaseTimeout?: number;
@@ -69,6 +77,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     metrics: new Metrics(store),
     logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     trustProxy: false,
     frontendRateLimit: options.frontendRateLimit ?? 0,
     backendRateLimit: options.backendRateLimit ?? 0,

@@ -11,6 +11,7 @@ import { inTransaction } from '../../store/in-transaction.js';
 import { isUniqueViolation } from '../../store/unique-violation.js';
 import { nowSeconds } from '../../util/clock.js';
 import { newCredentialRecordId } from '../../util/ids.js';
+import { refuseOverlongCredentialId, refuseSelfAttestationAlgMismatch } from './credential-limits.js';
 import { consumeChallenge } from '../shared/challenges.js';
 import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
 import { readClientData } from '../shared/client-data.js';
@@ -53,6 +54,8 @@ async function verifyAndStore(
   response: RegistrationResponseJSON,
   userAgent: string | undefined,
 ): Promise<Passkey> {
+  refuseOverlongCredentialId(response.rawId);
+  refuseOverlongCredentialId(response.id);
   const clientData = readClientData(response.response.clientDataJSON, 'webauthn.create', project.origins);
   const challenge = await consumeChallenge(ctx, { processId: process.id, kind: 'append', challenge: clientData.challenge });
 
@@ -68,7 +71,10 @@ async function verifyAndStore(
   });
   if (!verification.verified) throw webauthnFailed('attestation_invalid', 'the attestation statement does not verify');
   const info = verification.registrationInfo;
-  const algorithm = decodeCredentialPublicKey(info.credential.publicKey).get(cose.COSEKEYS.alg);
+  const algorithm = Number(decodeCredentialPublicKey(info.credential.publicKey).get(cose.COSEKEYS.alg));
+  // The id the authenticator data carries is the one stored: held to the same limit.
+  refuseOverlongCredentialId(info.credential.id);
+  refuseSelfAttestationAlgMismatch(response, algorithm);
 
   const row: CredentialRow = {
     id: newCredentialRecordId(),
@@ -76,7 +82,7 @@ async function verifyAndStore(
     user_id: challenge.user_id ?? '',
     credential_id: info.credential.id,
     public_key: Buffer.from(info.credential.publicKey).toString('base64url'),
-    algorithm: Number(algorithm),
+    algorithm,
     counter: info.credential.counter,
     transports: JSON.stringify(response.response.transports ?? []),
     aaguid: info.aaguid,
