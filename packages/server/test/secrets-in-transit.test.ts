@@ -58,7 +58,8 @@ describe('Cache-Control: no-store', () => {
 
     // The Backend API's reads of users, passkeys and events.
     const users = keep('GET /users', await p.backend('GET', `/users?identifier=${encodeURIComponent(identifier)}`));
-    const userId = users.body.users[0].id as string;
+    const userId = users.body.users[0].userID as string;
+    expect(userId).toMatch(/^usr-/);
     keep('GET /users/:id', await p.backend('GET', `/users/${userId}`));
     keep('GET /users/:id/passkeys', await p.backend('GET', `/users/${userId}/passkeys`));
     keep('GET /passkeyEvents', await p.backend('GET', `/passkeyEvents?userID=${userId}`));
@@ -73,6 +74,9 @@ describe('Cache-Control: no-store', () => {
     keep('/readyz', await server.request('GET', '/readyz'));
 
     expect(answers.length).toBeGreaterThan(15);
+    for (const what of ['GET /connectTokens', 'login/start', 'GET /users/:id', 'GET /users/:id/passkeys', 'GET /passkeyEvents', 'manage/list']) {
+      expect(answers.find(([name]) => name === what)![1].status, what).toBe(200);
+    }
     for (const [what, answer] of answers) expectNoStore(what, answer);
 
     const jwks = await server.request('GET', `/v2/projects/${p.project.id}/.well-known/jwks.json`);
