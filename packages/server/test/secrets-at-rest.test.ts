@@ -222,8 +222,10 @@ if (TEST_STORE === 'sqlite') {
     it('needs a configured key-encryption key: without one, serve and the key commands refuse (in production too) unless plain keys are allowed explicitly', async () => {
       const db = await freshDb();
       const cwd = tempDir();
-      const runs = [noKek, { ...noKek, NODE_ENV: 'production' }].flatMap((env) => [['serve'], createArgs].map((args) => runCliFails(args, { db, cwd, env })));
-      for (const refused of await Promise.all(runs)) {
+      // One after the other: each is a Node start of its own, and runCli gives each 20 s.
+      const refusals: string[] = [];
+      for (const env of [noKek, { ...noKek, NODE_ENV: 'production' }]) for (const args of [['serve'], createArgs]) refusals.push(await runCliFails(args, { db, cwd, env }));
+      for (const refused of refusals) {
         expect(refused).toContain('on PostgreSQL the key-encryption key must be given');
         for (const name of ['LATCHKEY_KEY_ENCRYPTION_KEY', 'LATCHKEY_KEY_ENCRYPTION_KEY_FILE', 'LATCHKEY_ALLOW_PLAINTEXT_KEYS=true']) expect(refused).toContain(name);
       }
