@@ -151,6 +151,8 @@ interface StoreReport {
   failedInWindows: number;
   /** Of those, requests already in flight when the kill came (the rest found no server listening). */
   cutOff: number;
+  /** Failed requests that got an answer: a 5xx. */
+  serverErrors: number;
   failedOutside: number;
   unexpected4xx: Record<string, number>;
   windowsMs: number[];
@@ -291,6 +293,7 @@ async function runStore(kind: 'sqlite' | 'postgres'): Promise<StoreReport> {
       requests: outcomes.length,
       failedInWindows: failed.filter(inWindow).length,
       cutOff: failed.filter((o) => windows.some((w) => o.start < w.from && o.end >= w.from)).length,
+      serverErrors: failed.filter((o) => o.status >= 500).length,
       failedOutside: failed.filter((o) => !inWindow(o)).length,
       unexpected4xx,
       windowsMs: windows.map((w) => w.to - w.from),
@@ -321,11 +324,11 @@ const median = (values: number[]) => {
 const lines = [
   `## Chaos: SIGKILL under load (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${LANES} lanes)`,
   '',
-  '| store | duration | kills | requests | failed in restart windows (of them in flight at the kill) | failed outside | restart window (median, max) | passkeys appended / lost | `success` tokens / double spent | no answer: passkeys, tokens (wrong after) | unexpected 4xx |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| store | duration | kills | requests | failed in restart windows (of them in flight at the kill) | failed outside | of all failed: 5xx | restart window (median, max) | passkeys appended / lost | `success` tokens / double spent | no answer: passkeys, tokens (wrong after) | unexpected 4xx |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...reports.map(
     (r) =>
-      `| ${r.store} | ${r.seconds.toFixed(0)} s | ${r.kills} | ${r.requests} | ${r.failedInWindows} (${r.cutOff}) | ${r.failedOutside} | ` +
+      `| ${r.store} | ${r.seconds.toFixed(0)} s | ${r.kills} | ${r.requests} | ${r.failedInWindows} (${r.cutOff}) | ${r.failedOutside} | ${r.serverErrors} | ` +
       `${median(r.windowsMs).toFixed(0)} ms, ${Math.max(...r.windowsMs).toFixed(0)} ms | ${r.passkeysAppended} / **${r.passkeysLost}** | ` +
       `${r.successes} / **${r.successesLost}** | ${r.passkeysUnknown}, ${r.tokensUnknown} (${r.tokensUnknownBad}) | ` +
       `${Object.entries(r.unexpected4xx).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'} |`,
