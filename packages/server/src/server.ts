@@ -3,6 +3,8 @@ import type { Config } from './config/config.js';
 import type { Ctx } from './context.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/route-deps.js';
+import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/resolve-key-encryption-key.js';
+import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
@@ -21,6 +23,16 @@ export function createContext(config: Pick<Config, 'keyEncryptionKey'>, store: S
   return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey) };
 }
 
+/** One start-up line says how durable the store is and how signing keys are protected. */
+function logStoreSettings(logger: pino.Logger, store: Store, kek: ResolvedKeyEncryptionKey, sealed: number): void {
+  logger.info(
+    { store: store.describe, ...(store.synchronous ? { sqliteSynchronous: store.synchronous } : {}), keyEncryptionKey: kek.origin, ...(kek.file ? { keyFile: kek.file } : {}) },
+    kek.origin === 'created' ? `created the key-encryption key file ${kek.file} (mode 0600): keep it, and keep it out of database backups` : 'store opened',
+  );
+  if (sealed > 0) logger.info({ sealed }, `encrypted ${sealed} signing key(s) that were stored as plain PEM`);
+  if (!kek.key) logger.warn('signing keys are stored unencrypted (LATCHKEY_ALLOW_PLAINTEXT_KEYS=true); see docs/operations.md');
+}
+
 /**
  * Opens the store, applies pending migrations, listens, and prunes expired rows on a schedule.
  * `close()` stops accepting connections, lets requests in flight (and a housekeeping run) finish,
@@ -31,15 +43,15 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const store = openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     timeout: config.databaseTimeout,
+    synchronous: config.sqliteSynchronous,
     onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed; it is replaced on next use'),
   });
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    if (config.production && !config.keyEncryptionKey) {
-      logger.warn('LATCHKEY_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted. Set it in production (docs/operations.md).');
-    }
-    const ctx = { ...createContext(config, store, options.clock), log: logger };
+    const kek = await resolveKeyEncryptionKey(config, store);
+    const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock), log: logger };
+    logStoreSettings(logger, store, kek, await sealPlainSigningKeys(ctx));
     const metrics = new Metrics(store);
     const app = await buildApp({
       ctx,

@@ -7,8 +7,17 @@ export interface Config {
   host: string;
   logLevel: string;
   trustProxy: boolean;
-  /** 32-byte key that encrypts signing keys' private parts at rest; absent = stored unencrypted. */
+  /**
+   * 32-byte key that encrypts signing keys' private parts at rest, from LATCHKEY_KEY_ENCRYPTION_KEY.
+   * When absent, the key comes from a file instead (keys/resolve-key-encryption-key.ts).
+   */
   keyEncryptionKey: Uint8Array | undefined;
+  /** Where the key-encryption key is kept (created on first use); default: beside the SQLite file. */
+  keyEncryptionKeyFile: string | undefined;
+  /** Lets signing keys be stored as plain PEM where no key-encryption key is configured (PostgreSQL). */
+  allowPlaintextKeys: boolean;
+  /** SQLite's `synchronous` pragma: `normal` survives process crashes, `full` also power loss. */
+  sqliteSynchronous: SqliteSynchronous;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   /** Milliseconds a client may take to send a request's headers (slowloris bound); the socket is closed after. */
@@ -29,6 +38,9 @@ export interface Config {
   housekeepingInterval: number;
   production: boolean;
 }
+
+export const SQLITE_SYNCHRONOUS = ['normal', 'full'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -59,6 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LATCHKEY_LOG_LEVEL || DEFAULTS.logLevel,
     trustProxy: flag(env, 'LATCHKEY_TRUST_PROXY'),
     keyEncryptionKey: keyEncryptionKey(env.LATCHKEY_KEY_ENCRYPTION_KEY),
+    keyEncryptionKeyFile: env.LATCHKEY_KEY_ENCRYPTION_KEY_FILE || undefined,
+    allowPlaintextKeys: flag(env, 'LATCHKEY_ALLOW_PLAINTEXT_KEYS'),
+    sqliteSynchronous: oneOf(env, 'LATCHKEY_SQLITE_SYNCHRONOUS', SQLITE_SYNCHRONOUS, 'normal'),
     bodyLimit: integer(env, 'LATCHKEY_BODY_LIMIT', DEFAULTS.bodyLimit, 1024, 10 * 1024 * 1024),
     ...requestTimeouts(env),
     frontendRateLimit: integer(env, 'LATCHKEY_FRONTEND_RATE_LIMIT', DEFAULTS.frontendRateLimit, 0, 1e9),
@@ -97,12 +112,25 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${env[name]}"`);
+  return raw as T;
+}
+
 function keyEncryptionKey(raw: string | undefined): Uint8Array | undefined {
   if (!raw) return undefined;
-  const bytes = Buffer.from(raw, 'base64');
+  return decodeKeyEncryptionKey(raw, 'LATCHKEY_KEY_ENCRYPTION_KEY');
+}
+
+/** 32 bytes from base64 text (a variable's value or a key file's content), or a ConfigError naming `where`. */
+export function decodeKeyEncryptionKey(raw: string, where: string): Uint8Array {
+  const text = raw.trim();
+  const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== 32) {
     throw new ConfigError(
-      `LATCHKEY_KEY_ENCRYPTION_KEY must be 32 bytes, base64-encoded (got ${bytes.length} bytes). ` +
+      `${where} must hold 32 bytes, base64-encoded (got ${bytes.length} bytes). ` +
         'Make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
     );
   }

@@ -12,6 +12,7 @@ import { installErrorHandling, refuseWhileClosing, sendError } from './error-han
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
 import { limitRequests } from './rate-limit.js';
+import { serializeRequestForLog } from './redact-log-url.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
 import { serverTimeouts, type RequestTimeouts } from './server-timeouts.js';
@@ -41,7 +42,8 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<App> {
   const { ctx, metrics } = options;
   const app = Fastify({
-    loggerInstance: options.logger,
+    // Request log lines carry the URL with query values redacted (identifiers are personal data).
+    loggerInstance: options.logger.child({}, { serializers: { req: serializeRequestForLog } }),
     bodyLimit: options.bodyLimit,
     ...serverTimeouts(options.timeouts),
     clientErrorHandler: answerClientError(options.logger, options.timeouts),
@@ -66,6 +68,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   refuseWhileClosing(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answers carry secrets, tokens (connect tokens, signedPasskeyData) and personal data: no
+    // browser or proxy cache may keep them. Public answers (the JWKS) set a Cache-Control of their own.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -2,24 +2,26 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 
 /**
- * Private signing keys at rest: a JWE (alg "dir", enc "A256GCM") under the operator's key
- * encryption key, or plain PKCS#8 PEM when none is configured. The two are told apart by shape, so
- * a store can gain encryption later without a migration of old rows.
+ * Private signing keys at rest: a JWE (alg "dir", enc "A256GCM") under the key-encryption key, or
+ * plain PKCS#8 PEM where plain keys were allowed explicitly (LATCHKEY_ALLOW_PLAINTEXT_KEYS) or were
+ * made by an older version. The two are told apart by shape; `serve` seals plain ones in place.
  */
+export const isPlainPem = (stored: string): boolean => stored.startsWith('-----BEGIN');
+
 export async function sealPrivateKey(pem: string, kek: Uint8Array | undefined): Promise<string> {
   if (!kek) return pem;
   return new CompactEncrypt(new TextEncoder().encode(pem)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(kek);
 }
 
 export async function openPrivateKey(stored: string, kek: Uint8Array | undefined, kid: string): Promise<string> {
-  if (stored.startsWith('-----BEGIN')) return stored;
+  if (isPlainPem(stored)) return stored;
   if (!kek) {
-    throw new LatchkeyError(500, 'key_encryption_key_missing', `signing key ${kid} is encrypted but LATCHKEY_KEY_ENCRYPTION_KEY is not set`);
+    throw new LatchkeyError(500, 'key_encryption_key_missing', `signing key ${kid} is encrypted but no key-encryption key is configured`);
   }
   try {
     const { plaintext } = await compactDecrypt(stored, kek);
     return new TextDecoder().decode(plaintext);
   } catch {
-    throw new LatchkeyError(500, 'key_encryption_key_wrong', `signing key ${kid} cannot be decrypted with the configured LATCHKEY_KEY_ENCRYPTION_KEY`);
+    throw new LatchkeyError(500, 'key_encryption_key_wrong', `signing key ${kid} cannot be decrypted with the configured key-encryption key`);
   }
 }

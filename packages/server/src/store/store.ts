@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { discardBrokenConnections } from './discard-broken-connections.js';
+import type { SqliteSynchronous } from '../config/config.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -14,6 +15,10 @@ export interface Store {
   dialect: Dialect;
   /** Human-readable location without credentials, for logs. */
   describe: string;
+  /** SQLite only: the database file's absolute path (the key-encryption key file goes beside it). */
+  file?: string;
+  /** SQLite only: the `synchronous` pragma in force, shown in the start-up log and in /readyz. */
+  synchronous?: SqliteSynchronous;
   /** PostgreSQL only: the connection pool's counts, for metrics. */
   pool?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -36,31 +41,38 @@ export interface StoreOptions {
    * broken connection is discarded and the next query opens a new one; this only reports it.
    */
   onBackgroundError?: (error: Error) => void;
+  /**
+   * SQLite's `synchronous` (default `normal`). In WAL mode `normal` loses no commit when the
+   * process dies, but the last commits before a power loss or an OS crash may roll back; `full`
+   * syncs the WAL on every commit, so a commit that was answered survives power loss too.
+   */
+  synchronous?: SqliteSynchronous;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
 export function openStore(url: string, options: StoreOptions = {}): Store {
-  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options.timeout ?? DEFAULT_TIMEOUT_MS);
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options.timeout ?? DEFAULT_TIMEOUT_MS, options.synchronous ?? 'normal');
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new StoreUrlError(
     `LATCHKEY_DATABASE_URL must start with "file:" (embedded SQLite) or "postgres://" (PostgreSQL); got "${url.split(':')[0]}:…"`,
   );
 }
 
-function openSqlite(path: string, timeout: number): Store {
+function openSqlite(path: string, timeout: number, synchronous: SqliteSynchronous): Store {
   if (path === '') throw new StoreUrlError('LATCHKEY_DATABASE_URL "file:" needs a path, e.g. file:./data/latchkey.sqlite');
   const absolute = resolve(path);
   mkdirSync(dirname(absolute), { recursive: true });
   const sqlite = new SQLite(absolute);
-  // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode.
+  // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode,
+  // FULL across power loss too (see StoreOptions.synchronous and docs/operations.md).
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, close: () => db.destroy() };
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {

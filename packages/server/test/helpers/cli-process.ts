@@ -48,10 +48,17 @@ export interface Run {
   stderr: string;
 }
 
+/**
+ * On PostgreSQL an operator must give every instance and the CLI one key-encryption key (there is
+ * no file beside the database to create one in); the tests do as an operator does.
+ */
+export const TEST_POSTGRES_KEK = Buffer.alloc(32, 7).toString('base64');
+
 export function startCli(args: string[], options: RunOptions): ChildProcess {
+  const kek = options.db.startsWith('postgres') ? { LATCHKEY_KEY_ENCRYPTION_KEY: TEST_POSTGRES_KEK } : {};
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: childEnv({ LATCHKEY_DATABASE_URL: options.db, ...options.env }),
+    env: childEnv({ LATCHKEY_DATABASE_URL: options.db, ...kek, ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);

@@ -12,7 +12,7 @@ export function keyCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)')
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
-      const result = await withStore((ctx) => rotateSigningKey(ctx, opts.project));
+      const result = await withStore((ctx) => rotateSigningKey(ctx, opts.project), { signingKeys: true });
       emit(opts.json, result, () => `now signing with ${result.active}; rotated out: ${result.rotated.join(', ') || 'none'}`);
     });
 

@@ -39,6 +39,7 @@ export function projectCommands(program: Command): void {
           ...(opts.rpName !== undefined ? { rpName: opts.rpName } : {}),
           ...(opts.tokenTtl !== undefined ? { tokenTtl: opts.tokenTtl } : {}),
         }),
+        { signingKeys: true },
       );
       emit(opts.json, { projectId: p.id, apiSecret: apiSecret.secret, apiSecretId: apiSecret.id, project: p }, () =>
         [describe(p), '', `API secret ${apiSecret.secret}`, `(id ${apiSecret.id}) — store it now: it is shown only once.`].join('\n'),

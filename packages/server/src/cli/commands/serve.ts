@@ -24,7 +24,7 @@ async function ensureDemoProject(): Promise<DemoProject & { origins: string[] }>
     if (existing) return { projectId: existing.id, origins: existing.origins };
     const { project, apiSecret } = await createProject(ctx, { name: DEMO_NAME, rpId: 'localhost', origins: DEMO_ORIGINS });
     return { projectId: project.id, origins: project.origins, apiSecret: apiSecret.secret };
-  });
+  }, { signingKeys: true });
 }
 
 function describeDemo(demo: DemoProject & { origins: string[] }): string {
@@ -92,7 +92,7 @@ export function serveCommands(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
-      const store = openStore(config.databaseUrl, { timeout: config.databaseTimeout });
+      const store = openStore(config.databaseUrl, { timeout: config.databaseTimeout, synchronous: config.sqliteSynchronous });
       try {
         const applied = await migrateToLatest(store);
         process.stdout.write(

@@ -37,7 +37,8 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
       // Not ready: a load balancer takes this instance out of rotation until the store answers again.
       throw storeUnavailableError(classifyStoreFailure(error) ?? 'store_unavailable', `the database does not answer (${ctx.store.describe})`);
     }
-    return { status: 'ready' };
+    // SQLite's durability setting, for the operator who wonders what a power loss may cost.
+    return { status: 'ready', ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
   });
 
   app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
