@@ -24,13 +24,19 @@ export function createContext(config: Pick<Config, 'keyEncryptionKey'>, store: S
 }
 
 /** One start-up line says how durable the store is and how signing keys are protected. */
-function logStoreSettings(logger: pino.Logger, store: Store, kek: ResolvedKeyEncryptionKey, sealed: number): void {
+function logStoreSettings(logger: pino.Logger, config: Pick<Config, 'allowPlaintextKeys'>, store: Store, kek: ResolvedKeyEncryptionKey, sealed: number): void {
   logger.info(
     { store: store.describe, ...(store.synchronous ? { sqliteSynchronous: store.synchronous } : {}), keyEncryptionKey: kek.origin, ...(kek.file ? { keyFile: kek.file } : {}) },
     kek.origin === 'created' ? `created the key-encryption key file ${kek.file} (mode 0600): keep it, and keep it out of database backups` : 'store opened',
   );
   if (sealed > 0) logger.info({ sealed }, `encrypted ${sealed} signing key(s) that were stored as plain PEM`);
-  if (!kek.key) logger.warn('signing keys are stored unencrypted (LATCHKEY_ALLOW_PLAINTEXT_KEYS=true); see docs/operations.md');
+  if (!kek.key) {
+    logger.warn(
+      config.allowPlaintextKeys
+        ? 'signing keys are stored unencrypted (LATCHKEY_ALLOW_PLAINTEXT_KEYS=true); see docs/operations.md'
+        : 'signing keys are stored unencrypted: set LATCHKEY_KEY_ENCRYPTION_KEY or LATCHKEY_KEY_ENCRYPTION_KEY_FILE (the same on every instance); a production start (NODE_ENV=production) refuses to run without one',
+    );
+  }
 }
 
 /**
@@ -51,7 +57,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     const kek = await resolveKeyEncryptionKey(config, store);
     const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock), log: logger };
-    logStoreSettings(logger, store, kek, await sealPlainSigningKeys(ctx));
+    logStoreSettings(logger, config, store, kek, await sealPlainSigningKeys(ctx));
     const metrics = new Metrics(store);
     const app = await buildApp({
       ctx,

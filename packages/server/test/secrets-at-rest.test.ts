@@ -20,7 +20,8 @@ import { freshDatabase, TEST_STORE, type TestDatabase } from './helpers/test-sto
 /**
  * Signing keys at rest, through the real `latchkey` command: sealed by default with a
  * key-encryption key that `serve` and the CLI share (a 0600 file beside an SQLite store; configured
- * on PostgreSQL), plain PEM only when allowed explicitly. And SQLite's durability setting.
+ * on PostgreSQL; a production start refuses plain PEM unless allowed explicitly). And SQLite's
+ * durability setting.
  */
 
 const dirs: string[] = [];
@@ -219,18 +220,27 @@ if (TEST_STORE === 'sqlite') {
   describe('signing keys at rest on PostgreSQL', () => {
     const noKek = { LATCHKEY_KEY_ENCRYPTION_KEY: undefined };
 
-    it('needs a configured key-encryption key: without one, serve and the key commands refuse (in production too) unless plain keys are allowed explicitly', async () => {
+    it('a production start needs a configured key-encryption key: without one, serve and the key commands refuse unless plain keys are allowed explicitly; any other start warns', async () => {
       const db = await freshDb();
       const cwd = tempDir();
       // One after the other: each is a Node start of its own, and runCli gives each 20 s.
       const refusals: string[] = [];
-      for (const env of [noKek, { ...noKek, NODE_ENV: 'production' }]) for (const args of [['serve'], createArgs]) refusals.push(await runCliFails(args, { db, cwd, env }));
+      for (const args of [['serve'], createArgs]) refusals.push(await runCliFails(args, { db, cwd, env: { ...noKek, NODE_ENV: 'production' } }));
       for (const refused of refusals) {
-        expect(refused).toContain('on PostgreSQL the key-encryption key must be given');
+        expect(refused).toContain('on PostgreSQL in production the key-encryption key must be given');
         for (const name of ['LATCHKEY_KEY_ENCRYPTION_KEY', 'LATCHKEY_KEY_ENCRYPTION_KEY_FILE', 'LATCHKEY_ALLOW_PLAINTEXT_KEYS=true']) expect(refused).toContain(name);
       }
       // Commands that make no key need none.
       expect((await runCliJson(['project', 'list'], { db, cwd, env: noKek })).projects).toEqual([]);
+
+      // Outside production (the CLI contract: "a start without it logs a warning"): serve runs and warns.
+      const developing = await serveCli([], { db, cwd, env: { ...noKek, LATCHKEY_LOG_LEVEL: 'info' } });
+      try {
+        expect((await httpRequest(developing.url, 'GET', '/readyz')).status).toBe(200);
+      } finally {
+        await developing.stop('SIGTERM');
+      }
+      expect(developing.stdout()).toContain('signing keys are stored unencrypted: set LATCHKEY_KEY_ENCRYPTION_KEY');
 
       // Told explicitly: plain PEM, with a warning at every start.
       const plain = { ...noKek, NODE_ENV: 'production', LATCHKEY_ALLOW_PLAINTEXT_KEYS: 'true', LATCHKEY_LOG_LEVEL: 'info' };

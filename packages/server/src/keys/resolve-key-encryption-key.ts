@@ -7,7 +7,10 @@ import type { Store } from '../store/store.js';
 export type KeyEncryptionKeyOrigin = 'environment' | 'file' | 'created' | 'none';
 
 export interface ResolvedKeyEncryptionKey {
-  /** Undefined only when plain-PEM keys were allowed explicitly (LATCHKEY_ALLOW_PLAINTEXT_KEYS). */
+  /**
+   * Undefined when plain-PEM keys were allowed explicitly (LATCHKEY_ALLOW_PLAINTEXT_KEYS), or on
+   * PostgreSQL outside production with no key configured (the contract's "a start without it warns").
+   */
   key: Uint8Array | undefined;
   origin: KeyEncryptionKeyOrigin;
   /** The key file read or created (origins `file` and `created`). */
@@ -24,19 +27,20 @@ export function defaultKeyFile(store: Pick<Store, 'file'>): string | undefined {
  * `project create`, `keys rotate`), so that they all agree: LATCHKEY_KEY_ENCRYPTION_KEY if set,
  * else the key file (LATCHKEY_KEY_ENCRYPTION_KEY_FILE, or `<database file>.kek` beside an SQLite
  * store), created with mode 0600 on first use. PostgreSQL has no "beside the database", and
- * instances on several machines must share one key, so there it must be configured (or plain PEM
- * allowed explicitly).
+ * instances on several machines must share one key, so there it must be configured: a production
+ * start (NODE_ENV=production) without one is refused unless plain PEM is allowed explicitly; any
+ * other start goes on with plain keys and a warning, as the CLI contract says (cli.md).
  */
 export async function resolveKeyEncryptionKey(
-  config: Pick<Config, 'keyEncryptionKey' | 'keyEncryptionKeyFile' | 'allowPlaintextKeys'>,
+  config: Pick<Config, 'keyEncryptionKey' | 'keyEncryptionKeyFile' | 'allowPlaintextKeys' | 'production'>,
   store: Store,
 ): Promise<ResolvedKeyEncryptionKey> {
   if (config.keyEncryptionKey) return { key: config.keyEncryptionKey, origin: 'environment' };
   const file = config.keyEncryptionKeyFile ? resolve(config.keyEncryptionKeyFile) : defaultKeyFile(store);
   if (!file) {
-    if (config.allowPlaintextKeys) return { key: undefined, origin: 'none' };
+    if (config.allowPlaintextKeys || !config.production) return { key: undefined, origin: 'none' };
     throw new ConfigError(
-      'signing keys are encrypted at rest, and on PostgreSQL the key-encryption key must be given: set ' +
+      'signing keys are encrypted at rest, and on PostgreSQL in production the key-encryption key must be given: set ' +
         'LATCHKEY_KEY_ENCRYPTION_KEY (32 bytes, base64) or LATCHKEY_KEY_ENCRYPTION_KEY_FILE (a file holding them; created if missing), ' +
         'the same on every instance and for the CLI; or set LATCHKEY_ALLOW_PLAINTEXT_KEYS=true to store them unencrypted',
     );
