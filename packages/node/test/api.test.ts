@@ -60,8 +60,13 @@ describe('connectTokens', () => {
       body: JSON.stringify({ connectToken: a.secret }),
     });
     expect(init.status).toBe(401);
-    expect((await client.connectTokens.list('cat@example.com')).map((t) => t.id)).not.toContain(a.id);
-    await expectApiError(client.connectTokens.revoke(a.id), 404, 'connect_token_not_found');
+    expect(((await init.json()) as { error: { code: string } }).error.code).toBe('connect_token_revoked');
+    expect((await client.connectTokens.list('cat@example.com')).find((t) => t.id === a.id)?.status).toBe('revoked');
+    // Idempotent; an unknown id is still an error.
+    await client.connectTokens.revoke(a.id);
+    const events = await client.passkeyEvents.list({ userID: user!.userID });
+    expect(events.passkeyEvents.filter((e) => e.type === 'connect-token-revoked')).toHaveLength(1);
+    await expectApiError(client.connectTokens.revoke('ctk-1000000000000000000'), 404, 'connect_token_not_found');
   });
 });
 

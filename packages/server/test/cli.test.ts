@@ -1,14 +1,17 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENT } from '../src/config/environment.js';
 import type { Project } from '../src/projects/project.js';
+import { openStore } from '../src/store/store.js';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { signedPasskeyData } from './helpers/ceremonies.js';
 import { basicAuth, httpRequest, projectClient } from './helpers/http-client.js';
 import { freshDatabase, TEST_STORE, type TestDatabase } from './helpers/test-store.js';
-import { ENTRY, killAllCliProcesses, runCli, runCliFails, runCliJson, serveCli, startCli, type RunOptions, type Served } from './helpers/cli-process.js';
+import { BIN, childEnv, ENTRY, killAllCliProcesses, runCli, runCliFails, runCliJson, serveCli, startCli, type Run, type RunOptions, type Served } from './helpers/cli-process.js';
 
 /**
  * The real `latchkey` command as an operator runs it: `node bin/latchkey.js …` in a child process,
@@ -44,6 +47,9 @@ const serve = (args: string[] = [], options?: Partial<RunOptions>, probe = true)
 const verifyJunk = (url: string, projectId: string, secret: string) =>
   httpRequest(url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: 'x' }, headers: { authorization: basicAuth(projectId, secret) } });
 
+
+/** For tests that run many CLI processes one after another (each one starts Node and opens the store). */
+const SLOW = 180_000;
 
 const ORIGINS = ['--origin', 'http://localhost:3000', '--origin', 'http://localhost:4000'];
 
@@ -128,6 +134,227 @@ describe('latchkey project', () => {
     // Nothing was half-created.
     expect((await cliJson<{ projects: Project[] }>(['project', 'list'])).projects).toEqual(before.projects);
   });
+});
+
+describe('latchkey --version and --help', () => {
+  it('--version prints the package.json version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      expect(run).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  }, SLOW);
+
+  it('--help lists every environment variable with its default, and the exit codes', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    for (const variable of ENVIRONMENT) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${variable.name} +${variable.default.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +\\S`, 'm'));
+    }
+    expect(run.stdout).toMatch(/LATCHKEY_PORT +4000 /);
+    expect(run.stdout).toMatch(/^Exit codes:$/m);
+    for (const code of ['0', '1', '2', '3']) expect(run.stdout).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+    // Every command, including project delete and serve --demo, explains itself.
+    expect((await cli(['project', 'delete', '--help'])).stdout).toContain('--yes');
+    expect((await cli(['serve', '--help'])).stdout).toMatch(/--demo +create a demo project/);
+  }, SLOW);
+});
+
+describe('bad command lines: one line saying what was wrong and what is accepted, exit code 2', () => {
+  const P = 'pro-1000000000000000000';
+  const cases: Array<[string, string[], RegExp]> = [
+    ['unknown command', ['frobnicate'], /^latchkey: unknown command 'frobnicate'; accepted: latchkey serve\|migrate\|project\|secret\|keys\|prune /],
+    ['a group without its command', ['project'], /^latchkey: a command is missing; accepted: latchkey project create\|list\|show\|update\|delete /],
+    ['unknown option', ['keys', 'list', '--project', P, '--verbose'], /^latchkey: unknown option '--verbose'; accepted: latchkey keys list --project <id> \[--json\] /],
+    ['a misspelt required option', ['project', 'create', '--nme', 'Shop', '--rp-id', 'localhost'], /^latchkey: unknown option '--nme'; accepted: latchkey project create --name <name> --rp-id <domain> --origin <url> \[--rp-name <name>\] \[--token-ttl <seconds>\] \[--json\] /],
+    ['a missing required option', ['secret', 'list'], /^latchkey: required option '--project <id>' not specified; accepted: latchkey secret list --project <id> \[--json\] /],
+    ['an option without its value', ['project', 'create', '--name'], /^latchkey: option '--name <name>' argument missing; accepted: latchkey project create /],
+    ['a missing argument', ['project', 'show'], /^latchkey: missing required argument 'id'; accepted: latchkey project show <id> \[--json\] /],
+    ['too many arguments', ['project', 'show', P, 'extra'], /^latchkey: too many arguments for 'show'\. Expected 1 argument but got 2; accepted: latchkey project show <id> /],
+    ['a malformed project id argument', ['project', 'show', 'shop'], /^latchkey: command-argument value 'shop' is invalid for argument 'id'\. expected a project id: "pro-" and 19 digits/],
+    ['a malformed --project', ['keys', 'rotate', '--project', 'pro-12'], /^latchkey: option '--project <id>' argument 'pro-12' is invalid\. expected a project id: "pro-" and 19 digits/],
+    ['a malformed secret id', ['secret', 'revoke', '--project', P, 'latchkey1_abc'], /^latchkey: command-argument value 'latchkey1_abc' is invalid for argument 'secretId'\. expected an API secret id: "sec-" and 19 digits/],
+    ['a token lifetime that is not a number', ['project', 'update', P, '--token-ttl', '5m'], /^latchkey: option '--token-ttl <seconds>' argument '5m' is invalid\. expected a whole number/],
+    ['update with nothing to change', ['project', 'update', P], /^latchkey: nothing to change; accepted: latchkey project update <id> \[--name <name>\] \[--rp-name <name>\] \[--origin <url>\] \[--add-origin <url>\] \[--remove-origin <url>\] \[--token-ttl <seconds>\] \[--json\] /],
+    ['--origin together with --add-origin', ['project', 'update', P, '--origin', 'https://a.localhost', '--add-origin', 'https://b.localhost'], /^latchkey: --origin replaces the list: use it alone, or --add-origin \/ --remove-origin; accepted: /],
+    ['delete without --yes and without a terminal', ['project', 'delete', P], /^latchkey: project delete asks for confirmation in a terminal; pass --yes to delete pro-1000000000000000000 without asking\n$/],
+  ];
+
+  it.each(cases)('%s', async (_, args, expected) => {
+    const run = await cli(args);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.endsWith('\n')).toBe(true);
+    expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
+    expect(run.stderr).toMatch(expected);
+  });
+
+  it('a well-formed id that does not exist is not a usage error: exit 3', async () => {
+    const run = await cli(['project', 'show', P]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(`latchkey: no project ${P} (project_not_found)\n`);
+  });
+});
+
+describe('latchkey project update', () => {
+  it('changes every setting: name, RP name, origins added / removed / replaced, token lifetime', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Settings', '--rp-id', 'localhost', ...ORIGINS]);
+    const update = (...args: string[]) => cliJson<{ project: Project }>(['project', 'update', created.projectId, ...args]);
+    expect((await update('--name', 'Renamed', '--rp-name', 'Renamed shop')).project).toMatchObject({ name: 'Renamed', rpName: 'Renamed shop', origins: created.project.origins });
+    // Added origins are normalised (no trailing slash, lower-case host) and listed once.
+    expect((await update('--add-origin', 'https://App.localhost/', '--add-origin', 'http://localhost:3000')).project.origins).toEqual([
+      'http://localhost:3000', 'http://localhost:4000', 'https://app.localhost',
+    ]);
+    expect((await update('--remove-origin', 'http://localhost:4000/', '--token-ttl', '60')).project).toMatchObject({ origins: ['http://localhost:3000', 'https://app.localhost'], tokenTtl: 60 });
+    expect((await update('--origin', 'https://login.localhost')).project.origins).toEqual(['https://login.localhost']);
+    const shown = (await cliJson<{ project: Project }>(['project', 'show', created.projectId])).project;
+    expect(shown).toMatchObject({ id: created.projectId, name: 'Renamed', rpName: 'Renamed shop', rpId: 'localhost', origins: ['https://login.localhost'], tokenTtl: 60 });
+    expect(shown.updatedAt).toBeGreaterThanOrEqual(shown.createdAt);
+    // The running server honours the new origins at once.
+    const p = projectClient(server.url, shown, created.apiSecret);
+    expect((await p.frontend('/login/init', {}, { origin: 'https://login.localhost' })).status).toBe(200);
+    expect((await p.frontend('/login/init', {}, { origin: 'http://localhost:3000' })).body.error.code).toBe('origin_not_allowed');
+  }, SLOW);
+
+  it('validates like create: refused changes exit 2 with the reason, and change nothing', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Strict', '--rp-id', 'localhost', '--origin', 'http://localhost:3000']);
+    const id = created.projectId;
+    const refused = [
+      ['--add-origin', 'http://app.example.com'],
+      ['--add-origin', 'https://app.example.com'],
+      ['--remove-origin', 'http://localhost:3000'],
+      ['--remove-origin', 'http://localhost:9999'],
+      ['--token-ttl', '601'],
+      ['--name', '   '],
+      ['--origin', 'https://a.localhost/path'],
+      ['--name', 'Never', '--add-origin', 'ftp://localhost'],
+    ];
+    // One after another: a loaded machine must not turn this into a test of process start-up.
+    const refusals: Run[] = [];
+    for (const args of refused) refusals.push(await cli(['project', 'update', id, ...args]));
+    const messages = refusals.map((run: Run) => {
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stdout).toBe('');
+      return run.stderr;
+    });
+    expect(messages).toEqual([
+      expect.stringMatching(/"http:\/\/app\.example\.com" must use https/),
+      expect.stringMatching(/RP ID "localhost" does not cover origin https:\/\/app\.example\.com/),
+      expect.stringMatching(/a project needs at least one origin/),
+      expect.stringMatching(/http:\/\/localhost:9999 is not one of the project's origins \(http:\/\/localhost:3000\)/),
+      expect.stringMatching(/token lifetime .* 10 to 600/),
+      expect.stringMatching(/project name must be 1 to 200 characters/),
+      expect.stringMatching(/must be an origin only/),
+      expect.stringMatching(/must use https/),
+    ]);
+    expect((await cliJson<{ project: Project }>(['project', 'show', id])).project).toEqual(created.project);
+  }, SLOW);
+
+  it('concurrent --add-origin updates all land', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Concurrent', '--rp-id', 'localhost', '--origin', 'http://localhost:3000']);
+    const added = ['https://a.localhost', 'https://b.localhost', 'https://c.localhost'];
+    await Promise.all(added.map((origin) => cliJson(['project', 'update', created.projectId, '--add-origin', origin])));
+    const { project } = await cliJson<{ project: Project }>(['project', 'show', created.projectId]);
+    expect([...project.origins].sort()).toEqual(['http://localhost:3000', ...added].sort());
+  }, SLOW);
+
+  it('an unknown project: exit 3', async () => {
+    expect(await cliFails(['project', 'update', 'pro-1000000000000000000', '--name', 'X'])).toMatch(/no project pro-1000000000000000000/);
+  });
+});
+
+/** Rows a project still has, per table, read straight from the store. */
+async function rowsOf(projectId: string): Promise<Record<string, number>> {
+  const store = openStore(sharedDb);
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of ['api_secrets', 'signing_keys', 'users', 'credentials', 'connect_tokens', 'processes', 'challenges', 'spent_tokens', 'passkey_events'] as const) {
+      const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+      counts[table] = Number(row.n);
+    }
+    const project = await store.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst();
+    counts.projects = project ? 1 : 0;
+    return counts;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `latchkey …` in a pseudo-terminal (util-linux `script`), typing `input`: how a person at a terminal runs it. */
+function cliInTerminal(args: string[], input: string): Promise<Run> {
+  const command = [process.execPath, BIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: quietDir, env: childEnv({ LATCHKEY_DATABASE_URL: sharedDb }), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(input);
+  return new Promise((resolvePromise, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('latchkey project delete', () => {
+  /** A project with a user, a passkey, a login, a verified token, a connect token, a second secret and a rotated key. */
+  async function populatedProject(name: string): Promise<Created> {
+    const created = await cliJson<Created>(['project', 'create', '--name', name, '--rp-id', 'localhost', ...ORIGINS]);
+    const p = projectClient(server.url, created.project, created.apiSecret);
+    const token = await signedPasskeyData(p, new SoftAuthenticator(), `${name.toLowerCase()}@example.com`);
+    expect((await p.backend('POST', '/passkey/verifySignedData', { signedPasskeyData: token })).body.verificationResult).toBe('success');
+    expect((await p.backend('POST', '/connectTokens', { type: 'passkey-list', data: { identifier: `${name.toLowerCase()}@example.com` } })).status).toBe(201);
+    await cliJson(['secret', 'create', '--project', created.projectId]);
+    await cliJson(['keys', 'rotate', '--project', created.projectId]);
+    return created;
+  }
+
+  it('--yes deletes the project and everything in it, in one go; other projects are untouched', async () => {
+    const [doomed, bystander] = await Promise.all([populatedProject('Doomed'), populatedProject('Bystander')]);
+    const bystanderRows = await rowsOf(bystander.projectId);
+    const before = await rowsOf(doomed.projectId);
+    expect(before).toMatchObject({ projects: 1, api_secrets: 2, signing_keys: 2, users: 1, credentials: 1, connect_tokens: 2, spent_tokens: 1 });
+
+    const result = await cliJson<{ projectId: string; deleted: Record<string, number> }>(['project', 'delete', doomed.projectId, '--yes']);
+    expect(result).toEqual({
+      projectId: doomed.projectId,
+      deleted: {
+        users: 1, passkeys: 1, apiSecrets: 2, signingKeys: 2, connectTokens: 2, spentTokens: 1,
+        passkeyEvents: before.passkey_events, processes: before.processes, challenges: before.challenges,
+      },
+    });
+    expect(Object.values(await rowsOf(doomed.projectId))).toEqual(Object.values(before).map(() => 0));
+    expect(await rowsOf(bystander.projectId)).toEqual(bystanderRows);
+
+    // The CLI and the running server no longer know it; the bystander still works.
+    expect(await cliFails(['project', 'show', doomed.projectId])).toMatch(/no project/);
+    expect((await verifyJunk(server.url, doomed.projectId, doomed.apiSecret)).body.error.code).toBe('invalid_credentials');
+    expect((await httpRequest(server.url, 'GET', `/v2/projects/${doomed.projectId}/.well-known/jwks.json`)).status).toBe(404);
+    expect((await verifyJunk(server.url, bystander.projectId, bystander.apiSecret)).body.verificationResult).toBe('invalidSignature');
+    // Deleting it again: not found.
+    expect((await cli(['project', 'delete', doomed.projectId, '--yes'])).code).toBe(3);
+  }, SLOW);
+
+  it('in a terminal it asks first: "n" deletes nothing (exit 1), "y" deletes', async () => {
+    const created = await populatedProject('Asked');
+    const before = await rowsOf(created.projectId);
+    const declined = await cliInTerminal(['project', 'delete', created.projectId], 'n\n');
+    expect(declined.code, declined.stdout).toBe(1);
+    expect(declined.stdout).toContain(`Delete project ${created.projectId} "Asked" (RP ID localhost) with 1 users, 1 passkeys, 2 API secrets, 2 signing keys, 2 connect tokens`);
+    expect(declined.stdout).toContain('latchkey: not deleted');
+    expect(await rowsOf(created.projectId)).toEqual(before);
+
+    const confirmed = await cliInTerminal(['project', 'delete', created.projectId], 'y\n');
+    expect(confirmed.code, confirmed.stdout).toBe(0);
+    expect(confirmed.stdout).toContain(`deleted ${created.projectId} "Asked": 1 users, 1 passkeys`);
+    expect((await rowsOf(created.projectId)).projects).toBe(0);
+  }, SLOW);
+
+  it('without --yes and without a terminal it deletes nothing (exit 2)', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Kept', '--rp-id', 'localhost', ...ORIGINS]);
+    expect((await cli(['project', 'delete', created.projectId, '--json'])).code).toBe(2);
+    expect((await cliJson<{ project: Project }>(['project', 'show', created.projectId])).project).toEqual(created.project);
+  }, SLOW);
 });
 
 describe('latchkey secret, against a running server', () => {
@@ -218,7 +445,7 @@ describe('latchkey prune', () => {
   it('runs one housekeeping pass and reports what it deleted per table', async () => {
     const pruned = await cliJson<{ pruned: Record<string, number> }>(['prune']);
     expect(pruned).toEqual({
-      pruned: { challenges: expect.any(Number), processes: expect.any(Number), connect_tokens: expect.any(Number), spent_tokens: expect.any(Number) },
+      pruned: { challenges: expect.any(Number), processes: expect.any(Number), connectTokens: expect.any(Number), spentTokens: expect.any(Number) },
     });
     // Nothing in the shared store is past its retention yet: a live server's rows are never touched.
     expect(Object.values(pruned.pruned)).toEqual([0, 0, 0, 0]);

@@ -196,15 +196,66 @@ describe('GET /v2/connectTokens and DELETE /v2/connectTokens/{id}', () => {
     expectError(await server.main.backend('GET', '/connectTokens'), 400, 'invalid_request');
   });
 
-  it('DELETE revokes: 200 {}, then the token is refused (401 connect_token_invalid) and no longer listed', async () => {
+  const eventsOf = async (p: TestProject, userID: string) => (await p.backend('GET', `/passkeyEvents?userID=${userID}`)).body.passkeyEvents as any[];
+
+  it('DELETE revokes: 200 {}, the token stays listed as revoked, is refused with 401 connect_token_revoked, and an event records it', async () => {
     const identifier = 'revoked@example.com';
     const created = await createToken(server.main, 'passkey-append', { identifier });
     const answer = await server.main.backend('DELETE', `/connectTokens/${created.body.id}`);
     expect([answer.status, answer.body]).toEqual([200, {}]);
-    expectError(await server.main.frontend('/append/init', { connectToken: created.body.secret }), 401, 'connect_token_invalid');
-    expect((await tokensFor(server.main, identifier)).body.connectTokens).toEqual([]);
-    // A second delete: nothing left to delete.
-    expectError(await server.main.backend('DELETE', `/connectTokens/${created.body.id}`), 404, 'connect_token_not_found');
+    expectError(await server.main.frontend('/append/init', { connectToken: created.body.secret }), 401, 'connect_token_revoked');
+    const [user] = await usersFor(server.main, identifier);
+    expect((await tokensFor(server.main, identifier)).body.connectTokens).toEqual([
+      { id: created.body.id, type: 'passkey-append', status: 'revoked', userID: user.userID, createdAt: expect.any(Number), expires: created.body.expires },
+    ]);
+    const revokedEvents = () => eventsOf(server.main, user.userID).then((events) => events.filter((e) => e.type === 'connect-token-revoked'));
+    expect(await revokedEvents()).toEqual([
+      expect.objectContaining({ type: 'connect-token-revoked', userID: user.userID, detail: { connectTokenId: created.body.id, tokenType: 'passkey-append' } }),
+    ]);
+    // A second revocation is idempotent: 200 {} again, still revoked, no second event.
+    const again = await server.main.backend('DELETE', `/connectTokens/${created.body.id}`);
+    expect([again.status, again.body]).toEqual([200, {}]);
+    expect((await tokensFor(server.main, identifier)).body.connectTokens.map((t: any) => t.status)).toEqual(['revoked']);
+    expect(await revokedEvents()).toHaveLength(1);
+  });
+
+  it('a used token cannot be revoked: 409 connect_token_spent, it stays consumed and no event is written', async () => {
+    const identifier = 'revoke-used@example.com';
+    await connectToken(server.main, 'passkey-append', identifier);
+    const list = await createToken(server.main, 'passkey-list', { identifier });
+    expectStatus(await server.main.frontend('/manage/list', { connectToken: list.body.secret }), 200);
+    expectError(await server.main.backend('DELETE', `/connectTokens/${list.body.id}`), 409, 'connect_token_spent');
+    const [user] = await usersFor(server.main, identifier);
+    expect((await tokensFor(server.main, identifier)).body.connectTokens.find((t: any) => t.id === list.body.id).status).toBe('consumed');
+    expect((await eventsOf(server.main, user.userID)).filter((e) => e.type === 'connect-token-revoked')).toEqual([]);
+  });
+
+  it('an expired, unused token can still be revoked (status revoked)', async () => {
+    const identifier = 'revoke-expired@example.com';
+    const created = await createToken(server.main, 'passkey-append', { identifier });
+    server.clock.advance(601);
+    try {
+      expect((await tokensFor(server.main, identifier)).body.connectTokens[0].status).toBe('expired');
+      expectStatus(await server.main.backend('DELETE', `/connectTokens/${created.body.id}`), 200);
+      expect((await tokensFor(server.main, identifier)).body.connectTokens[0].status).toBe('revoked');
+    } finally {
+      server.clock.reset();
+    }
+  });
+
+  it('a revocation racing a use has exactly one winner: either revoked and refused, or used and not revocable', async () => {
+    const identifier = 'revoke-race@example.com';
+    await connectToken(server.main, 'passkey-append', identifier);
+    for (let i = 0; i < 8; i++) {
+      const token = await createToken(server.main, 'passkey-list', { identifier });
+      const [revoke, use] = await Promise.all([
+        server.main.backend('DELETE', `/connectTokens/${token.body.id}`),
+        server.main.frontend('/manage/list', { connectToken: token.body.secret }),
+      ]);
+      const status = (await tokensFor(server.main, identifier)).body.connectTokens.find((t: any) => t.id === token.body.id).status;
+      const outcome = [revoke.status, use.status, use.body.error?.code, status].filter((part) => part !== undefined).join(' ');
+      expect(['200 401 connect_token_revoked revoked', '409 200 consumed']).toContain(outcome);
+    }
   });
 
   it('revoking a token stops an append process already opened with it', async () => {
@@ -212,7 +263,7 @@ describe('GET /v2/connectTokens and DELETE /v2/connectTokens/{id}', () => {
     const init = await server.main.frontend('/append/init', { connectToken: created.body.secret });
     expectStatus(init, 200);
     expectStatus(await server.main.backend('DELETE', `/connectTokens/${created.body.id}`), 200);
-    expectError(await server.main.frontend('/append/start', { processId: init.body.processId }), 401, 'connect_token_invalid');
+    expectError(await server.main.frontend('/append/start', { processId: init.body.processId }), 401, 'connect_token_revoked');
   });
 
   it('revoking a list or delete token makes the manage routes refuse it', async () => {
@@ -222,8 +273,8 @@ describe('GET /v2/connectTokens and DELETE /v2/connectTokens/{id}', () => {
     const del = await createToken(server.main, 'passkey-delete', { identifier });
     expectStatus(await server.main.backend('DELETE', `/connectTokens/${list.body.id}`), 200);
     expectStatus(await server.main.backend('DELETE', `/connectTokens/${del.body.id}`), 200);
-    expectError(await server.main.frontend('/manage/list', { connectToken: list.body.secret }), 401, 'connect_token_invalid');
-    expectError(await server.main.frontend('/manage/delete', { connectToken: del.body.secret, passkeyId: 'cre-1234567890123456789' }), 401, 'connect_token_invalid');
+    expectError(await server.main.frontend('/manage/list', { connectToken: list.body.secret }), 401, 'connect_token_revoked');
+    expectError(await server.main.frontend('/manage/delete', { connectToken: del.body.secret, passkeyId: 'cre-1234567890123456789' }), 401, 'connect_token_revoked');
   });
 
   it('deleting an unknown or malformed id: 404 connect_token_not_found', async () => {

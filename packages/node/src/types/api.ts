@@ -44,7 +44,8 @@ export interface CreatedConnectToken {
   expires: number;
 }
 
-export type ConnectTokenStatus = 'initial' | 'consumed' | 'expired';
+/** `revoked`: revoked with `connectTokens.revoke` before use (the token stays listed). */
+export type ConnectTokenStatus = 'initial' | 'consumed' | 'revoked' | 'expired';
 
 /** A connect token as listed (never with its secret). */
 export interface ConnectToken {
@@ -87,6 +88,7 @@ export type PasskeyEventType =
   | 'login-failed'
   | 'passkey-deleted'
   | 'user-deleted'
+  | 'connect-token-revoked'
   | 'token-verified'
   | 'token-refused';
 

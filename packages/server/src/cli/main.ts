@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { describeEnvironment } from '../config/environment.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import { MigrationError } from '../store/migrate.js';
 import { StoreUrlError } from '../store/store.js';
@@ -10,24 +11,28 @@ import { keyCommands } from './commands/keys.js';
 import { projectCommands } from './commands/project.js';
 import { secretCommands } from './commands/secret.js';
 import { serveCommands } from './commands/serve.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+import { exitForCommanderError, reportUsageErrorsInOneLine } from './usage.js';
+import { packageVersion } from './version.js';
 
 // A .env file in the working directory supplies variables the environment does not already set.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 const program = new Command('latchkey')
   .description('Latchkey: self-hosted passkey login on top of the auth an app already has')
-  .showHelpAfterError()
-  .exitOverride();
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
+  .addHelpText('after', `\n${describeEnvironment()}\n\n${EXIT_CODES_HELP}`);
 
 serveCommands(program);
 projectCommands(program);
 secretCommands(program);
 keyCommands(program);
 housekeepingCommands(program);
+reportUsageErrorsInOneLine(program);
 
 /** Errors go to stderr with a non-zero exit and a message that says what to do. */
 function fail(error: unknown): never {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof CommanderError) exitForCommanderError(error);
   if (error instanceof LatchkeyError) {
     process.stderr.write(`latchkey: ${error.message} (${error.code})\n`);
     process.exit(error.status === 404 ? 3 : 2);

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 
-/** Everything the server reads from its environment (docs/operations.md lists each variable). */
+/** Everything the server reads from its environment (environment.ts lists each variable for `--help` and the docs). */
 export interface Config {
   databaseUrl: string;
   port: number;
@@ -46,7 +46,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const DEFAULTS = {
+export const DEFAULTS = {
   databaseUrl: 'file:./data/latchkey.sqlite',
   port: 4000,
   host: '127.0.0.1',

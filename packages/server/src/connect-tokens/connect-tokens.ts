@@ -1,6 +1,8 @@
 import type { Ctx } from '../context.js';
 import { conflict, forbidden, gone, notFound, unauthorized } from '../errors/latchkey-error.js';
+import { recordEvent } from '../events/record-event.js';
 import { hashLookupSecret } from '../secrets/secret-hash.js';
+import { inTransaction } from '../store/in-transaction.js';
 import type { ConnectTokenRow } from '../store/schema.js';
 import { findOrCreateUser, findUserByIdentifier } from '../users/users.js';
 import { nowSeconds } from '../util/clock.js';
@@ -50,6 +52,7 @@ export async function createConnectToken(
     created_at: now,
     expires_at: now + CONNECT_TOKEN_TTL,
     used_at: null,
+    revoked_at: null,
   };
   await ctx.store.db.insertInto('connect_tokens').values(row).execute();
   return { id: row.id, secret, type, status: 'initial', expires: row.expires_at };
@@ -81,13 +84,15 @@ export async function assertConnectTokenUsable(ctx: Ctx, projectId: string, toke
     .where('project_id', '=', projectId)
     .where('id', '=', tokenId ?? '')
     .executeTakeFirst();
-  if (!row) throw unauthorized('connect_token_invalid', 'the connect token of this process was revoked');
+  // Gone altogether: its user was deleted (with their tokens), or housekeeping pruned it.
+  if (!row) throw unauthorized('connect_token_invalid', 'the connect token of this process no longer exists');
   assertUnspent(row, nowSeconds(ctx.clock));
 }
 
 function assertUnspent(row: ConnectTokenRow, now: number): void {
   const status = connectTokenStatus(row, now);
   if (status === 'consumed') throw conflict('connect_token_spent', 'the connect token was already used; ask the app for a new one');
+  if (status === 'revoked') throw unauthorized('connect_token_revoked', 'the app revoked this connect token; ask the app for a new one');
   if (status === 'expired') throw gone('connect_token_expired', 'the connect token has expired; ask the app for a new one');
 }
 
@@ -104,6 +109,7 @@ export async function spendConnectToken(ctx: Ctx, projectId: string, tokenId: st
     .where('project_id', '=', projectId)
     .where('id', '=', tokenId ?? '')
     .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 1) return;
@@ -133,10 +139,32 @@ export async function listConnectTokens(ctx: Ctx, projectId: string, identifier:
   }));
 }
 
-/** Revokes a token before use (the app logged the user out, say). */
-export async function deleteConnectToken(ctx: Ctx, projectId: string, tokenId: string): Promise<void> {
-  const result = ID_PATTERNS.connectToken.test(tokenId)
-    ? await ctx.store.db.deleteFrom('connect_tokens').where('project_id', '=', projectId).where('id', '=', tokenId).executeTakeFirst()
-    : undefined;
-  if (!result || Number(result.numDeletedRows) !== 1) throw notFound('connect_token_not_found', `no connect token ${tokenId} in this project`);
+/**
+ * Revokes a token before use (the app logged the user out, say). The row stays, with status
+ * `revoked`, and the revocation is an event of the user's trail. One conditional write decides, so
+ * that a revocation racing a use has exactly one winner: revoked, or spent.
+ * - an unused token (live or expired) becomes `revoked`;
+ * - an already revoked one: nothing changes and no second event (DELETE is idempotent);
+ * - a consumed one: 409 `connect_token_spent`, since what it allowed has already happened.
+ */
+export async function revokeConnectToken(ctx: Ctx, projectId: string, tokenId: string): Promise<void> {
+  if (!ID_PATTERNS.connectToken.test(tokenId)) throw notFound('connect_token_not_found', `no connect token ${tokenId} in this project`);
+  await inTransaction(ctx, async (txCtx) => {
+    const db = txCtx.store.db;
+    const result = await db
+      .updateTable('connect_tokens')
+      .set({ revoked_at: nowSeconds(txCtx.clock) })
+      .where('project_id', '=', projectId)
+      .where('id', '=', tokenId)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    const row = await db.selectFrom('connect_tokens').selectAll().where('project_id', '=', projectId).where('id', '=', tokenId).executeTakeFirst();
+    if (!row) throw notFound('connect_token_not_found', `no connect token ${tokenId} in this project`);
+    if (Number(result.numUpdatedRows) === 1) {
+      await recordEvent(txCtx, { projectId, type: 'connect-token-revoked', userId: row.user_id, detail: { connectTokenId: row.id, tokenType: row.type } });
+      return;
+    }
+    if (row.used_at !== null) throw conflict('connect_token_spent', 'the connect token was already used; revoking it would change nothing');
+  });
 }

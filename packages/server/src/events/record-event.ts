@@ -8,6 +8,7 @@ export type PasskeyEventType =
   | 'login-failed'
   | 'passkey-deleted'
   | 'user-deleted'
+  | 'connect-token-revoked'
   | 'token-verified'
   | 'token-refused';
 

@@ -97,6 +97,8 @@ export interface ConnectTokenTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** Set by `DELETE /v2/connectTokens/{id}`: the row stays so that status and refusals say `revoked`. */
+  revoked_at: number | null;
 }
 
 export interface ProcessTable {

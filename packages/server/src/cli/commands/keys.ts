@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listSigningKeys, rotateSigningKey } from '../../keys/signing-keys.js';
 import { withStore } from '../cli-context.js';
 import { emit, table, when } from '../output.js';
+import { projectId } from './parse.js';
 
 export function keyCommands(program: Command): void {
   const keys = program.command('keys').description('signing keys of signedPasskeyData');
@@ -9,7 +10,7 @@ export function keyCommands(program: Command): void {
   keys
     .command('rotate')
     .description('add a key that signs from now on; older keys stay in the JWKS until their tokens have expired')
-    .requiredOption('--project <id>', 'project id (pro-…)')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
       const result = await withStore((ctx) => rotateSigningKey(ctx, opts.project), { signingKeys: true });
@@ -19,7 +20,7 @@ export function keyCommands(program: Command): void {
   keys
     .command('list')
     .description('list signing keys: active (signs), rotated (still in the JWKS), retired')
-    .requiredOption('--project <id>', 'project id (pro-…)')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
       const list = await withStore((ctx) => listSigningKeys(ctx, opts.project));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { pruneExpired } from '../../housekeeping/prune-expired.js';
 import { withStore } from '../cli-context.js';
+import { emit } from '../output.js';
 
 /**
  * `latchkey prune`: one housekeeping run by hand, for operators who turn the in-server schedule off
@@ -12,11 +13,11 @@ export function housekeepingCommands(program: Command): void {
     .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, then exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const pruned = await withStore((ctx) => pruneExpired(ctx));
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify({ pruned })}\n`
-          : `pruned: ${Object.entries(pruned).map(([table, rows]) => `${rows} ${table.replace('_', ' ')}`).join(', ')}\n`,
+      const report = await withStore((ctx) => pruneExpired(ctx));
+      // The API's camelCase for --json, whatever the tables are called.
+      const pruned = { challenges: report.challenges, processes: report.processes, connectTokens: report.connect_tokens, spentTokens: report.spent_tokens };
+      emit(opts.json, { pruned }, () =>
+        `pruned: ${pruned.challenges} challenges, ${pruned.processes} processes, ${pruned.connectTokens} connect tokens, ${pruned.spentTokens} spent tokens`,
       );
     });
 }

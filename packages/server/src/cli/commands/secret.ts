@@ -4,6 +4,7 @@ import { listApiSecrets, revokeApiSecret } from '../../secrets/manage-api-secret
 import { getProject } from '../../projects/get-project.js';
 import { withStore } from '../cli-context.js';
 import { emit, table, when } from '../output.js';
+import { apiSecretId, projectId } from './parse.js';
 
 export function secretCommands(program: Command): void {
   const secret = program.command('secret').description('API secrets of a project (Backend API credentials)');
@@ -11,7 +12,7 @@ export function secretCommands(program: Command): void {
   secret
     .command('create')
     .description('create an API secret (shown only here)')
-    .requiredOption('--project <id>', 'project id (pro-…)')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
       const created = await withStore(async (ctx) => {
@@ -26,7 +27,7 @@ export function secretCommands(program: Command): void {
   secret
     .command('list')
     .description('list API secrets (hints only; secrets are never shown again)')
-    .requiredOption('--project <id>', 'project id (pro-…)')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
       const secrets = await withStore((ctx) => listApiSecrets(ctx, opts.project));
@@ -41,8 +42,8 @@ export function secretCommands(program: Command): void {
   secret
     .command('revoke')
     .description('revoke an API secret at once, on every instance')
-    .requiredOption('--project <id>', 'project id (pro-…)')
-    .argument('<secretId>', 'secret id (sec-…), from `secret list`')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
+    .argument('<secretId>', 'secret id (sec-…), from `secret list`', apiSecretId)
     .option('--json', 'print one JSON object')
     .action(async (secretId: string, opts: { project: string; json?: boolean }) => {
       const revoked = await withStore((ctx) => revokeApiSecret(ctx, opts.project, secretId));

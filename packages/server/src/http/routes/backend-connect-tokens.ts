@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { createConnectToken, deleteConnectToken, listConnectTokens } from '../../connect-tokens/connect-tokens.js';
+import { createConnectToken, listConnectTokens, revokeConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { projectOf } from '../request-context.js';
 import type { App, RouteDeps } from '../route-deps.js';
 import { EmptyObject, errorResponses } from '../schemas/common.js';
@@ -7,6 +7,7 @@ import { EmptyObject, errorResponses } from '../schemas/common.js';
 const tags = ['Backend API: connect tokens'];
 const security = [{ basicAuth: [] }];
 const TokenType = Type.Union([Type.Literal('passkey-append'), Type.Literal('passkey-list'), Type.Literal('passkey-delete')]);
+const TokenStatus = Type.Union([Type.Literal('initial'), Type.Literal('consumed'), Type.Literal('revoked'), Type.Literal('expired')]);
 const Identifier = Type.String({ minLength: 1, maxLength: 256, description: 'the user’s login identifier as the app knows it' });
 
 export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
@@ -47,7 +48,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
               Type.Object({
                 id: Type.String(),
                 type: Type.String(),
-                status: Type.String(),
+                status: TokenStatus,
                 userID: Type.String(),
                 createdAt: Type.Integer(),
                 expires: Type.Integer(),
@@ -67,13 +68,15 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
       schema: {
         tags,
         security,
-        summary: 'Revoke a connect token',
+        summary: 'Revoke a connect token: it stays listed with status revoked, is refused with connect_token_revoked, and an event records it',
+        description:
+          'Idempotent: revoking a revoked token answers 200 again (and records no second event). A token that was already used cannot be revoked: 409 connect_token_spent.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 429) },
+        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 409, 429) },
       },
     },
     async (request) => {
-      await deleteConnectToken(ctx, projectOf(request).id, request.params.id);
+      await revokeConnectToken(ctx, projectOf(request).id, request.params.id);
       return {};
     },
   );
