@@ -36,7 +36,7 @@ describe('Latchkey refusing the page\'s origin', () => {
     await expect.poll(() => page.locator('#password-login').isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.locator('#fallback-reason').textContent()).toBe('Passkey login is not available on this page. Log in with your password.');
     await expect.poll(() => consoleErrors.find((text) => text.startsWith('Latchkey:')), { timeout: 10_000 }).toContain(
-      `origin ${foreign} is not an allowed origin of project ${stack.projectId}; an operator allows it with \`latchkey project update ${stack.projectId} --origin ${foreign}\``,
+      `origin ${foreign} is not an allowed origin of project ${stack.projectId}; an operator allows it with \`latchkey project update ${stack.projectId} --add-origin ${foreign}\``,
     );
     await device.context.close();
   });

@@ -149,7 +149,7 @@ describe('a refused origin (CORS hides the 403; origin-check explains it)', () =
     const result = await callSdk(page, { ...config, projectId: elsewhere.id }, 'login', { identifier: 'carol@example.com' });
     expect(result).toMatchObject({ ok: false, reason: 'serverError', code: 'origin_not_allowed', status: 403, requestId: expect.stringMatching(/^req_/), fallback: 'misconfigured' });
     expect(result.message).toContain(`origin ${site.origin} is not an allowed origin of project ${elsewhere.id}`);
-    expect(result.message).toContain(`latchkey project update ${elsewhere.id} --origin ${site.origin}`);
+    expect(result.message).toContain(`latchkey project update ${elsewhere.id} --add-origin ${site.origin}`);
     expect(result.message).not.toContain('localhost:1');
   });
 
@@ -161,7 +161,7 @@ describe('a refused origin (CORS hides the 403; origin-check explains it)', () =
       await openSdkPage(foreignPage, origin);
       const result = await callSdk(foreignPage, config, 'autofill');
       expect(result).toMatchObject({ ok: false, reason: 'serverError', code: 'origin_not_allowed', status: 403, fallback: 'misconfigured' });
-      expect(result.message).toContain(`latchkey project update ${config.projectId} --origin ${origin}`);
+      expect(result.message).toContain(`latchkey project update ${config.projectId} --add-origin ${origin}`);
     } finally {
       await foreign.close();
     }

@@ -282,7 +282,7 @@ describe('CORS', () => {
       const answer = await preflight(origin);
       expectError(answer, 403, 'origin_not_allowed');
       expect(answer.body.error.message).toContain(`origin ${origin} is not an allowed origin`);
-      expect(answer.body.error.message).toContain(`latchkey project update <project-id> --origin ${origin}`);
+      expect(answer.body.error.message).toContain(`latchkey project update <project-id> --add-origin ${origin}`);
       expect(answer.headers.get('access-control-allow-origin')).toBeNull();
       expect(answer.headers.get('access-control-allow-headers')).toBeNull();
     }
@@ -318,7 +318,7 @@ describe('CORS', () => {
     expectError(reverse, 403, 'origin_not_allowed');
     expect(reverse.headers.get('access-control-allow-origin')).toBeNull();
     expect(reverse.body.error.message).toContain(`origin https://app.second.test is not an allowed origin of project ${server.main.project.id}`);
-    expect(reverse.body.error.message).toContain(`latchkey project update ${server.main.project.id} --origin https://app.second.test`);
+    expect(reverse.body.error.message).toContain(`latchkey project update ${server.main.project.id} --add-origin https://app.second.test`);
     // Never the project's own list of origins.
     expect(reverse.body.error.message).not.toContain(ORIGIN);
   });
@@ -898,7 +898,7 @@ describe('origin-check (the page reads why it was refused)', () => {
       expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
       expect(answer.headers.get('vary') ?? '').toMatch(/origin/i);
       expect(answer.body.error.message).toContain(`origin ${origin} is not an allowed origin of project ${server.main.project.id}`);
-      expect(answer.body.error.message).toContain(`latchkey project update ${server.main.project.id} --origin ${origin}`);
+      expect(answer.body.error.message).toContain(`latchkey project update ${server.main.project.id} --add-origin ${origin}`);
       expect(answer.body.error.message).not.toContain(ORIGIN);
     }
   });

@@ -275,7 +275,7 @@ describe('<latchkey-login> when Latchkey cannot help', () => {
   });
 
   const refusedMessage = (origin: string, projectId: string) =>
-    `origin ${origin} is not an allowed origin of project ${projectId}; an operator allows it with \`latchkey project update ${projectId} --origin ${origin}\``;
+    `origin ${origin} is not an allowed origin of project ${projectId}; an operator allows it with \`latchkey project update ${projectId} --add-origin ${origin}\``;
 
   it('wrong origin (the project lists another): latchkey-fallback misconfigured, and latchkey-error naming the origin and how to allow it', async () => {
     await openComponentPage(page, `${site.origin}/login-elsewhere`, 'latchkey-login');

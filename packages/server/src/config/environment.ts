@@ -18,14 +18,20 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'LATCHKEY_HOST', default: DEFAULTS.host, meaning: 'interface to listen on; 0.0.0.0 for all' },
   { name: 'LATCHKEY_LOG_LEVEL', default: DEFAULTS.logLevel, meaning: 'pino level: fatal, error, warn, info, debug, trace, silent' },
   { name: 'LATCHKEY_TRUST_PROXY', default: 'off', meaning: 'honour X-Forwarded-For/-Proto from a load balancer' },
-  { name: 'LATCHKEY_KEY_ENCRYPTION_KEY', default: 'unset', meaning: '32 bytes, base64: encrypts signing keys at rest' },
+  { name: 'LATCHKEY_KEY_ENCRYPTION_KEY', default: 'unset', meaning: '32 bytes, base64: encrypts signing keys at rest; wins over the key file' },
+  { name: 'LATCHKEY_KEY_ENCRYPTION_KEY_FILE', default: 'SQLite: <database file>.kek', meaning: 'file holding that key, created 0600 on first use; on PostgreSQL give this or the key' },
+  { name: 'LATCHKEY_ALLOW_PLAINTEXT_KEYS', default: 'off', meaning: 'allow plain-PEM signing keys in production on PostgreSQL (not advised)' },
+  { name: 'LATCHKEY_SQLITE_SYNCHRONOUS', default: 'normal', meaning: 'SQLite durability: normal, or full (survives power loss)' },
   { name: 'LATCHKEY_BODY_LIMIT', default: String(DEFAULTS.bodyLimit), meaning: 'largest request body in bytes' },
+  { name: 'LATCHKEY_HEADERS_TIMEOUT', default: String(DEFAULTS.headersTimeout), meaning: 'milliseconds for a request\'s headers to arrive (slow clients get 408)' },
+  { name: 'LATCHKEY_REQUEST_TIMEOUT', default: String(DEFAULTS.requestTimeout), meaning: 'milliseconds for a whole request to arrive' },
+  { name: 'LATCHKEY_KEEP_ALIVE_TIMEOUT', default: String(DEFAULTS.keepAliveTimeout), meaning: 'milliseconds an idle keep-alive connection stays open' },
   { name: 'LATCHKEY_FRONTEND_RATE_LIMIT', default: String(DEFAULTS.frontendRateLimit), meaning: 'Frontend API requests per minute per client IP; 0 = off' },
   { name: 'LATCHKEY_BACKEND_RATE_LIMIT', default: String(DEFAULTS.backendRateLimit), meaning: 'Backend API requests per minute per project; 0 = off' },
   { name: 'LATCHKEY_DATABASE_POOL_SIZE', default: String(DEFAULTS.databasePoolSize), meaning: 'most PostgreSQL connections per instance' },
   { name: 'LATCHKEY_DATABASE_TIMEOUT', default: String(DEFAULTS.databaseTimeout), meaning: 'milliseconds a database connection or statement may take' },
   { name: 'LATCHKEY_HOUSEKEEPING_INTERVAL', default: String(DEFAULTS.housekeepingInterval), meaning: 'seconds between prunes of expired rows; 0 = off' },
-  { name: 'NODE_ENV', default: 'unset', meaning: 'production: warn when LATCHKEY_KEY_ENCRYPTION_KEY is unset' },
+  { name: 'NODE_ENV', default: 'unset', meaning: 'production: refuse plain-PEM signing keys (PostgreSQL without a key-encryption key)' },
 ];
 
 /** The table as `--help` prints it. */
