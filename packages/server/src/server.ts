@@ -2,10 +2,13 @@ import pino from 'pino';
 import type { Config } from './config/config.js';
 import type { Ctx } from './context.js';
 import { buildApp } from './http/app.js';
+import { explainListenError } from './http/explain-listen-error.js';
 import type { App } from './http/route-deps.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
+import { refuseUnlessReady } from './health/refuse-unless-ready.js';
+import { explainStoreFault } from './store/explain-store-fault.js';
 import { migrateToLatest } from './store/migrate.js';
 import { openStore, type Store } from './store/store.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -40,6 +43,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
       logger.warn('LATCHKEY_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted. Set it in production (docs/operations.md).');
     }
     const ctx = { ...createContext(config, store, options.clock), log: logger };
+    // Serving while a login cannot work would only turn every login into an error: refuse instead.
+    await refuseUnlessReady(ctx);
     const metrics = new Metrics(store);
     const app = await buildApp({
       ctx,
@@ -50,7 +55,9 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
       frontendRateLimit: config.frontendRateLimit,
       backendRateLimit: config.backendRateLimit,
     });
-    const address = await app.listen({ port: config.port, host: config.host });
+    const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+      throw explainListenError(error, config.host, config.port);
+    });
     const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval);
     return {
       app,
@@ -64,6 +71,6 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     };
   } catch (error) {
     await store.close();
-    throw error;
+    throw explainStoreFault(error, store.describe);
   }
 }

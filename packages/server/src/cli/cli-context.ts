@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../config/config.js';
 import type { Ctx } from '../context.js';
 import { createContext } from '../server.js';
+import { explainStoreFault } from '../store/explain-store-fault.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openStore } from '../store/store.js';
 
@@ -14,6 +15,8 @@ export async function withStore<T>(work: (ctx: Ctx, config: Config) => Promise<T
   try {
     await migrateToLatest(store);
     return await work(createContext(config, store), config);
+  } catch (error) {
+    throw explainStoreFault(error, store.describe);
   } finally {
     await store.close();
   }
