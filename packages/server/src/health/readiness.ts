@@ -8,9 +8,9 @@ import { CAUSE_PHRASES, diagnoseStoreFault, storeUnavailableError } from '../sto
  * - `store`: a committed write (an upsert of one row in `health_probe`). Reads alone are not
  *   enough: a read-only or immutable file, a full disk or a role without grants still answers
  *   `select 1` while every login fails.
- * - `signingKey`: an active signing key opens with the configured key-encryption key (an
- *   encrypted one when there is any, since those are the ones a missing or wrong key breaks).
- *   Imported keys are cached per kid, so after the first check this costs one small query.
+ * - `signingKey`: every active signing key opens with the configured key-encryption key (plain
+ *   PEM keys always do). Each key is opened once per process, so later checks cost one small
+ *   query.
  */
 export interface Readiness {
   ready: boolean;
@@ -34,38 +34,62 @@ async function probeStoreWrite(ctx: Ctx): Promise<void> {
     .execute();
 }
 
-/** Returns the kid that was opened, or undefined when there is no project (nothing to sign yet). */
-async function probeSigningKey(ctx: Ctx): Promise<string | undefined> {
-  const row = await ctx.store.db
+/** Kids whose private key has opened in this process, per key cache: key material never changes. */
+const opened = new WeakMap<object, Set<string>>();
+
+/**
+ * Every active encrypted key must open: one instance started with another key-encryption key
+ * writes keys that the others cannot open. Each kid is opened once per process; later checks only
+ * list the active kids. Returns 'none' when there is no key yet, 'ok' otherwise.
+ */
+async function probeSigningKeys(ctx: Ctx): Promise<'ok' | 'none'> {
+  const active = await ctx.store.db
     .selectFrom('signing_keys')
-    .select(['id', 'project_id', 'private_key'])
+    .select(['id', sql<number>`case when private_key like '-----BEGIN%' then 0 else 1 end`.as('encrypted')])
     .where('rotated_at', 'is', null)
-    .orderBy(sql`case when private_key like '-----BEGIN%' then 1 else 0 end`)
-    .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  await ctx.signingKeys.privateKey(row);
-  return row.id;
+    .execute();
+  if (active.length === 0) return 'none';
+  const seen = opened.get(ctx.signingKeys) ?? new Set<string>();
+  opened.set(ctx.signingKeys, seen);
+  const unopened = active.filter((key) => Number(key.encrypted) === 1 && !seen.has(key.id)).map((key) => key.id);
+  if (unopened.length === 0) return 'ok';
+  const rows = await ctx.store.db.selectFrom('signing_keys').select(['id', 'project_id', 'private_key']).where('id', 'in', unopened).execute();
+  for (const row of rows) {
+    try {
+      await ctx.signingKeys.privateKey(row);
+    } catch (error) {
+      if (error instanceof LatchkeyError) throw new LatchkeyError(503, error.code, `project ${row.project_id}: ${error.message}`, { 'retry-after': '1' });
+      throw error;
+    }
+    seen.add(row.id);
+  }
+  return 'ok';
 }
 
+function notReady(ctx: Ctx, error: unknown): Readiness {
+  // Whatever stops the store check (even a fault we cannot name) means a login would fail too.
+  const fault = diagnoseStoreFault(error) ?? { failure: 'store_unavailable' as const, cause: undefined };
+  const what = fault.cause ? `the database ${CAUSE_PHRASES[fault.cause]}` : `the store check failed (${(error as Error)?.message ?? String(error)})`;
+  return {
+    cause: error,
+    ready: false,
+    checks: { store: fault.cause ?? 'error', signingKey: 'unchecked' },
+    failure: storeUnavailableError(fault.failure, `not ready: ${what} (${ctx.store.describe})`),
+  };
+}
+
+/** The full check: a committed write, then the signing key. */
 export async function checkReadiness(ctx: Ctx): Promise<Readiness> {
   try {
     await probeStoreWrite(ctx);
   } catch (error) {
-    const fault = diagnoseStoreFault(error);
-    if (!fault) throw error;
-    return {
-      cause: error,
-      ready: false,
-      checks: { store: fault.cause, signingKey: 'unchecked' },
-      failure: storeUnavailableError(fault.failure, `not ready: the database ${CAUSE_PHRASES[fault.cause]} (${ctx.store.describe})`),
-    };
+    return notReady(ctx, error);
   }
   try {
-    const kid = await probeSigningKey(ctx);
-    return { ready: true, checks: { store: 'ok', signingKey: kid ? 'ok' : 'none' } };
+    return { ready: true, checks: { store: 'ok', signingKey: await probeSigningKeys(ctx) } };
   } catch (error) {
+    const storeFault = diagnoseStoreFault(error);
+    if (storeFault) return notReady(ctx, error);
     if (!(error instanceof LatchkeyError)) throw error;
     return {
       cause: error,
@@ -77,8 +101,9 @@ export async function checkReadiness(ctx: Ctx): Promise<Readiness> {
 }
 
 /**
- * Load balancers poll `/readyz` every second or more often, from several places: one check per
- * `ttlMs` answers them all (concurrent polls share the check in flight).
+ * Load balancers poll `/readyz` every second or more often, from several places. Every poll reads
+ * (`select 1`: a database that went away is seen at once); the write and the key check run at most
+ * once per `ttlMs`, and concurrent polls share the one in flight.
  */
 export class ReadinessProbe {
   private last: { at: number; result: Promise<Readiness> } | undefined;
@@ -88,7 +113,12 @@ export class ReadinessProbe {
     private readonly ttlMs = 1000,
   ) {}
 
-  check(): Promise<Readiness> {
+  async check(): Promise<Readiness> {
+    try {
+      await sql`select 1`.execute(this.ctx.store.db);
+    } catch (error) {
+      return notReady(this.ctx, error);
+    }
     const now = performance.now();
     if (this.last && now - this.last.at < this.ttlMs) return this.last.result;
     const result = checkReadiness(this.ctx);
