@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllCliProcesses, runCli, runCliJson, type Run } from './helpers/cli-process.js';
+import { expectRefusal, killAllCliProcesses, runCli, runCliJson } from './helpers/cli-process.js';
 import { freshDatabase, type TestDatabase } from './helpers/test-store.js';
 
 /**
@@ -27,15 +27,6 @@ afterAll(async () => {
 });
 
 const serve = (env: Record<string, string | undefined>) => runCli(['serve'], { db: database.url, cwd, env: { LATCHKEY_PORT: '0', ...env } });
-
-function expectRefusal(run: Run, exitCode: number, message: RegExp): void {
-  expect(run.stdout).toBe('');
-  expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
-  expect(run.stderr).toMatch(/^latchkey: /);
-  expect(run.stderr).not.toMatch(/\n\s+at |unexpected error/);
-  expect(run.stderr).toMatch(message);
-  expect(run.code).toBe(exitCode);
-}
 
 describe('latchkey serve refuses to start', () => {
   it('with an unknown LATCHKEY_LOG_LEVEL: exit 2, the levels it accepts', async () => {

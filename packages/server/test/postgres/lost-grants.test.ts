@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllCliProcesses, runCli } from '../helpers/cli-process.js';
-import { errorLogs, startTestServer, type TestServer } from '../helpers/harness.js';
+import { expectRefusal, killAllCliProcesses, runCli } from '../helpers/cli-process.js';
+import { errorLogs, startTestServer, storeFailuresCounted, type TestServer } from '../helpers/harness.js';
 import { expectError, type HttpAnswer } from '../helpers/http-client.js';
 import { adminQuery, freshPostgresDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../helpers/test-store.js';
 import { waitUntil } from '../helpers/wait-until.js';
@@ -68,16 +68,11 @@ function expectRefused(answer: HttpAnswer): void {
   expect(answer.headers.get('retry-after')).toBe('1');
 }
 
-async function storeFailuresCounted(): Promise<number> {
-  const text = (await server.request('GET', '/metrics')).body as string;
-  return Number(/^latchkey_store_failures_total\{code="store_unavailable"\} (\d+)/m.exec(text)?.[1] ?? 0);
-}
-
 describe('a role whose grants are revoked under a running server', () => {
   it('answers 503 store_unavailable, counts it, is not ready; recovers when the grants are back', async () => {
     expect((await server.request('GET', '/readyz')).status).toBe(200);
     expect((await server.main.frontend('/login/init', {})).status).toBe(200);
-    const countedBefore = await storeFailuresCounted();
+    const countedBefore = await storeFailuresCounted(server);
 
     await revoke();
     expectRefused(await server.main.frontend('/login/init', {}));
@@ -88,7 +83,7 @@ describe('a role whose grants are revoked under a running server', () => {
     });
     expectRefused(ready);
     expect(ready.body.error.message).toMatch(/not ready: the database refuses access to the configured role/);
-    expect(await storeFailuresCounted()).toBeGreaterThanOrEqual(countedBefore + 2);
+    expect(await storeFailuresCounted(server)).toBeGreaterThanOrEqual(countedBefore + 2);
     expect((await server.request('GET', '/healthz')).status).toBe(200);
 
     await grant();
@@ -99,19 +94,11 @@ describe('a role whose grants are revoked under a running server', () => {
 });
 
 describe('latchkey serve refuses to start', () => {
-  function expectOneLine(stderr: string): void {
-    expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
-    expect(stderr).toMatch(/^latchkey: /);
-    expect(stderr).not.toMatch(/\n\s+at |unexpected error/);
-  }
-
   it('with a role that has lost its grants: exit 4, "refuses access"', async () => {
     await revoke();
     try {
       const run = await runCli(['serve'], { db: roleUrl, cwd, env: { LATCHKEY_PORT: '0' } });
-      expectOneLine(run.stderr);
-      expect(run.stderr).toMatch(/the database refuses access to the configured role .*permission denied.*; grant the role/);
-      expect(run.code).toBe(4);
+      expectRefusal(run, 4, /the database refuses access to the configured role .*permission denied.*; grant the role/);
     } finally {
       await grant();
     }
@@ -121,8 +108,6 @@ describe('latchkey serve refuses to start', () => {
     const url = new URL(POSTGRES_ADMIN_URL);
     url.pathname = `/latchkey_missing_${randomBytes(4).toString('hex')}`;
     const run = await runCli(['serve'], { db: url.toString(), cwd, env: { LATCHKEY_PORT: '0' } });
-    expectOneLine(run.stderr);
-    expect(run.stderr).toMatch(new RegExp(`the database does not exist .*database "${url.pathname.slice(1)}" does not exist.*createdb`));
-    expect(run.code).toBe(4);
+    expectRefusal(run, 4, new RegExp(`the database does not exist .*database "${url.pathname.slice(1)}" does not exist.*createdb`));
   });
 });

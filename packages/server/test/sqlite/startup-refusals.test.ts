@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAllCliProcesses, runCli, runCliJson, type Run } from '../helpers/cli-process.js';
+import { expectRefusal, killAllCliProcesses, runCli, runCliJson } from '../helpers/cli-process.js';
 import { setImmutable, smallFileSystem, sqliteFiles, type SmallFileSystem } from '../helpers/file-faults.js';
 
 /**
@@ -30,17 +30,6 @@ afterAll(() => {
 });
 
 const serve = (db: string) => runCli(['serve'], { db, cwd: dir, env: { LATCHKEY_PORT: '0' } });
-
-/** Refused: the exit code, exactly one line on stderr that starts with "latchkey: ", no stack. */
-function expectRefusal(run: Run, exitCode: number, message: RegExp): void {
-  expect(run.stdout).toBe('');
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
-  expect(run.stderr).toMatch(/^latchkey: /);
-  expect(run.stderr).not.toMatch(/\n\s+at |unexpected error/);
-  expect(run.stderr).toMatch(message);
-  expect(run.code).toBe(exitCode);
-}
 
 /** A store with Latchkey's tables, made by `latchkey migrate`. */
 async function migratedStore(file: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorLogs, startTestServer, type TestServer } from '../helpers/harness.js';
+import { errorLogs, startTestServer, storeFailuresCounted, type TestServer } from '../helpers/harness.js';
 import { expectError, type HttpAnswer } from '../helpers/http-client.js';
 import { setImmutable, smallFileSystem, sqliteFiles, type SmallFileSystem } from '../helpers/file-faults.js';
 import { waitUntil } from '../helpers/wait-until.js';
@@ -27,11 +27,6 @@ const fileOf = (s: TestServer) => s.ctx.store.describe.replace(/^sqlite /, '');
 function expectWriteFault(answer: HttpAnswer): void {
   expectError(answer, 503, 'store_unavailable');
   expect(answer.headers.get('retry-after')).toBe('1');
-}
-
-async function storeFailuresCounted(s: TestServer): Promise<number> {
-  const text = (await s.request('GET', '/metrics')).body as string;
-  return Number(/^latchkey_store_failures_total\{code="store_unavailable"\} (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
 const notReady = (s: TestServer) => waitUntil('/readyz says not ready', async () => {
