@@ -1,4 +1,5 @@
 import { EXIT, OperatorError } from '../errors/exit-codes.js';
+import { sqliteWriteProblem } from './sqlite-write-problem.js';
 import { CAUSE_PHRASES, diagnoseStoreFault, type StoreFaultCause } from './store-unavailable.js';
 
 /** What the operator can do about each cause. */
@@ -24,5 +25,8 @@ export function explainStoreFault(error: unknown, where: string): unknown {
   const lead = fault.cause === 'unreachable' ? 'cannot reach the database' : `the database ${CAUSE_PHRASES[fault.cause]}`;
   const first = error instanceof AggregateError && !error.message ? (error.errors[0] as Error | undefined) : (error as Error);
   const detail = (first?.message ?? String(error)).split('\n')[0];
+  // A SQLite store (`where` is its Store.describe, "sqlite <path>"): the file system may say more.
+  const found = where.startsWith('sqlite ') && fault.cause !== 'corrupt' ? sqliteWriteProblem(where.slice('sqlite '.length)) : undefined;
+  if (found) return new OperatorError(`the database cannot be written: ${found.problem} (${where}: ${detail}); ${REMEDIES[found.cause]}`, EXIT.store);
   return new OperatorError(`${lead} (${where}: ${detail}); ${REMEDIES[fault.cause]}`, EXIT.store);
 }

@@ -37,21 +37,21 @@ async function migratedStore(file: string): Promise<void> {
 }
 
 describe('a store it cannot write', () => {
-  it('an immutable database file (read-only even for root): exit 4, "refuses writes"', async () => {
+  it('an immutable database file (read-only even for root): exit 4, naming the file and `chattr -i`', async () => {
     const file = join(dir, 'immutable.sqlite');
     await migratedStore(file);
     setImmutable(sqliteFiles(file), true);
     cleanups.push(() => setImmutable(sqliteFiles(file), false));
-    expectRefusal(await serve(`file:${file}`), EXIT_STORE, /the database refuses writes .*immutable\.sqlite.*writable/);
+    expectRefusal(await serve(`file:${file}`), EXIT_STORE, /the database cannot be written: \S*immutable\.sqlite is immutable .*chattr -i/);
   });
 
-  it('a file system mounted read-only: exit 4', async () => {
+  it('a file system mounted read-only: exit 4, "mounted read-only"', async () => {
     const fs: SmallFileSystem = smallFileSystem(2048);
     cleanups.push(() => fs.remove());
     const file = join(fs.dir, 'latchkey.sqlite');
     await migratedStore(file);
     fs.remount('ro');
-    expectRefusal(await serve(`file:${file}`), EXIT_STORE, /the database (refuses writes|cannot be opened)/);
+    expectRefusal(await serve(`file:${file}`), EXIT_STORE, /the database cannot be written: the file system holding \S+ is mounted read-only/);
   });
 
   it('a full file system: exit 4, "no space left"', async () => {
@@ -60,7 +60,7 @@ describe('a store it cannot write', () => {
     const file = join(fs.dir, 'latchkey.sqlite');
     await migratedStore(file);
     fs.fill();
-    expectRefusal(await serve(`file:${file}`), EXIT_STORE, /the database (has no space left|fails to write)/);
+    expectRefusal(await serve(`file:${file}`), EXIT_STORE, /the database cannot be written: the file system holding \S+ has no space left .*free space/);
   });
 });
 
