@@ -1,4 +1,5 @@
 export { createLatchkey } from './create-latchkey.js';
+export { fallbackReason } from './results/fallback-reason.js';
 export type {
   AppendResult,
   CallOptions,
@@ -6,6 +7,7 @@ export type {
   DeleteResult,
   Failure,
   FailureReason,
+  FallbackReason,
   Latchkey,
   LatchkeyOptions,
   ListResult,

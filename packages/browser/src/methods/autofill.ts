@@ -28,7 +28,7 @@ export async function autofill(config: Config, { signal }: CallOptions = {}): Pr
   signal?.addEventListener('abort', onAbort, { once: true });
   controller.signal.addEventListener('abort', () => cancel(me), { once: true });
   try {
-    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown; conditionalUIChallenge?: unknown }>(config, '/login/init', initBody(config), controller.signal);
+    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown; conditionalUIChallenge?: unknown }>(config, '/login/init', initBody(config), controller.signal, config.initTimeoutMs);
     if (!init.ok) return init;
     const { processId, loginAllowed, conditionalUIChallenge } = init.body;
     if (typeof processId !== 'string' || !isRecord(conditionalUIChallenge)) return invalidResponse('login/init without conditionalUIChallenge', init.status);

@@ -18,13 +18,13 @@ export async function login(config: Config, { identifier, signal }: LoginOptions
     if (signal?.aborted) return abortedFailure();
     if (!browserSupportsWebAuthn()) return failure('unsupported', 'this browser does not support WebAuthn');
 
-    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown }>(config, '/login/init', initBody(config), signal);
+    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown }>(config, '/login/init', initBody(config), signal, config.initTimeoutMs);
     if (!init.ok) return init;
     const { processId, loginAllowed } = init.body;
     if (typeof processId !== 'string') return invalidResponse('login/init without processId', init.status);
     if (loginAllowed === false) return failure('unsupported', 'the project does not allow passkey login for this client');
 
-    const start = await postFrontend<{ status?: unknown; assertionOptions?: unknown }>(config, '/login/start', { processId, identifier }, signal);
+    const start = await postFrontend<{ status?: unknown; assertionOptions?: unknown }>(config, '/login/start', { processId, identifier }, signal, config.initTimeoutMs);
     if (!start.ok) return start;
     if (start.body.status === 'noPasskey') return failure('noPasskey', 'there is no passkey for this identifier');
     if (start.body.status !== 'ok' || !isRecord(start.body.assertionOptions)) return invalidResponse('login/start without assertionOptions', start.status);

@@ -18,3 +18,17 @@ export function invalidResponse(what: string, status?: number): Failure {
 export function abortedFailure(): Failure {
   return failure('aborted', 'the call was aborted');
 }
+
+/**
+ * The `serverError` for an error answer in the API's shape (`{error: {code, message, requestId}}`),
+ * or undefined when `json` is not one.
+ */
+export function serverFailure(json: unknown, status: number): Failure | undefined {
+  const error = (json as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)?.error;
+  if (!error || typeof error.code !== 'string') return undefined;
+  return failure('serverError', typeof error.message === 'string' ? error.message : error.code, {
+    code: error.code,
+    status,
+    ...(typeof error.requestId === 'string' ? { requestId: error.requestId } : {}),
+  });
+}
