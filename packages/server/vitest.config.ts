@@ -4,7 +4,7 @@ import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 /**
  * The whole suite runs twice: once on the embedded SQLite store, once on PostgreSQL (each test
  * server on a database of its own). Tests under test/postgres/ are about PostgreSQL and several
- * instances only. Without a reachable PostgreSQL a developer's `npm test` says plainly that the
+ * instances only; those under test/sqlite/ about SQLite files only. Without a reachable PostgreSQL a developer's `npm test` says plainly that the
  * PostgreSQL suite was skipped and why; on CI (CI=true) that is a failure instead.
  */
 const POSTGRES_URL = process.env.LATCHKEY_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -36,7 +36,8 @@ export default defineConfig(async () => {
       `  Start PostgreSQL or set LATCHKEY_TEST_POSTGRES_URL to run it; the SQLite suite ran as usual.\n`;
   }
   const projects: TestProjectConfiguration[] = [
-    { extends: true, test: { name: 'sqlite', include: ['test/*.test.ts'], env: { LATCHKEY_TEST_STORE: 'sqlite' } } },
+    // test/sqlite/: faults of real SQLite files and file systems (read-only, immutable, full).
+    { extends: true, test: { name: 'sqlite', include: ['test/*.test.ts', 'test/sqlite/*.test.ts'], env: { LATCHKEY_TEST_STORE: 'sqlite' } } },
   ];
   if (reason === undefined) {
     projects.push({

@@ -2,12 +2,15 @@ import pino from 'pino';
 import type { Config } from './config/config.js';
 import type { Ctx } from './context.js';
 import { buildApp } from './http/app.js';
+import { explainListenError } from './http/explain-listen-error.js';
 import type { App } from './http/route-deps.js';
 import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/resolve-key-encryption-key.js';
 import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
+import { refuseUnlessReady } from './health/refuse-unless-ready.js';
+import { explainStoreFault } from './store/explain-store-fault.js';
 import { migrateToLatest } from './store/migrate.js';
 import { openStore, type Store } from './store/store.js';
 import { systemClock, type Clock } from './util/clock.js';
@@ -58,6 +61,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     const kek = await resolveKeyEncryptionKey(config, store);
     const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock), log: logger };
     logStoreSettings(logger, config, store, kek, await sealPlainSigningKeys(ctx));
+    // Serving while a login cannot work would only turn every login into an error: refuse instead.
+    await refuseUnlessReady(ctx);
     const metrics = new Metrics(store);
     const app = await buildApp({
       ctx,
@@ -69,7 +74,9 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
       frontendRateLimit: config.frontendRateLimit,
       backendRateLimit: config.backendRateLimit,
     });
-    const address = await app.listen({ port: config.port, host: config.host });
+    const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+      throw explainListenError(error, config.host, config.port);
+    });
     const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval);
     return {
       app,
@@ -83,6 +90,6 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     };
   } catch (error) {
     await store.close();
-    throw error;
+    throw explainStoreFault(error, store.describe);
   }
 }

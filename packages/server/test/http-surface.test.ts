@@ -415,9 +415,9 @@ describe('operational endpoints', () => {
     expect([answer.status, answer.body]).toEqual([200, { status: 'ok' }]);
   });
 
-  it('GET /readyz: 200 {status: ready}', async () => {
+  it('GET /readyz: 200 {status: ready, checks}', async () => {
     const answer = await server.request('GET', '/readyz');
-    expect([answer.status, answer.body]).toEqual([200, TEST_STORE === 'sqlite' ? { status: 'ready', sqliteSynchronous: 'normal' } : { status: 'ready' }]);
+    expect([answer.status, answer.body]).toEqual([200, { status: 'ready', checks: { store: 'ok', signingKey: 'ok' }, ...(TEST_STORE === 'sqlite' ? { sqliteSynchronous: 'normal' } : {}) }]);
   });
 
   it('GET /readyz with the store gone: 503 store_unavailable, while /healthz still answers ok', async () => {

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import type { Ctx } from '../context.js';
 import { resolveKeyEncryptionKey } from '../keys/resolve-key-encryption-key.js';
 import { createContext } from '../server.js';
+import { explainStoreFault } from '../store/explain-store-fault.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openStore } from '../store/store.js';
 
@@ -25,6 +26,8 @@ export async function withStore<T>(work: (ctx: Ctx, config: Config) => Promise<T
     await migrateToLatest(store);
     const kek = use.signingKeys ? (await resolveKeyEncryptionKey(config, store)).key : undefined;
     return await work(createContext({ keyEncryptionKey: kek }, store), config);
+  } catch (error) {
+    throw explainStoreFault(error, store.describe);
   } finally {
     await store.close();
   }

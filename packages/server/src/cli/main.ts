@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { describeEnvironment } from '../config/environment.js';
+import { EXIT, OperatorError } from '../errors/exit-codes.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
+import { explainStoreFault } from '../store/explain-store-fault.js';
 import { MigrationError } from '../store/migrate.js';
 import { StoreUrlError } from '../store/store.js';
-import { classifyStoreFailure } from '../store/store-unavailable.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { projectCommands } from './commands/project.js';
@@ -30,30 +31,33 @@ keyCommands(program);
 housekeepingCommands(program);
 reportUsageErrorsInOneLine(program);
 
-/** Errors go to stderr with a non-zero exit and a message that says what to do. */
-function fail(error: unknown): never {
-  if (error instanceof CommanderError) exitForCommanderError(error);
+/**
+ * Errors go to stderr as one line that says what to do, with a non-zero exit code that tells a
+ * supervisor what kind of failure it was (src/errors/exit-codes.ts; docs/operations.md). Only a
+ * bug prints a stack trace.
+ */
+function fail(thrown: unknown): never {
+  // One line saying what was wrong and what is accepted (src/cli/usage.ts); 0 for --help/--version.
+  if (thrown instanceof CommanderError) exitForCommanderError(thrown);
+  const error = explainStoreFault(thrown, 'the database of LATCHKEY_DATABASE_URL');
+  if (error instanceof OperatorError) {
+    process.stderr.write(`latchkey: ${error.message}\n`);
+    process.exit(error.exitCode);
+  }
   if (error instanceof LatchkeyError) {
     process.stderr.write(`latchkey: ${error.message} (${error.code})\n`);
-    process.exit(error.status === 404 ? 3 : 2);
+    process.exit(error.status === 404 ? EXIT.notFound : EXIT.config);
   }
-  if (error instanceof ConfigError || error instanceof StoreUrlError || error instanceof MigrationError) {
+  if (error instanceof ConfigError || error instanceof StoreUrlError) {
     process.stderr.write(`latchkey: ${error.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.config);
   }
-  const code = (error as { code?: string } | null)?.code;
-  if (code === 'EADDRINUSE') {
-    process.stderr.write(`latchkey: the port is already in use; stop the other server or set LATCHKEY_PORT\n`);
-    process.exit(2);
-  }
-  if (classifyStoreFailure(error)) {
-    process.stderr.write(
-      `latchkey: cannot reach the database (${(error as Error).message}); check LATCHKEY_DATABASE_URL and that the database is running\n`,
-    );
-    process.exit(2);
+  if (error instanceof MigrationError) {
+    process.stderr.write(`latchkey: ${error.message}\n`);
+    process.exit(EXIT.store);
   }
   process.stderr.write(`latchkey: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  process.exit(EXIT.unexpected);
 }
 
 try {

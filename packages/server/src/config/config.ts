@@ -68,7 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.LATCHKEY_DATABASE_URL || DEFAULTS.databaseUrl,
     port: integer(env, 'LATCHKEY_PORT', DEFAULTS.port, 0, 65535),
     host: env.LATCHKEY_HOST || DEFAULTS.host,
-    logLevel: env.LATCHKEY_LOG_LEVEL || DEFAULTS.logLevel,
+    logLevel: logLevel(env.LATCHKEY_LOG_LEVEL),
     trustProxy: flag(env, 'LATCHKEY_TRUST_PROXY'),
     keyEncryptionKey: keyEncryptionKey(env.LATCHKEY_KEY_ENCRYPTION_KEY),
     keyEncryptionKeyFile: env.LATCHKEY_KEY_ENCRYPTION_KEY_FILE || undefined,
@@ -103,6 +103,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** pino's levels; anything else would make the logger throw at start with a stack trace. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(raw: string | undefined): string {
+  if (!raw) return DEFAULTS.logLevel;
+  const level = raw.toLowerCase();
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
 }
 
 function flag(env: NodeJS.ProcessEnv, name: string): boolean {

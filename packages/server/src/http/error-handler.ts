@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LatchkeyError, unavailable } from '../errors/latchkey-error.js';
 import { discardBody } from './discard-body.js';
-import { classifyStoreFailure, storeUnavailableError } from '../store/store-unavailable.js';
+import { diagnoseStoreFault, storeFaultMessage, storeUnavailableError } from '../store/store-unavailable.js';
 
 type Hint = (request: FastifyRequest) => string;
 
@@ -42,16 +42,22 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, status: 
  */
 export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (code: string) => void): void {
   app.setErrorHandler((thrown: FastifyError | LatchkeyError | Error, request, reply) => {
-    // The database is away or too slow: not a bug of ours, not the client's fault. It is answered
-    // as our 503 (counted for the operator, who also watches /readyz); the driver's error is kept
-    // in the log line.
-    const storeFailure = classifyStoreFailure(thrown);
+    if (clientHungUp(thrown, request)) {
+      // Nobody is there to read an answer, and nothing is wrong with the store or with us.
+      request.log.info({ code: 'request_aborted' }, 'the client closed the connection before its request arrived in full');
+      return sendError(reply, request, 400, 'request_aborted', 'the request body did not arrive in full');
+    }
+    // The database is away, too slow or refuses writes: not a bug of ours, not the client's fault.
+    // It is answered as our 503 (counted for the operator, who also watches /readyz); the driver's
+    // error and the cause are kept in the log line.
+    const fault = diagnoseStoreFault(thrown);
+    const storeFailure = fault?.failure;
     if (storeFailure) onStoreFailure?.(storeFailure);
-    const error = storeFailure ? storeUnavailableError(storeFailure) : thrown;
+    const error = fault ? storeUnavailableError(fault.failure, storeFaultMessage(fault)) : thrown;
     if (error instanceof LatchkeyError) {
       if (error.headers) reply.headers(error.headers);
       // 503s are operational states (shutting down, store away), not faults: a warning each.
-      if (error.status === 503) request.log.warn({ code: error.code, ...(storeFailure ? { err: thrown } : {}) }, error.message);
+      if (error.status === 503) request.log.warn({ code: error.code, ...(fault ? { err: thrown, cause: fault.cause } : {}) }, error.message);
       else if (error.status >= 500) request.log.error({ err: error }, error.message);
       return sendError(reply, request, error.status, error.code, error.message);
     }
@@ -83,6 +89,16 @@ export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (cod
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, request, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/**
+ * A client that resets its connection mid-upload makes Node fail the body read with ECONNRESET,
+ * the same code a dropped database connection has. The request stream tells them apart: only the
+ * client's hang-up leaves its own body unfinished (handlers run once the body is complete).
+ */
+function clientHungUp(thrown: Error, request: FastifyRequest): boolean {
+  const code = (thrown as { code?: unknown }).code;
+  return !request.raw.complete && (code === 'ECONNRESET' || code === 'ECONNABORTED' || request.raw.destroyed);
 }
 
 /**

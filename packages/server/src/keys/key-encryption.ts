@@ -13,15 +13,19 @@ export async function sealPrivateKey(pem: string, kek: Uint8Array | undefined): 
   return new CompactEncrypt(new TextEncoder().encode(pem)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(kek);
 }
 
+/**
+ * A key that does not open is this instance's misconfiguration, not a bug: 503, so that clients
+ * and balancers go to an instance that works (`/readyz` and `latchkey serve` report it too).
+ */
 export async function openPrivateKey(stored: string, kek: Uint8Array | undefined, kid: string): Promise<string> {
   if (isPlainPem(stored)) return stored;
   if (!kek) {
-    throw new LatchkeyError(500, 'key_encryption_key_missing', `signing key ${kid} is encrypted but no key-encryption key is configured`);
+    throw new LatchkeyError(503, 'key_encryption_key_missing', `signing key ${kid} is encrypted but no key-encryption key is configured`);
   }
   try {
     const { plaintext } = await compactDecrypt(stored, kek);
     return new TextDecoder().decode(plaintext);
   } catch {
-    throw new LatchkeyError(500, 'key_encryption_key_wrong', `signing key ${kid} cannot be decrypted with the configured key-encryption key`);
+    throw new LatchkeyError(503, 'key_encryption_key_wrong', `signing key ${kid} cannot be decrypted with the configured key-encryption key`);
   }
 }

@@ -1,6 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
-import { classifyStoreFailure } from './store-unavailable.js';
+import { isConnectionFault } from './store-unavailable.js';
 
 /**
  * The pool as Kysely sees it, with one change: a connection on which a query failed because the
@@ -8,7 +8,8 @@ import { classifyStoreFailure } from './store-unavailable.js';
  *
  * Why: when pg's client-side `query_timeout` fires, the client stays busy with the unanswered
  * query; put back in the pool, it would hand the next request a connection that can only time out
- * again. Kysely always releases without an error, so the pool alone cannot tell.
+ * again. Kysely always releases without an error, so the pool alone cannot tell. A refused write
+ * (lost grants, a full disk) leaves the connection sound, so it goes back to the pool.
  */
 export function discardBrokenConnections(pool: pg.Pool): PostgresPool {
   return {
@@ -19,7 +20,7 @@ export function discardBrokenConnections(pool: pg.Pool): PostgresPool {
         const result = (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
-            if (classifyStoreFailure(error)) broken = error as Error;
+            if (isConnectionFault(error)) broken = error as Error;
             throw error;
           });
         }

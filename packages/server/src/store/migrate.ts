@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import { initialSchema } from './migrations/0001-initial.js';
 import { expiryIndexes } from './migrations/0002-expiry-indexes.js';
 import { revokedConnectTokens } from './migrations/0003-cli-revoked-tokens.js';
+import { healthProbe } from './migrations/0003-health-probe.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
 
@@ -11,6 +12,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0001-initial': initialSchema(store.dialect),
     '0002-expiry-indexes': expiryIndexes,
     '0003-cli-revoked-tokens': revokedConnectTokens,
+    '0003-health-probe': healthProbe,
   };
 }
 

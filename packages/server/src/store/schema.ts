@@ -15,6 +15,7 @@ export interface Database {
   challenges: ChallengeTable;
   spent_tokens: SpentTokenTable;
   passkey_events: PasskeyEventTable;
+  health_probe: HealthProbeTable;
 }
 
 export interface ProjectTable {
@@ -159,3 +160,9 @@ export type ConnectTokenRow = Selectable<ConnectTokenTable>;
 export type ProcessRow = Selectable<ProcessTable>;
 export type ChallengeRow = Selectable<ChallengeTable>;
 export type NewPasskeyEvent = Insertable<PasskeyEventTable>;
+
+/** The row readiness checks write (id "readiness"): proof that the store takes writes. */
+export interface HealthProbeTable {
+  id: string;
+  probed_at: number;
+}

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { discardBrokenConnections } from './discard-broken-connections.js';
 import type { SqliteSynchronous } from '../config/config.js';
+import { explainStoreFault } from './explain-store-fault.js';
+import { sqlitePath } from './sqlite-path.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -52,17 +52,22 @@ export interface StoreOptions {
 const DEFAULT_TIMEOUT_MS = 5000;
 
 export function openStore(url: string, options: StoreOptions = {}): Store {
-  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options.timeout ?? DEFAULT_TIMEOUT_MS, options.synchronous ?? 'normal');
+  if (url.startsWith('file:')) {
+    const absolute = sqlitePath(url.slice('file:'.length));
+    try {
+      return openSqlite(absolute, options.timeout ?? DEFAULT_TIMEOUT_MS, options.synchronous ?? 'normal');
+    } catch (error) {
+      // A file that is not a database, or that cannot be opened: one line for the operator.
+      throw explainStoreFault(error, `sqlite ${absolute}`);
+    }
+  }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new StoreUrlError(
     `LATCHKEY_DATABASE_URL must start with "file:" (embedded SQLite) or "postgres://" (PostgreSQL); got "${url.split(':')[0]}:…"`,
   );
 }
 
-function openSqlite(path: string, timeout: number, synchronous: SqliteSynchronous): Store {
-  if (path === '') throw new StoreUrlError('LATCHKEY_DATABASE_URL "file:" needs a path, e.g. file:./data/latchkey.sqlite');
-  const absolute = resolve(path);
-  mkdirSync(dirname(absolute), { recursive: true });
+function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchronous): Store {
   const sqlite = new SQLite(absolute);
   // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode,
   // FULL across power loss too (see StoreOptions.synchronous and docs/operations.md).

@@ -168,3 +168,17 @@ export function serveCli(args: string[], options: RunOptions, probe = true): Pro
     });
   });
 }
+
+/**
+ * A start refused as an operator should see it: the exit code, exactly one line on stderr that
+ * starts with "latchkey: " and matches `message`, nothing on stdout, no stack trace.
+ */
+export function expectRefusal(run: Run, exitCode: number, message: RegExp): void {
+  expect(run.stdout).toBe('');
+  expect(run.stderr.endsWith('\n')).toBe(true);
+  expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
+  expect(run.stderr).toMatch(/^latchkey: /);
+  expect(run.stderr).not.toMatch(/\n\s+at |unexpected error/);
+  expect(run.stderr).toMatch(message);
+  expect(run.code).toBe(exitCode);
+}

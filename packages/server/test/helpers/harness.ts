@@ -111,3 +111,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 /** Log entries at error level or above (pino: 50 = error, 60 = fatal). */
 export const errorLogs = (server: TestServer) => server.logs.filter((l) => l.level >= 50);
+
+/** `latchkey_store_failures_total{code="store_unavailable"}` as the server's /metrics reports it. */
+export async function storeFailuresCounted(server: TestServer): Promise<number> {
+  const text = (await server.request('GET', '/metrics')).body as string;
+  return Number(/^latchkey_store_failures_total\{code="store_unavailable"\} (\d+)/m.exec(text)?.[1] ?? 0);
+}

@@ -159,8 +159,9 @@ describe('an instance whose database is not there at all', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'latchkey-outage-'));
     try {
       const run = await runCli(['serve'], { db: url, cwd, env: { LATCHKEY_PORT: '0', LATCHKEY_DATABASE_TIMEOUT: String(TIMEOUT_MS) } });
-      expect(run.code).toBe(2);
+      expect(run.code).toBe(4);
       expect(run.stderr).toMatch(/^latchkey: cannot reach the database .*LATCHKEY_DATABASE_URL/);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

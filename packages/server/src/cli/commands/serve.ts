@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/config.js';
 import { createProject } from '../../projects/create-project.js';
 import { listProjects } from '../../projects/get-project.js';
 import { startServer, type RunningServer } from '../../server.js';
+import { explainStoreFault } from '../../store/explain-store-fault.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { openStore } from '../../store/store.js';
 import { withStore } from '../cli-context.js';
@@ -98,6 +99,8 @@ export function serveCommands(program: Command): void {
         process.stdout.write(
           opts.json ? `${JSON.stringify({ applied })}\n` : applied.length ? `applied: ${applied.join(', ')}\n` : `up to date (${store.describe})\n`,
         );
+      } catch (error) {
+        throw explainStoreFault(error, store.describe);
       } finally {
         await store.close();
       }

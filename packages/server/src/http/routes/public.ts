@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { Type } from 'typebox';
-import { classifyStoreFailure, storeUnavailableError } from '../../store/store-unavailable.js';
+import { ReadinessProbe } from '../../health/readiness.js';
 import { findProject } from '../../projects/get-project.js';
 import { projectJwks } from '../../keys/signing-keys.js';
 import { notFound } from '../../errors/latchkey-error.js';
@@ -30,16 +29,18 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
 
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { tags: ['Operations'], summary: 'The store answers' } }, async () => {
-    try {
-      await sql`select 1`.execute(ctx.store.db);
-    } catch (error) {
-      // Not ready: a load balancer takes this instance out of rotation until the store answers again.
-      throw storeUnavailableError(classifyStoreFailure(error) ?? 'store_unavailable', `the database does not answer (${ctx.store.describe})`);
-    }
-    // SQLite's durability setting, for the operator who wonders what a power loss may cost.
-    return { status: 'ready', ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
-  });
+  const readiness = new ReadinessProbe(ctx);
+  app.get(
+    '/readyz',
+    { schema: { tags: ['Operations'], summary: 'A login would work: the store takes a write and the active signing key opens (checked at most once a second)' } },
+    async () => {
+      const { ready, checks, failure } = await readiness.check();
+      // Not ready: a load balancer takes this instance out of rotation until the check passes again.
+      if (!ready) throw failure!;
+      // SQLite's durability setting, for the operator who wonders what a power loss may cost.
+      return { status: 'ready', checks, ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
+    },
+  );
 
   app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
