@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Dockerfile's stages, run outside a container (no container engine runs on CI's machine), so
 # that what the image does is run on every CI build, not only written:
-#   build  the server's build and `npm pack` of @latchkey/server, in this checkout
+#   build  the server's build and `npm pack` of @latchkey/server, in a temp dir (the checkout is only read)
 #   deps   that tarball installed with production dependencies only, in a temp dir (the image's /opt/latchkey)
 #   final  the installed server started with the image's ENV (read from the Dockerfile), a temp dir as
 #          /data, asked with the image's own HEALTHCHECK command until healthy, then stopped with
@@ -22,9 +22,12 @@ instruction() { node -e '
   const hit = lines.filter((l) => l.startsWith(process.argv[2] + " ")).map((l) => l.slice(process.argv[2].length + 1).trim());
   console.log(hit.join("\n"));' "$dockerfile" "$1"; }
 
-step "build: npm run build + npm pack of @latchkey/server"
-mkdir -p "$work/pack"
-(cd "$repo" && npm run build -w packages/server >/dev/null && npm pack -w packages/server --pack-destination "$work/pack" >/dev/null)
+step "build: compile the server and npm pack it, in $work/build (the checkout is only read)"
+mkdir -p "$work/pack" "$work/build/server"
+cp -R "$repo/packages/server/package.json" "$repo/packages/server/README.md" "$repo/packages/server/bin" "$repo/LICENSE" "$work/build/server/"
+(cd "$repo/packages/server" && node "$repo/node_modules/typescript/bin/tsc" -p tsconfig.json --outDir "$work/build/server/dist")
+# The prepack script only copies LICENSE from the repository root, done above.
+(cd "$work/build/server" && npm pack --ignore-scripts --pack-destination "$work/pack" >/dev/null)
 tarball="$(ls "$work"/pack/latchkey-server-*.tgz)"
 
 step "deps: npm install --omit=dev of the tarball into $work/opt/latchkey"
