@@ -75,6 +75,14 @@ describe('the tarballs', () => {
     expect(mirrorServed).toBe(1);
     expect(install.stderr).not.toMatch(/ERR!/);
   });
+
+  it('EBADENGINE: none on Node 22 and later; on Node 20 only the two Fastify dependencies docs/deploy.md names', () => {
+    const warned = [...install.stderr.matchAll(/EBADENGINE\s+package: '(@?[^@']+)@/g)].map((m) => m[1]!);
+    // Every warning was read (none slipped past the pattern).
+    expect(warned).toHaveLength(install.stderr.split('EBADENGINE Unsupported engine').length - 1);
+    const unexpected = Number(process.versions.node.split('.')[0]) >= 22 ? warned : warned.filter((name) => !['content-disposition', 'cookie'].includes(name));
+    expect(unexpected).toEqual([]);
+  });
 });
 
 describe('used from the app', () => {
