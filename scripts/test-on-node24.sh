@@ -23,8 +23,10 @@ echo "--- $("$nodedir/bin/node" --version)"
 
 sqlite="$(cd "$repo/packages/server" && node -p 'require("path").dirname(require.resolve("better-sqlite3/package.json"))')"
 binary="$sqlite/build/Release/better_sqlite3.node"
-cp "$binary" "$binary.node20"
-trap 'mv -f "$binary.node20" "$binary"; echo "--- better-sqlite3 for the default Node restored"' EXIT
+# Kept outside build/: node-gyp rebuild deletes that whole folder first.
+backup="$(mktemp "${TMPDIR:-/tmp}/better_sqlite3.node.XXXXXX")"
+cp "$binary" "$backup"
+trap 'mkdir -p "$(dirname "$binary")" && mv -f "$backup" "$binary" && echo "--- better-sqlite3 for the default Node restored"' EXIT
 
 echo "--- rebuilding better-sqlite3 for Node 24"
 (cd "$repo" && PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" npm rebuild better-sqlite3 >/dev/null)
