@@ -187,6 +187,13 @@ describe('what the device says', () => {
       decisionTags: ['platform-denied'],
     });
     expect((await p.frontend('/login/init', { clientInfo: capable('dev-plat-1') })).body.loginAllowed).toBe(true);
+    // A page that ignores loginAllowed still gets no passkey login on a denied platform.
+    await appendFrom(p, 'platlogin@example.com', capable('dev-plat-0'));
+    const denied = await p.frontend('/login/init', { clientInfo: capable('dev-plat-1', { osFamily: 'windows' }) });
+    expect((await p.frontend('/login/start', { processId: denied.body.processId, identifier: 'platlogin@example.com' })).body).toEqual({
+      status: 'noPasskey',
+      decisionTags: ['platform-denied'],
+    });
     await setPolicy(p, { platforms: { deny: [], allow: ['ios'] } });
     const android = await appendInit(p, 'plat@example.com', capable('dev-plat-2', { osFamily: 'android' }));
     expect(android).toMatchObject({ appendAllowed: false, decisionTags: ['platform-denied'] });

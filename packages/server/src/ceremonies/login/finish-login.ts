@@ -90,7 +90,7 @@ async function verifyAndIssue(
   const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', credential.user_id).executeTakeFirstOrThrow();
   checkUserHandle(response, user, input.isConditionalUI);
   // Conditional UI learns whose login it is only now; a kill switch set since start also applies.
-  const refusal = policyRefusal(await ctx.policies.get(ctx, project.id), { projectId: project.id, flow: 'login', userId: user.id });
+  const refusal = policyRefusal(await ctx.policies.get(ctx, project.id), { projectId: project.id, flow: 'login', userId: user.id, osFamily: process.os_family });
   if (refusal.length > 0) throw forbidden('login_not_allowed', `passkey login is not allowed for this user now (${refusal.join(', ')})`);
 
   const verification = await verifyAuthenticationResponse({

@@ -31,7 +31,7 @@ export async function startLogin(
   const user = await findUserByIdentifier(ctx, project.id, input.identifier);
   if (user) {
     const policy = await ctx.policies.get(ctx, project.id);
-    const refusal = policyRefusal(policy, { projectId: project.id, flow: 'login', userId: user.id });
+    const refusal = policyRefusal(policy, { projectId: project.id, flow: 'login', userId: user.id, osFamily: process.os_family });
     if (refusal.length > 0) {
       await recordEvent(ctx, {
         projectId: project.id,
