@@ -7,6 +7,7 @@ import type { App } from './http/route-deps.js';
 import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/resolve-key-encryption-key.js';
 import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
+import { PolicyCache } from './adoption/policy/policy-cache.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
 import { refuseUnlessReady } from './health/refuse-unless-ready.js';
@@ -23,7 +24,7 @@ export interface RunningServer {
 }
 
 export function createContext(config: Pick<Config, 'keyEncryptionKey'>, store: Store, clock: Clock = systemClock): Ctx {
-  return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey) };
+  return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey), policies: new PolicyCache() };
 }
 
 /** One start-up line says how durable the store is and how signing keys are protected. */
@@ -77,7 +78,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
       throw explainListenError(error, config.host, config.port);
     });
-    const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval);
+    const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval, { clientEventRetentionDays: config.clientEventRetentionDays });
     return {
       app,
       ctx,

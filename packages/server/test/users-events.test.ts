@@ -190,7 +190,7 @@ describe('GET /v2/users/{userID}/passkeys and DELETE …/passkeys/{passkeyId}', 
     expect(await passkeysOf(server.main, user.userID)).toEqual([]);
     // Login: the user has no passkey left, and the authenticator's credential is unknown.
     const init = await server.main.frontend('/login/init', {});
-    expect((await server.main.frontend('/login/start', { processId: init.body.processId, identifier: 'drop@example.com' })).body).toEqual({ status: 'noPasskey' });
+    expect((await server.main.frontend('/login/start', { processId: init.body.processId, identifier: 'drop@example.com' })).body).toEqual({ status: 'noPasskey', decisionTags: [] });
     expectError(await loginConditional(server.main, authenticator), 422, 'unknown_credential');
     // Deleting it again: 404.
     expectError(await server.main.backend('DELETE', `/users/${user.userID}/passkeys/${appended.body.passkey.id}`), 404, 'passkey_not_found');
@@ -237,7 +237,7 @@ describe('DELETE /v2/users/{userID}', () => {
     expectError(await server.main.backend('GET', `/users/${user.userID}/passkeys`), 404, 'user_not_found');
     expect(await userOf(server.main, identifier)).toBeUndefined();
     const init = await server.main.frontend('/login/init', {});
-    expect((await server.main.frontend('/login/start', { processId: init.body.processId, identifier })).body).toEqual({ status: 'noPasskey' });
+    expect((await server.main.frontend('/login/start', { processId: init.body.processId, identifier })).body).toEqual({ status: 'noPasskey', decisionTags: [] });
     expectError(await loginConditional(server.main, authenticator), 422, 'unknown_credential');
     expectError(await server.main.frontend('/append/init', { connectToken: oldToken }), 401, 'connect_token_invalid');
     expectError(await server.main.frontend('/manage/list', { connectToken: listToken }), 401, 'connect_token_invalid');
@@ -383,7 +383,7 @@ describe('GET /v2/passkeyEvents', () => {
 
   it('records why a login failed, even without a known user or credential', async () => {
     const init = await project.frontend('/login/init', {});
-    expect((await project.frontend('/login/start', { processId: init.body.processId, identifier: 'stranger@example.com' })).body).toEqual({ status: 'noPasskey' });
+    expect((await project.frontend('/login/start', { processId: init.body.processId, identifier: 'stranger@example.com' })).body).toEqual({ status: 'noPasskey', decisionTags: [] });
     const unknownKey = new SoftAuthenticator();
     const appendedElsewhere = await appendPasskey(server.main, unknownKey, 'not-in-audit-app@example.com');
     expectStatus(appendedElsewhere, 200);

@@ -9,7 +9,9 @@ import { MigrationError } from '../store/migrate.js';
 import { StoreUrlError } from '../store/store.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
+import { policyCommands } from './commands/policy.js';
 import { projectCommands } from './commands/project.js';
+import { reportCommands } from './commands/report.js';
 import { secretCommands } from './commands/secret.js';
 import { serveCommands } from './commands/serve.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
@@ -29,6 +31,8 @@ projectCommands(program);
 secretCommands(program);
 keyCommands(program);
 housekeepingCommands(program);
+policyCommands(program);
+reportCommands(program);
 reportUsageErrorsInOneLine(program);
 
 /**

@@ -10,7 +10,8 @@ export type PasskeyEventType =
   | 'user-deleted'
   | 'connect-token-revoked'
   | 'token-verified'
-  | 'token-refused';
+  | 'token-refused'
+  | 'policy-changed';
 
 export interface EventInput {
   projectId: string;

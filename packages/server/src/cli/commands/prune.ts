@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.js';
 import { pruneExpired } from '../../housekeeping/prune-expired.js';
+import { rollUpAdoption } from '../../housekeeping/roll-up-adoption.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
 
@@ -10,14 +12,18 @@ import { emit } from '../output.js';
 export function housekeepingCommands(program: Command): void {
   program
     .command('prune')
-    .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, then exit')
+    .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, roll up the adoption funnel’s finished days, then exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const report = await withStore((ctx) => pruneExpired(ctx));
+      const { report, adoption } = await withStore(async (ctx) => ({
+        report: await pruneExpired(ctx),
+        adoption: await rollUpAdoption(ctx, { retentionDays: loadConfig().clientEventRetentionDays }),
+      }));
       // The API's camelCase for --json, whatever the tables are called.
       const pruned = { challenges: report.challenges, processes: report.processes, connectTokens: report.connect_tokens, spentTokens: report.spent_tokens };
-      emit(opts.json, { pruned }, () =>
-        `pruned: ${pruned.challenges} challenges, ${pruned.processes} processes, ${pruned.connectTokens} connect tokens, ${pruned.spentTokens} spent tokens`,
+      emit(opts.json, { pruned, adoption }, () =>
+        `pruned: ${pruned.challenges} challenges, ${pruned.processes} processes, ${pruned.connectTokens} connect tokens, ${pruned.spentTokens} spent tokens\n` +
+        `adoption: ${adoption.rolledDays} days rolled up, ${adoption.prunedEvents} raw events pruned`,
       );
     });
 }
