@@ -269,7 +269,7 @@ async function rowsOf(projectId: string): Promise<Record<string, number>> {
   const store = openStore(sharedDb);
   try {
     const counts: Record<string, number> = {};
-    for (const table of ['api_secrets', 'signing_keys', 'users', 'credentials', 'connect_tokens', 'processes', 'challenges', 'spent_tokens', 'passkey_events'] as const) {
+    for (const table of ['api_secrets', 'signing_keys', 'users', 'credentials', 'connect_tokens', 'processes', 'challenges', 'spent_tokens', 'passkey_events', 'adoption_events', 'user_devices', 'project_policies'] as const) {
       const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
       counts[table] = Number(row.n);
     }
@@ -311,9 +311,15 @@ describe('latchkey project delete', () => {
 
   it('--yes deletes the project and everything in it, in one go; other projects are untouched', async () => {
     const [doomed, bystander] = await Promise.all([populatedProject('Doomed'), populatedProject('Bystander')]);
+    // An adoption policy and a client event belong to the project too.
+    const doomedClient = projectClient(server.url, doomed.project, doomed.apiSecret);
+    expect((await doomedClient.backend('PATCH', '/policy', { oneTap: true })).status).toBe(200);
+    expect((await doomedClient.backend('POST', '/events', { events: [{ type: 'password-login', method: 'password' }] })).status).toBe(202);
     const bystanderRows = await rowsOf(bystander.projectId);
     const before = await rowsOf(doomed.projectId);
-    expect(before).toMatchObject({ projects: 1, api_secrets: 2, signing_keys: 2, users: 1, credentials: 1, connect_tokens: 2, spent_tokens: 1 });
+    expect(before).toMatchObject({ projects: 1, api_secrets: 2, signing_keys: 2, users: 1, credentials: 1, connect_tokens: 2, spent_tokens: 1, project_policies: 1 });
+    // The server's own funnel records of the append and login, and the reported password login.
+    expect(before.adoption_events).toBeGreaterThan(1);
 
     const result = await cliJson<{ projectId: string; deleted: Record<string, number> }>(['project', 'delete', doomed.projectId, '--yes']);
     expect(result).toEqual({
@@ -321,6 +327,7 @@ describe('latchkey project delete', () => {
       deleted: {
         users: 1, passkeys: 1, apiSecrets: 2, signingKeys: 2, connectTokens: 2, spentTokens: 1,
         passkeyEvents: before.passkey_events, processes: before.processes, challenges: before.challenges,
+        adoptionRecords: before.adoption_events! + before.user_devices! + before.project_policies!,
       },
     });
     expect(Object.values(await rowsOf(doomed.projectId))).toEqual(Object.values(before).map(() => 0));

@@ -6,6 +6,10 @@ import { ID_PATTERNS } from '../util/ids.js';
 
 /** Every table that holds a project's rows, children before parents (foreign keys). */
 const PROJECT_TABLES = [
+  'adoption_events',
+  'adoption_daily',
+  'user_devices',
+  'project_policies',
   'challenges',
   'processes',
   'spent_tokens',
@@ -30,9 +34,15 @@ export interface ProjectContents {
   processes: number;
   challenges: number;
   spentTokens: number;
+  /** Adoption policy, device notes, client events and their daily roll-ups (docs/adoption.md). */
+  adoptionRecords: number;
 }
 
 const KEY: Record<ProjectTable, keyof ProjectContents> = {
+  adoption_events: 'adoptionRecords',
+  adoption_daily: 'adoptionRecords',
+  user_devices: 'adoptionRecords',
+  project_policies: 'adoptionRecords',
   challenges: 'challenges',
   processes: 'processes',
   spent_tokens: 'spentTokens',
@@ -45,7 +55,7 @@ const KEY: Record<ProjectTable, keyof ProjectContents> = {
 };
 
 const emptyContents = (): ProjectContents => ({
-  users: 0, passkeys: 0, apiSecrets: 0, signingKeys: 0, connectTokens: 0, passkeyEvents: 0, processes: 0, challenges: 0, spentTokens: 0,
+  users: 0, passkeys: 0, apiSecrets: 0, signingKeys: 0, connectTokens: 0, passkeyEvents: 0, processes: 0, challenges: 0, spentTokens: 0, adoptionRecords: 0,
 });
 
 /** Counts what `deleteProject` would delete (shown before the confirmation). */
@@ -57,14 +67,14 @@ export async function projectContents(ctx: Ctx, id: string): Promise<ProjectCont
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('project_id', '=', id)
       .executeTakeFirstOrThrow();
-    contents[KEY[table]] = Number(row.n);
+    contents[KEY[table]] += Number(row.n);
   }
   return contents;
 }
 
 /**
  * Deletes a project and everything it holds — users, passkeys, API secrets, signing keys, connect
- * tokens, open ceremonies, spent token ids and its audit trail — in one transaction: either all of
+ * tokens, open ceremonies, spent token ids, its audit trail and its adoption records — in one transaction: either all of
  * it goes or nothing does. Explicit deletes rather than ON DELETE CASCADE alone, because the event
  * trail and the ceremony tables carry a project id without a foreign key. Returns what was deleted.
  */
@@ -74,7 +84,7 @@ export async function deleteProject(ctx: Ctx, id: string): Promise<ProjectConten
     const deleted = emptyContents();
     for (const table of PROJECT_TABLES) {
       const result = await txCtx.store.db.deleteFrom(table).where('project_id', '=', id).executeTakeFirst();
-      deleted[KEY[table]] = Number(result.numDeletedRows);
+      deleted[KEY[table]] += Number(result.numDeletedRows);
     }
     const project = await txCtx.store.db.deleteFrom('projects').where('id', '=', id).executeTakeFirst();
     // Nothing to delete (or another process deleted it first): roll back and say so.
