@@ -1,5 +1,6 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
 import { postFrontend } from '../http/post-frontend.js';
+import { rememberLastAccount } from '../one-tap/last-account.js';
 import { invalidResponse } from '../results/failure.js';
 import { isRecord } from '../results/shape.js';
 import type { Config, LoginResult } from '../types.js';
@@ -17,6 +18,9 @@ export interface FinishLoginInput {
    * passkey the server never listed: it may be another user's, and must not be hidden.
    */
   signalIfUnknown: boolean;
+  decisionTags: string[];
+  /** login/init said the project allows one-tap: remember the account on success. */
+  oneTap: boolean;
 }
 
 export async function finishLogin(config: Config, input: FinishLoginInput, signal?: AbortSignal): Promise<LoginResult> {
@@ -38,7 +42,8 @@ export async function finishLogin(config: Config, input: FinishLoginInput, signa
   if (typeof identifier !== 'string' || typeof credentialId !== 'string' || typeof userId !== 'string') {
     return invalidResponse('login/finish without passkeyOperation', answer.status);
   }
-  return { ok: true, signedPasskeyData, identifier, credentialId, userId, isConditionalUI: input.isConditionalUI };
+  if (input.oneTap) rememberLastAccount(config.projectId, identifier);
+  return { ok: true, signedPasskeyData, identifier, credentialId, userId, isConditionalUI: input.isConditionalUI, decisionTags: input.decisionTags };
 }
 
 /** The RP ID a signal must name: the one in the options, else this page's host (WebAuthn's default). */
