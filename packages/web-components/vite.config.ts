@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
 /** The budget for everything a page needs: SDK, elements, Lit and SimpleWebAuthn. */
-const GZIP_BUDGET_BYTES = 15 * 1024;
+const GZIP_BUDGET_BYTES = 20 * 1024;
 const BUNDLE = 'latchkey-elements.js';
 
 /** Print the bundle's gzipped size and fail the build when it is over budget. */

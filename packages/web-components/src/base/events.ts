@@ -14,6 +14,18 @@ export interface LatchkeyFallbackDetail {
 export type LoginCompleteDetail = Omit<LoginSuccess, 'ok'>;
 export interface AppendCompleteDetail {
   passkey: Passkey;
+  /** True when the passkey came from an automatic upgrade (conditional create), with no dialog. */
+  conditional?: boolean;
+}
+/** `latchkey-offer` (`<latchkey-append offer>`): what Latchkey decided about offering a passkey now. */
+export interface AppendOfferDetail {
+  offer: boolean;
+  decisionTags: string[];
+  conditionalCreate: boolean;
+  nextOfferAt: number | null;
+}
+export interface AppendDismissDetail {
+  nextOfferAt: number | null;
 }
 export interface PasskeyListCompleteDetail {
   /** The id (`cre-…`) of the passkey just deleted. */
@@ -25,5 +37,7 @@ declare global {
     'latchkey-complete': CustomEvent<LoginCompleteDetail | AppendCompleteDetail | PasskeyListCompleteDetail>;
     'latchkey-fallback': CustomEvent<LatchkeyFallbackDetail>;
     'latchkey-error': CustomEvent<Failure>;
+    'latchkey-offer': CustomEvent<AppendOfferDetail>;
+    'latchkey-dismiss': CustomEvent<AppendDismissDetail>;
   }
 }
