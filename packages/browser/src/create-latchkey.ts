@@ -12,6 +12,8 @@ import { forgetLastAccount, lastAccount } from './one-tap/last-account.js';
 import type { Config, Latchkey, LatchkeyOptions } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** A few seconds: longer and a user facing a Latchkey that is down gives up on the page itself. */
+const DEFAULT_INIT_TIMEOUT_MS = 3_000;
 
 /**
  * A Latchkey client for one project. Cheap to create; holds its configuration, a queue of client
@@ -22,10 +24,13 @@ export function createLatchkey(options: LatchkeyOptions): Latchkey {
   if (typeof options.projectId !== 'string' || options.projectId === '') throw new TypeError('createLatchkey: projectId is required');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('createLatchkey: timeoutMs must be a positive number');
+  const initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+  if (!Number.isFinite(initTimeoutMs) || initTimeoutMs <= 0) throw new TypeError('createLatchkey: initTimeoutMs must be a positive number');
   const config = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     projectId: options.projectId,
     timeoutMs,
+    initTimeoutMs: Math.min(initTimeoutMs, timeoutMs),
     clientInfo: options.clientInfo,
     // Bound, because some browsers refuse a fetch called with another `this`.
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),

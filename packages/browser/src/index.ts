@@ -1,5 +1,6 @@
 export { createLatchkey } from './create-latchkey.js';
 export { platformFamily, type BrowserFamily, type OsFamily } from './client-info/platform-family.js';
+export { fallbackReason } from './results/fallback-reason.js';
 export type {
   AppendOffer,
   AppendOfferResult,
@@ -14,6 +15,7 @@ export type {
   Failure,
   FailureReason,
   LastAccount,
+  FallbackReason,
   Latchkey,
   LatchkeyOptions,
   ListResult,

@@ -23,6 +23,19 @@ export type FailureReason =
   | 'aborted'
   | 'notAllowed';
 
+/**
+ * What a page should do after a failure: go on with its own login (password, …), and why. See
+ * `fallbackReason()`; `<latchkey-login>` fires `latchkey-fallback` with it.
+ * - `noPasskey`, `cancelled`, `unsupported`: this user, this time, on this browser.
+ * - `timeout`: Latchkey did not answer within the budget (`initTimeoutMs` before the dialog).
+ * - `unavailable`: Latchkey cannot be reached or answers 5xx / 429 / something that is not its answer.
+ * - `misconfigured`: Latchkey refused this page (origin not allowed, unknown project, wrong base URL):
+ *   the developer or operator must act, so log the failure's message, which says what to change.
+ * - `notAllowed`: the project's policy says no passkey login here (kill switch, rollout, platform);
+ *   the failure's `decisionTags` say which.
+ */
+export type FallbackReason = 'noPasskey' | 'cancelled' | 'unsupported' | 'timeout' | 'unavailable' | 'misconfigured' | 'notAllowed';
+
 export interface Failure {
   ok: false;
   reason: FailureReason;
@@ -92,6 +105,13 @@ export interface LatchkeyOptions {
   projectId: string;
   /** How long one Frontend API request may take before it fails with `timeout`. Default 10 000 ms. */
   timeoutMs?: number;
+  /**
+   * The budget of each request before the passkey dialog (`login/init`, `login/start`, in `login()`
+   * and `autofill()`): a Latchkey that has not answered by then must not hold the page, so the call
+   * ends with `timeout` and the page goes on with its own login. Default 3000 ms, never more than
+   * `timeoutMs`.
+   */
+  initTimeoutMs?: number;
   /**
    * Sent as `clientInfo` with `login/init` and `append/init`, over what the SDK collects itself
    * (capabilities, OS and browser family, the device id): a key set here wins.
@@ -186,6 +206,8 @@ export interface Config {
   baseUrl: string;
   projectId: string;
   timeoutMs: number;
+  /** `min(initTimeoutMs, timeoutMs)`. */
+  initTimeoutMs: number;
   clientInfo: Record<string, unknown> | undefined;
   fetch: typeof fetch;
   /** The instance's event queue. */

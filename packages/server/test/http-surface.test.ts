@@ -276,13 +276,20 @@ describe('CORS', () => {
     }
   });
 
-  it('a preflight from a foreign origin gets no access-control-allow-origin', async () => {
+  it('a preflight from an origin no project lists: 403 origin_not_allowed naming the origin and how to allow it, no access-control-allow-origin', async () => {
     for (const origin of ['https://evil.example', 'http://localhost:3000.evil.example', 'null']) {
       const answer = await preflight(origin);
-      expect(answer.status).toBeLessThan(500);
+      expectError(answer, 403, 'origin_not_allowed');
+      expect(answer.body.error.message).toContain(`origin ${origin} is not an allowed origin`);
+      expect(answer.body.error.message).toContain(`latchkey project update <project-id> --origin ${origin}`);
       expect(answer.headers.get('access-control-allow-origin')).toBeNull();
       expect(answer.headers.get('access-control-allow-headers')).toBeNull();
     }
+  });
+
+  it('an OPTIONS request without an Origin is no preflight: 400 origin_missing, not 404', async () => {
+    const answer = await server.request('OPTIONS', '/v2/connect/login/init', { headers: { 'access-control-request-method': 'POST' } });
+    expectError(answer, 400, 'origin_missing');
   });
 
   it('an actual request from the project origin carries that origin in access-control-allow-origin and exposes X-Request-ID', async () => {
@@ -309,6 +316,10 @@ describe('CORS', () => {
     const reverse = await server.main.frontend('/login/init', {}, { origin: 'https://app.second.test' });
     expectError(reverse, 403, 'origin_not_allowed');
     expect(reverse.headers.get('access-control-allow-origin')).toBeNull();
+    expect(reverse.body.error.message).toContain(`origin https://app.second.test is not an allowed origin of project ${server.main.project.id}`);
+    expect(reverse.body.error.message).toContain(`latchkey project update ${server.main.project.id} --origin https://app.second.test`);
+    // Never the project's own list of origins.
+    expect(reverse.body.error.message).not.toContain(ORIGIN);
   });
 
   it('the Backend API sends no CORS allow-origin, not even to a project origin', async () => {
@@ -863,5 +874,38 @@ describe('robustness fuzz: garbage WebAuthn responses inside real processes reac
       expectError(answer, 401, 'connect_token_invalid');
     }
     expectError(await server.main.frontend('/append/init', { connectToken: `\u0000${secret}` }), 400, 'invalid_request');
+  });
+});
+
+describe('origin-check (the page reads why it was refused)', () => {
+  const check = (projectId: string, origin: string | null) =>
+    server.request('GET', `/v2/projects/${projectId}/origin-check`, { headers: origin === null ? {} : { origin } });
+
+  it('a project origin: 200 allowed, readable by that origin', async () => {
+    const answer = await check(server.main.project.id, ORIGIN);
+    expectStatus(answer, 200);
+    expect(answer.body).toEqual({ origin: ORIGIN, allowed: true });
+    expect(answer.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('another origin: 403 origin_not_allowed readable by exactly that origin, naming it and the command, never the project\'s origins', async () => {
+    for (const origin of ['https://evil.example', 'https://app.second.test']) {
+      const answer = await check(server.main.project.id, origin);
+      expectError(answer, 403, 'origin_not_allowed');
+      expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(answer.headers.get('vary') ?? '').toMatch(/origin/i);
+      expect(answer.body.error.message).toContain(`origin ${origin} is not an allowed origin of project ${server.main.project.id}`);
+      expect(answer.body.error.message).toContain(`latchkey project update ${server.main.project.id} --origin ${origin}`);
+      expect(answer.body.error.message).not.toContain(ORIGIN);
+    }
+  });
+
+  it('an unknown project: 404 project_not_found, readable; no Origin: 400 origin_missing', async () => {
+    const unknown = await check('pro-1234567890123456789', 'https://evil.example');
+    expectError(unknown, 404, 'project_not_found');
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expectError(await check(server.main.project.id, null), 400, 'origin_missing');
   });
 });

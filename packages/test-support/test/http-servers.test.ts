@@ -58,6 +58,22 @@ describe('startHoldingProxy', () => {
   });
 });
 
+describe('startHoldingProxy with answerStatus', () => {
+  it('answers every request but preflights at once with that status, in the error shape, readable by the calling origin', async () => {
+    const proxy = await startHoldingProxy(site.origin.replace('localhost', '127.0.0.1'), 60_000);
+    proxy.answerStatus = 503;
+    try {
+      const answer = await fetch(`${proxy.url}/`, { method: 'POST', headers: { origin: 'http://localhost:1' }, body: '{}' });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('access-control-allow-origin')).toBe('http://localhost:1');
+      expect(await answer.json()).toMatchObject({ error: { code: 'store_unavailable' } });
+      expect(proxy.held).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('freePort', () => {
   it('is a port nothing listens on', async () => {
     const port = await freePort();

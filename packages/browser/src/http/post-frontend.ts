@@ -1,28 +1,32 @@
 import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
 import type { Config, Failure } from '../types.js';
+import { explainNetworkError } from './explain-network-error.js';
 
 export type Answer<T> = { ok: true; status: number; body: T } | Failure;
 
 /**
  * POST a JSON body to the Frontend API (`/v2/connect{path}`) and read the JSON answer.
  *
- * One deadline (`config.timeoutMs`) covers connecting, the server's work and reading the body, so a
- * server that accepts the connection and then stalls still ends in `timeout`. The caller's signal
- * ends it with `aborted`; anything fetch itself rejects (DNS, refused connection, TLS, a CORS
- * refusal — browsers do not tell these apart) is `networkError`.
+ * One deadline (`timeoutMs`, by default `config.timeoutMs`) covers connecting, the server's work and
+ * reading the body, so a server that accepts the connection and then stalls still ends in `timeout`.
+ * The caller's signal ends it with `aborted`. Anything fetch itself rejects (DNS, refused connection,
+ * TLS, a CORS refusal: browsers do not tell these apart) is `networkError`, unless Latchkey, asked
+ * within what is left of the deadline, says it refused this page (see explainNetworkError).
  */
-export async function postFrontend<T>(config: Config, path: string, body: unknown, signal?: AbortSignal): Promise<Answer<T>> {
+export async function postFrontend<T>(config: Config, path: string, body: unknown, signal?: AbortSignal, timeoutMs = config.timeoutMs): Promise<Answer<T>> {
   if (signal?.aborted) return abortedFailure();
   const controller = new AbortController();
   let timedOut = false;
+  const deadline = Date.now() + timeoutMs;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, config.timeoutMs);
+  }, timeoutMs);
   const onAbort = (): void => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   let status = 0;
-  let text: string;
+  let text = '';
+  let unreachable: { cause: unknown } | undefined;
   try {
     const response = await config.fetch(`${config.baseUrl}/v2/connect${path}`, {
       method: 'POST',
@@ -35,12 +39,17 @@ export async function postFrontend<T>(config: Config, path: string, body: unknow
     status = response.status;
     text = await response.text();
   } catch (error) {
-    if (timedOut) return failure('timeout', `the Latchkey server did not answer within ${config.timeoutMs} ms`, { cause: error });
+    if (timedOut) return failure('timeout', `the Latchkey server did not answer within ${timeoutMs} ms`, { cause: error });
     if (signal?.aborted) return abortedFailure();
-    return failure('networkError', 'the Latchkey server could not be reached', { cause: error });
+    unreachable = { cause: error };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+  }
+  if (unreachable) {
+    const refusal = await explainNetworkError(config, deadline - Date.now(), signal);
+    if (signal?.aborted) return abortedFailure();
+    return refusal ?? failure('networkError', 'the Latchkey server could not be reached', { cause: unreachable.cause });
   }
 
   let json: unknown;

@@ -26,7 +26,7 @@ export async function initLogin(config: Config, signal: AbortSignal | undefined,
   config.prepared = undefined;
   if (reuse && prepared && Date.now() - prepared.at < PREPARED_FOR_MS) return prepared.init;
 
-  const answer = await postFrontend<Record<string, unknown>>(config, '/login/init', await initBody(config), signal);
+  const answer = await postFrontend<Record<string, unknown>>(config, '/login/init', await initBody(config), signal, config.initTimeoutMs);
   if (!answer.ok) return answer;
   const { processId, loginAllowed, decisionTags, oneTap, conditionalUIChallenge } = answer.body;
   if (typeof processId !== 'string' || !isRecord(conditionalUIChallenge)) return invalidResponse('login/init without processId', answer.status);

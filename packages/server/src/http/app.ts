@@ -20,6 +20,7 @@ import { backendVerifyRoutes } from './routes/backend-verify.js';
 import { frontendAppendRoutes } from './routes/frontend-append.js';
 import { frontendLoginRoutes } from './routes/frontend-login.js';
 import { frontendManageRoutes } from './routes/frontend-manage.js';
+import { originCheckRoute } from './routes/origin-check.js';
 import { publicRoutes } from './routes/public.js';
 
 export interface AppOptions {
@@ -115,6 +116,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     { prefix: '/v2' },
   );
+
+  await app.register(async (scope) => {
+    const probe = scope as unknown as App;
+    // A diagnosis the browser SDK sends after a refused request: limited like the Frontend API.
+    await limitRequests(probe, options.frontendRateLimit, (request) => request.ip);
+    await originCheckRoute(probe, deps);
+  });
 
   await publicRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

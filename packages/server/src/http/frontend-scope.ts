@@ -1,8 +1,9 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.js';
-import { badRequest, forbidden, notFound } from '../errors/latchkey-error.js';
+import { badRequest, notFound } from '../errors/latchkey-error.js';
 import { findProject } from '../projects/get-project.js';
+import { originRefused } from '../projects/origin-refusal.js';
 import type { Project } from '../projects/project.js';
 import type { KnownOrigins } from './known-origins.js';
 
@@ -42,6 +43,19 @@ export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOr
     },
   });
 
+  // A preflight the CORS hook did not answer comes from an origin no project lists (or is no CORS
+  // preflight at all). Answered here, in the contract's error shape, rather than falling through to
+  // @fastify/cors's catch-all OPTIONS route and its 404 route_not_found: the 403 names the origin, so
+  // an operator reading the browser's network panel or a curl trace knows what to allow. It carries
+  // no Access-Control-Allow-Origin (the spec: CORS only for configured origins), so the browser
+  // still refuses the request; the page learns why from GET /v2/projects/{id}/origin-check.
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'OPTIONS') return;
+    const origin = request.headers.origin;
+    if (typeof origin !== 'string' || origin === '') throw badRequest('origin_missing', 'a CORS preflight needs an Origin header');
+    throw originRefused(origin);
+  });
+
   // preValidation: after the rate limiter (a route hook on onRequest), before body validation, so
   // a request for the wrong project or origin learns nothing about its body.
   app.addHook('preValidation', async (request) => {
@@ -53,7 +67,7 @@ export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOr
     if (!project) throw notFound('project_not_found', `no project ${header}`);
     const origin = request.headers.origin;
     if (origin !== undefined && !project.origins.includes(origin)) {
-      throw forbidden('origin_not_allowed', `origin ${origin} is not an origin of project ${project.id}`);
+      throw originRefused(origin, project.id);
     }
     request.project = project;
   });

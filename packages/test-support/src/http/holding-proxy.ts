@@ -7,12 +7,19 @@ export interface HoldingProxy {
   readonly held: number;
   /** How long requests that arrive from now on are held. */
   holdMs: number;
+  /**
+   * When set (e.g. 503), requests that arrive from now on, preflights aside, are not forwarded but
+   * answered at once with this status in Latchkey's error shape (code `store_unavailable`), readable
+   * by the calling page: a Latchkey whose store is away, or a load balancer with no instance left.
+   */
+  answerStatus: number | undefined;
   close(): Promise<void>;
 }
 
 /**
  * A reverse proxy in front of a real server that holds every request except CORS preflights for
- * `holdMs` before forwarding it: a slow server, as far as the browser can tell.
+ * `holdMs` before forwarding it: a slow server, as far as the browser can tell. With `answerStatus`
+ * set it plays a failing one instead.
  */
 export async function startHoldingProxy(target: string, holdMs: number): Promise<HoldingProxy> {
   const targetUrl = new URL(target);
@@ -35,6 +42,17 @@ export async function startHoldingProxy(target: string, holdMs: number): Promise
       return;
     }
     held += 1;
+    if (proxy.answerStatus !== undefined) {
+      incoming.resume();
+      const origin = incoming.headers.origin;
+      outgoing.writeHead(proxy.answerStatus, {
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': '5',
+        ...(origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+      });
+      outgoing.end(JSON.stringify({ error: { code: 'store_unavailable', message: 'the store does not answer; retry later', requestId: 'req_PROXY0000000000000000' } }));
+      return;
+    }
     incoming.pause();
     const timer = setTimeout(() => {
       incoming.resume();
@@ -48,6 +66,7 @@ export async function startHoldingProxy(target: string, holdMs: number): Promise
   const proxy: HoldingProxy = {
     url: `http://127.0.0.1:${port}`,
     holdMs,
+    answerStatus: undefined,
     get held() {
       return held;
     },

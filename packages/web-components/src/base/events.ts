@@ -1,13 +1,22 @@
-import type { Failure, LoginSuccess, Passkey } from '@latchkey/browser';
+import type { Failure, FallbackReason, LoginSuccess, Passkey } from '@latchkey/browser';
 
-/** Why `<latchkey-login>` hands over to the page's own login form. */
-export type FallbackReason = 'noPasskey' | 'cancelled' | 'unsupported' | 'timeout';
+/**
+ * Why `<latchkey-login>` hands over to the page's own login form (the SDK's `FallbackReason`):
+ * `noPasskey`, `cancelled`, `unsupported`, `timeout`, `unavailable` (Latchkey down or failing) or
+ * `misconfigured` (Latchkey refused this page; a `latchkey-error` with the details follows).
+ */
+export type { FallbackReason };
 
 export interface LatchkeyFallbackDetail {
   reason: FallbackReason;
-  /** What the user typed, so the page can prefill its own form. */
+  /** What the user typed (empty when autofill failed before anything was typed), to prefill the page's own form. */
   identifier: string;
+  /** For logs and developers; for `misconfigured` it says what to change. */
   message: string;
+  /** The server's error code, when there was one (e.g. `origin_not_allowed`, `store_unavailable`). */
+  code?: string;
+  /** The server's request id, when there was one: quote it to the operator. */
+  requestId?: string;
 }
 
 /** `latchkey-complete` details, by element. */

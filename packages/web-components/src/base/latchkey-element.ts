@@ -12,6 +12,7 @@ export class LatchkeyElement<Strings extends Record<string, string>> extends Lit
   static override properties: PropertyDeclarations = {
     baseUrl: { type: String, attribute: 'base-url' },
     projectId: { type: String, attribute: 'project-id' },
+    initTimeoutMs: { type: Number, attribute: 'init-timeout-ms' },
     latchkey: { attribute: false },
     strings: { attribute: false },
     busy: { state: true },
@@ -21,6 +22,11 @@ export class LatchkeyElement<Strings extends Record<string, string>> extends Lit
 
   declare baseUrl: string | undefined;
   declare projectId: string | undefined;
+  /**
+   * The SDK's `initTimeoutMs`: how long a login may wait for Latchkey before the passkey dialog
+   * before it falls back with `timeout`. Default 3000 ms. Ignored with a `latchkey` instance.
+   */
+  declare initTimeoutMs: number | undefined;
   /** A `createLatchkey()` instance; takes precedence over `base-url` / `project-id`. */
   declare latchkey: Latchkey | undefined;
   /** Overrides for the element's texts (for translation); see the docs for the keys. */
@@ -60,8 +66,12 @@ export class LatchkeyElement<Strings extends Record<string, string>> extends Lit
   protected client(): Latchkey | undefined {
     if (this.latchkey) return this.latchkey;
     if (!this.baseUrl || !this.projectId) return undefined;
-    const key = `${this.baseUrl}\n${this.projectId}`;
-    if (this.cachedClient?.key !== key) this.cachedClient = { key, client: createLatchkey({ baseUrl: this.baseUrl, projectId: this.projectId }) };
+    // A budget that is not a positive number (a typo in the attribute) keeps the SDK's default.
+    const initTimeoutMs = this.initTimeoutMs !== undefined && Number.isFinite(this.initTimeoutMs) && this.initTimeoutMs > 0 ? this.initTimeoutMs : undefined;
+    const key = `${this.baseUrl}\n${this.projectId}\n${initTimeoutMs ?? ''}`;
+    if (this.cachedClient?.key !== key) {
+      this.cachedClient = { key, client: createLatchkey({ baseUrl: this.baseUrl, projectId: this.projectId, ...(initTimeoutMs === undefined ? {} : { initTimeoutMs }) }) };
+    }
     return this.cachedClient.client;
   }
 

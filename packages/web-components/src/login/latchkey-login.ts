@@ -1,6 +1,6 @@
-import type { Failure, Latchkey, LoginResult } from '@latchkey/browser';
+import { fallbackReason, type Failure, type FallbackReason, type Latchkey, type LoginResult } from '@latchkey/browser';
 import { css, html, type PropertyDeclarations } from 'lit';
-import type { FallbackReason, LatchkeyFallbackDetail } from '../base/events.js';
+import type { LatchkeyFallbackDetail } from '../base/events.js';
 import { LatchkeyElement, withoutOk } from '../base/latchkey-element.js';
 import { baseStyles } from '../base/styles.js';
 
@@ -15,23 +15,30 @@ const LOGIN_STRINGS = {
   noPasskey: 'There is no passkey for this account on record.',
   cancelled: 'Passkey sign-in was cancelled.',
   unsupported: 'Passkeys cannot be used in this browser.',
-  timeout: 'The sign-in service did not answer in time.',
-  networkError: 'The sign-in service could not be reached. Check your connection and try again.',
+  timeout: 'The passkey service did not answer in time. Sign in another way.',
+  unavailable: 'Passkey sign-in is not available right now. Sign in another way.',
+  misconfigured: 'Passkey sign-in is not set up for this page. Sign in another way.',
   serverError: 'Passkey sign-in failed. Try again.',
   unknownCredential: 'That passkey is no longer valid for this site. Choose another or type your email or username.',
 };
 export type LoginStrings = typeof LOGIN_STRINGS;
 
-const FALLBACK_REASONS: ReadonlySet<string> = new Set<FallbackReason>(['noPasskey', 'cancelled', 'unsupported', 'timeout']);
+/** Fallbacks the page must also hear about as `latchkey-error`: someone has to change a setting. */
+const ALSO_AN_ERROR: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['misconfigured']);
 
 /**
  * `<latchkey-login>`: an identifier field that offers passkeys in autofill, and a button for
  * identifier-first passkey login.
  *
  * - `latchkey-complete`: logged in; `detail` is the login result (`signedPasskeyData`, …).
- * - `latchkey-fallback`: no passkey login for this user now (`detail.reason`: `noPasskey`,
- *   `cancelled`, `unsupported`, `timeout`); show your own login form, prefilled with `detail.identifier`.
- * - `latchkey-error`: anything else (`detail` is the Failure).
+ * - `latchkey-fallback`: no passkey login now; show your own login form, prefilled with
+ *   `detail.identifier`. `detail.reason`: `noPasskey`, `cancelled`, `unsupported`, `timeout`,
+ *   `unavailable` (Latchkey down, 5xx, rate limited) or `misconfigured` (Latchkey refused this page).
+ *   Fired whenever Latchkey cannot help, including by autofill when the page loads: a login page
+ *   must never depend on Latchkey being up.
+ * - `latchkey-error`: what the page must know about (`detail` is the Failure): a `misconfigured`
+ *   fallback (its message names what to change, e.g. the refused origin and the command that allows
+ *   it), and failures of this ceremony the user can retry (a passkey the server no longer knows).
  */
 export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   static override properties: PropertyDeclarations = {
@@ -195,6 +202,14 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
       return;
     }
     if (result.reason === 'unsupported') return;
+    // Latchkey is down, slow or refuses this page: say so now, while the page loads, so that it
+    // shows its own login at once instead of after the user has typed and waited. The field is never
+    // busy for autofill, so it stays usable whatever happens here.
+    const reason = fallbackReason(result);
+    if (reason) {
+      this.fallBack(reason, this.identifier, result);
+      return;
+    }
     this.showFailure(result);
     this.emit('latchkey-error', result);
   }
@@ -211,9 +226,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     }
     const client = this.client();
     if (!client) {
-      const failure = this.notConfigured();
-      this.setStatus(this.text('unsupported'), 'error');
-      this.emit('latchkey-error', failure);
+      this.fallBack('misconfigured', identifier, this.notConfigured());
       return;
     }
     this.stopAutofill();
@@ -225,22 +238,33 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     if (result.ok) {
       this.setStatus(this.text('success'));
       this.emit('latchkey-complete', withoutOk(result));
-    } else if (result.reason === 'aborted') {
+      return;
+    }
+    if (result.reason === 'aborted') {
       // Only our own lifetime signal aborts a login: the element left the page.
       this.setStatus('');
-    } else if (FALLBACK_REASONS.has(result.reason)) {
-      this.setStatus(this.text(result.reason as FallbackReason), result.reason === 'cancelled' ? 'info' : 'error');
-      const detail: LatchkeyFallbackDetail = { reason: result.reason as FallbackReason, identifier, message: result.message };
-      this.emit('latchkey-fallback', detail);
-    } else {
-      this.showFailure(result);
-      this.emit('latchkey-error', result);
+      return;
     }
+    const reason = fallbackReason(result);
+    if (reason) {
+      this.fallBack(reason, identifier, result);
+      return;
+    }
+    this.showFailure(result);
+    this.emit('latchkey-error', result);
+  }
+
+  /** Hand over to the page's own login; a misconfiguration is reported as an error too. */
+  private fallBack(reason: FallbackReason, identifier: string, failure: Failure): void {
+    this.setStatus(this.text(reason), reason === 'cancelled' ? 'info' : 'error');
+    const detail: LatchkeyFallbackDetail = { reason, identifier, message: failure.message };
+    if (failure.code !== undefined) detail.code = failure.code;
+    if (failure.requestId !== undefined) detail.requestId = failure.requestId;
+    this.emit('latchkey-fallback', detail);
+    if (ALSO_AN_ERROR.has(reason)) this.emit('latchkey-error', failure);
   }
 
   private showFailure(failure: Failure): void {
-    if (failure.code === 'unknown_credential') this.setStatus(this.text('unknownCredential'), 'error');
-    else if (failure.reason === 'networkError' || failure.reason === 'timeout') this.setStatus(this.text(failure.reason), 'error');
-    else this.setStatus(this.text('serverError'), 'error');
+    this.setStatus(this.text(failure.code === 'unknown_credential' ? 'unknownCredential' : 'serverError'), 'error');
   }
 }
