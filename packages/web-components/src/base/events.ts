@@ -17,6 +17,8 @@ export interface LatchkeyFallbackDetail {
   code?: string;
   /** The server's request id, when there was one: quote it to the operator. */
   requestId?: string;
+  /** For `notAllowed` (and a rollout's `noPasskey`): Latchkey's decision tags, e.g. `['login-kill-switch']`. */
+  decisionTags?: string[];
 }
 
 /** `latchkey-complete` details, by element. */
