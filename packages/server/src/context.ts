@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PolicyCache } from './adoption/policy/policy-cache.js';
 import type { SigningKeyCache } from './keys/signing-key-cache.js';
 import type { Store } from './store/store.js';
 import type { Clock } from './util/clock.js';
@@ -14,5 +15,7 @@ export interface Ctx {
   keyEncryptionKey: Uint8Array | undefined;
   /** Imported key objects by kid: immutable data, so caching them per process is safe. */
   signingKeys: SigningKeyCache;
+  /** Adoption policies, cached for seconds per instance (see policy-cache.ts). */
+  policies: PolicyCache;
   log?: Logger;
 }

@@ -4,6 +4,7 @@ import type { Ctx } from './context.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/route-deps.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
+import { PolicyCache } from './adoption/policy/policy-cache.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -18,7 +19,7 @@ export interface RunningServer {
 }
 
 export function createContext(config: Pick<Config, 'keyEncryptionKey'>, store: Store, clock: Clock = systemClock): Ctx {
-  return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey) };
+  return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey), policies: new PolicyCache() };
 }
 
 /**

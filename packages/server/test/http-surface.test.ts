@@ -112,8 +112,9 @@ describe('the error shape', () => {
       'invalid_request',
     );
     const wide = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i]));
-    expectError(await server.main.frontend('/login/init', { clientInfo: wide }), 400, 'invalid_request');
-    expectError(await server.main.frontend('/login/init', { clientInfo: { big: 'x'.repeat(5000) } }), 400, 'invalid_request');
+    expectError(await server.main.frontend('/login/init', { clientInfo: wide }), 400, 'client_info_too_large');
+    expectError(await server.main.frontend('/login/init', { clientInfo: { big: 'x'.repeat(5000) } }), 400, 'client_info_too_large');
+    expectError(await server.main.frontend('/login/init', { clientInfo: { clientCapabilities: wide } }), 400, 'client_info_too_large');
     const after = await server.ctx.store.db.selectFrom('processes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     // A modest clientInfo is fine.
@@ -197,7 +198,7 @@ describe('the error shape', () => {
       expectError(await server.main.frontend('/login/start', { processId, identifier: '' }), 400, 'invalid_request');
       // The process is still usable.
       const start = await server.main.frontend('/login/start', { processId, identifier: 'nobody@example.com' });
-      expect(start.body).toEqual({ status: 'noPasskey' });
+      expect(start.body).toEqual({ status: 'noPasskey', decisionTags: [] });
     });
 
     it('a number or boolean where the contract has a string is refused, not coerced', async () => {

@@ -56,7 +56,7 @@ describe('login/init', () => {
     const before = Math.floor(Date.now() / 1000);
     const init = await server.main.frontend('/login/init', { clientInfo: { app: 'test' } });
     expectStatus(init, 200);
-    expect(Object.keys(init.body).sort()).toEqual(['conditionalUIChallenge', 'expiresAt', 'loginAllowed', 'processId']);
+    expect(Object.keys(init.body).sort()).toEqual(['conditionalUIChallenge', 'decisionTags', 'expiresAt', 'loginAllowed', 'oneTap', 'processId']);
     expect(init.body.processId).toMatch(/^[0-9A-Za-z]{20}$/);
     expect(init.body.loginAllowed).toBe(true);
     expect(init.body.expiresAt).toBeGreaterThanOrEqual(before + 15 * 60);
@@ -98,7 +98,7 @@ describe('login/start', () => {
     const init = await server.main.frontend('/login/init', {});
     const start = await server.main.frontend('/login/start', { processId: init.body.processId, identifier: 'nobody@example.com' });
     expectStatus(start, 200);
-    expect(start.body).toEqual({ status: 'noPasskey' });
+    expect(start.body).toEqual({ status: 'noPasskey', decisionTags: [] });
     expect(await processEvents(init.body.processId)).toEqual([
       expect.objectContaining({ type: 'login-failed', userID: null, detail: expect.objectContaining({ reason: 'no_passkey' }) }),
     ]);
@@ -111,7 +111,7 @@ describe('login/start', () => {
     const init = await server.main.frontend('/login/init', {});
     const start = await server.main.frontend('/login/start', { processId: init.body.processId, identifier: 'nopasskey@example.com' });
     expectStatus(start, 200);
-    expect(start.body).toEqual({ status: 'noPasskey' });
+    expect(start.body).toEqual({ status: 'noPasskey', decisionTags: [] });
     expect(await userEvents(user.userID)).toEqual([
       expect.objectContaining({ type: 'login-failed', processId: init.body.processId, detail: expect.objectContaining({ reason: 'no_passkey' }) }),
     ]);

@@ -9,7 +9,8 @@ export type PasskeyEventType =
   | 'passkey-deleted'
   | 'user-deleted'
   | 'token-verified'
-  | 'token-refused';
+  | 'token-refused'
+  | 'policy-changed';
 
 export interface EventInput {
   projectId: string;

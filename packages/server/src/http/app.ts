@@ -14,10 +14,12 @@ import { limitRequests } from './rate-limit.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
 import { installBodyParsing, installInputGuards, installValidation } from './validation.js';
+import { backendAdoptionRoutes } from './routes/backend-adoption.js';
 import { backendConnectTokenRoutes } from './routes/backend-connect-tokens.js';
 import { backendUserRoutes } from './routes/backend-users.js';
 import { backendVerifyRoutes } from './routes/backend-verify.js';
 import { frontendAppendRoutes } from './routes/frontend-append.js';
+import { frontendEventRoutes } from './routes/frontend-events.js';
 import { frontendLoginRoutes } from './routes/frontend-login.js';
 import { frontendManageRoutes } from './routes/frontend-manage.js';
 import { originCheckRoute } from './routes/origin-check.js';
@@ -98,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await frontendLoginRoutes(frontend, deps);
       await frontendAppendRoutes(frontend, deps);
       await frontendManageRoutes(frontend, deps);
+      await frontendEventRoutes(frontend, deps);
     },
     { prefix: '/v2/connect' },
   );
@@ -113,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await backendVerifyRoutes(backend, deps);
       await backendConnectTokenRoutes(backend, deps);
       await backendUserRoutes(backend, deps);
+      await backendAdoptionRoutes(backend, deps);
     },
     { prefix: '/v2' },
   );

@@ -25,9 +25,9 @@ export function requireApiSecret(app: FastifyInstance, ctx: Ctx): void {
   app.addHook('onRequest', async (request) => {
     const credentials = basicCredentials(request);
     if (!credentials) throw refused('HTTP Basic auth is required: user = project id, password = API secret');
-    if (!(await authenticateApiSecret(ctx, credentials.projectId, credentials.secret))) {
-      throw refused('the project id or API secret is wrong, or the secret was revoked');
-    }
+    const secretId = await authenticateApiSecret(ctx, credentials.projectId, credentials.secret);
+    if (secretId === undefined) throw refused('the project id or API secret is wrong, or the secret was revoked');
+    request.apiSecretId = secretId;
     request.project = await getProject(ctx, credentials.projectId);
   });
 }

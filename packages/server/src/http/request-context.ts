@@ -4,6 +4,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The project a Frontend API request names, or the Backend API caller authenticated as. */
     project?: Project;
+    /** The Backend API secret the caller authenticated with (its id, sec-…). */
+    apiSecretId?: string;
   }
 }
 

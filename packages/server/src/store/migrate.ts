@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
 import { initialSchema } from './migrations/0001-initial.js';
 import { expiryIndexes } from './migrations/0002-expiry-indexes.js';
+import { adoptionSchema } from './migrations/0003-adoption.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
 
@@ -9,6 +10,7 @@ function migrations(store: Store): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(store.dialect),
     '0002-expiry-indexes': expiryIndexes,
+    '0003-adoption': adoptionSchema(store.dialect),
   };
 }
 

@@ -15,6 +15,11 @@ export interface Database {
   challenges: ChallengeTable;
   spent_tokens: SpentTokenTable;
   passkey_events: PasskeyEventTable;
+  project_policies: ProjectPolicyTable;
+  user_devices: UserDeviceTable;
+  adoption_events: AdoptionEventTable;
+  adoption_daily: AdoptionDailyTable;
+  adoption_rollups: AdoptionRollupTable;
 }
 
 export interface ProjectTable {
@@ -85,6 +90,8 @@ export interface CredentialTable {
   user_agent: string | null;
   created_at: number;
   last_used_at: number | null;
+  /** The browser SDK's device id of the device the passkey was created on, when it sent one. */
+  device_id: string | null;
 }
 
 export interface ConnectTokenTable {
@@ -111,6 +118,14 @@ export interface ProcessTable {
   created_at: number;
   expires_at: number;
   completed_at: number | null;
+  /** From clientInfo, normalised (see adoption/client-info.ts). */
+  device_id: string | null;
+  os_family: string | null;
+  browser_family: string | null;
+  /** 'identifier' | 'one-tap' for a login process, as login/start said. */
+  login_method: string | null;
+  /** 1 when append/init allowed conditional create for this process. */
+  conditional_create: number;
 }
 
 export interface ChallengeTable {
@@ -148,6 +163,58 @@ export interface PasskeyEventTable {
   created_at: number;
 }
 
+export interface ProjectPolicyTable {
+  project_id: string;
+  /** The whole policy as JSON (adoption/policy/policy.ts). */
+  policy: string;
+  updated_at: number;
+}
+
+export interface UserDeviceTable {
+  project_id: string;
+  user_id: string;
+  device_id: string;
+  dismissals: number;
+  next_offer_at: number | null;
+  cross_device_at: number | null;
+  updated_at: number;
+}
+
+export interface AdoptionEventTable {
+  id: Generated<number>;
+  project_id: string;
+  day: number;
+  source: string;
+  type: string;
+  method: string;
+  reason: string;
+  result: string;
+  os_family: string;
+  browser_family: string;
+  device_id: string | null;
+  process_id: string | null;
+  user_id: string | null;
+  identifier_hash: string | null;
+  created_at: number;
+}
+
+export interface AdoptionDailyTable {
+  project_id: string;
+  day: number;
+  os_family: string;
+  source: string;
+  type: string;
+  method: string;
+  reason: string;
+  result: string;
+  count: number;
+}
+
+export interface AdoptionRollupTable {
+  day: number;
+  rolled_at: number;
+}
+
 export type ProjectRow = Selectable<ProjectTable>;
 export type ApiSecretRow = Selectable<ApiSecretTable>;
 export type SigningKeyRow = Selectable<SigningKeyTable>;
@@ -156,4 +223,6 @@ export type CredentialRow = Selectable<CredentialTable>;
 export type ConnectTokenRow = Selectable<ConnectTokenTable>;
 export type ProcessRow = Selectable<ProcessTable>;
 export type ChallengeRow = Selectable<ChallengeTable>;
+export type UserDeviceRow = Selectable<UserDeviceTable>;
+export type NewAdoptionEvent = Insertable<AdoptionEventTable>;
 export type NewPasskeyEvent = Insertable<PasskeyEventTable>;

@@ -1,5 +1,7 @@
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
+import { recordAdoptionEvent } from '../../adoption/events/record-adoption-event.js';
+import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
@@ -54,14 +56,18 @@ async function verifyAndStore(
   userAgent: string | undefined,
 ): Promise<Passkey> {
   const clientData = readClientData(response.response.clientDataJSON, 'webauthn.create', project.origins);
-  const challenge = await consumeChallenge(ctx, { processId: process.id, kind: 'append', challenge: clientData.challenge });
+  const challenge = await consumeChallenge(ctx, { processId: process.id, kind: ['append', 'append-conditional'], challenge: clientData.challenge });
+  // Only a challenge issued for conditional create (automatic upgrade right after a password
+  // login) may be answered without user presence or verification; every other append needs both.
+  const conditional = challenge.kind === 'append-conditional';
 
   const verification = await verifyRegistrationResponse({
     response,
     expectedChallenge: challenge.challenge,
     expectedOrigin: project.origins,
     expectedRPID: project.rpId,
-    requireUserVerification: true,
+    requireUserPresence: !conditional,
+    requireUserVerification: !conditional,
     supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
   }).catch((error: unknown) => {
     throw classifyWebAuthnError(error);
@@ -86,6 +92,7 @@ async function verifyAndStore(
     user_agent: userAgent?.slice(0, 512) ?? null,
     created_at: nowSeconds(ctx.clock),
     last_used_at: null,
+    device_id: process.device_id,
   };
 
   await inTransaction(ctx, async (txCtx) => {
@@ -105,8 +112,23 @@ async function verifyAndStore(
       userId: row.user_id,
       credentialId: row.id,
       processId: process.id,
-      detail: { aaguid: row.aaguid, attestationFormat: row.attestation_format, algorithm: row.algorithm },
+      detail: { aaguid: row.aaguid, attestationFormat: row.attestation_format, algorithm: row.algorithm, ...(conditional ? { conditional } : {}) },
     });
+    await recordAdoptionEvent(txCtx, {
+      projectId: project.id,
+      source: 'server',
+      type: 'append-completed',
+      method: conditional ? 'conditional' : '',
+      osFamily: process.os_family,
+      browserFamily: process.browser_family,
+      deviceId: process.device_id,
+      processId: process.id,
+      userId: row.user_id,
+    });
+    // A passkey now lives on this device: no back-off to remember, and no cross-device reason to offer.
+    if (process.device_id !== null) {
+      await noteDevice(txCtx, { projectId: project.id, userId: row.user_id, deviceId: process.device_id }, { dismissals: 0, next_offer_at: null, cross_device_at: null });
+    }
   });
   return toPasskey(row);
 }

@@ -1,6 +1,9 @@
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
+import { recordAdoptionEvent } from '../../adoption/events/record-adoption-event.js';
+import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
-import { LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
+import { forbidden, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent } from '../../events/record-event.js';
 import type { Project } from '../../projects/project.js';
 import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
@@ -86,6 +89,9 @@ async function verifyAndIssue(
   }
   const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', credential.user_id).executeTakeFirstOrThrow();
   checkUserHandle(response, user, input.isConditionalUI);
+  // Conditional UI learns whose login it is only now; a kill switch set since start also applies.
+  const refusal = policyRefusal(await ctx.policies.get(ctx, project.id), { projectId: project.id, flow: 'login', userId: user.id });
+  if (refusal.length > 0) throw forbidden('login_not_allowed', `passkey login is not allowed for this user now (${refusal.join(', ')})`);
 
   const verification = await verifyAuthenticationResponse({
     response,
@@ -128,6 +134,7 @@ async function verifyAndIssue(
     newCounter: info.newCounter,
     backedUp: info.credentialBackedUp,
     isCUI: input.isConditionalUI,
+    crossDevice: response.authenticatorAttachment === 'cross-platform',
   });
   return { signedPasskeyData: signed.token, passkeyOperation: { identifier: user.identifier, credentialId: credential.credential_id, userId: user.id } };
 }
@@ -162,6 +169,7 @@ async function recordSuccess(
     newCounter: number;
     backedUp: boolean;
     isCUI: boolean;
+    crossDevice: boolean;
   },
 ): Promise<void> {
   const { project, process, credential, challenge, newCounter } = success;
@@ -187,5 +195,29 @@ async function recordSuccess(
       processId: process.id,
       detail: { challengeId: challenge.id, jti: success.jti, isCUI: success.isCUI },
     });
+    await noteLoginForAdoption(txCtx, success);
   });
+}
+
+/**
+ * The funnel counts the login by method; and a cross-device (hybrid) login from a device with an
+ * id marks that device as one to offer a passkey on, while a login with a passkey on the device
+ * itself clears the mark.
+ */
+async function noteLoginForAdoption(ctx: Ctx, success: { project: Project; process: ProcessRow; credential: CredentialRow; isCUI: boolean; crossDevice: boolean }): Promise<void> {
+  const { project, process, credential } = success;
+  await recordAdoptionEvent(ctx, {
+    projectId: project.id,
+    source: 'server',
+    type: 'login-completed',
+    method: success.isCUI ? 'conditional-ui' : (process.login_method ?? 'identifier'),
+    osFamily: process.os_family,
+    browserFamily: process.browser_family,
+    deviceId: process.device_id,
+    processId: process.id,
+    userId: credential.user_id,
+  });
+  if (process.device_id === null) return;
+  const key = { projectId: project.id, userId: credential.user_id, deviceId: process.device_id };
+  await noteDevice(ctx, key, { cross_device_at: success.crossDevice ? nowSeconds(ctx.clock) : null });
 }

@@ -1,4 +1,7 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { readClientInfo } from '../../adoption/client-info.js';
+import { decideLogin } from '../../adoption/decisions/decide-login.js';
+import type { DecisionTag } from '../../adoption/decisions/tags.js';
 import type { Ctx } from '../../context.js';
 import type { Project } from '../../projects/project.js';
 import { issueChallenge } from '../shared/challenges.js';
@@ -9,6 +12,9 @@ export interface InitLoginResult {
   processId: string;
   expiresAt: number;
   loginAllowed: boolean;
+  decisionTags: DecisionTag[];
+  /** The project lets the browser remember the last account on the device. */
+  oneTap: boolean;
   conditionalUIChallenge: PublicKeyCredentialRequestOptionsJSON;
 }
 
@@ -17,10 +23,14 @@ export interface InitLoginResult {
  * dialog may wait as long as the login page is open, so this challenge lives as long as the process.
  */
 export async function initLogin(ctx: Ctx, project: Project, input: { clientInfo?: unknown; userAgent?: string }): Promise<InitLoginResult> {
+  const facts = readClientInfo(input.clientInfo);
+  const policy = await ctx.policies.get(ctx, project.id);
+  const decision = decideLogin(policy, project.id, facts);
   const process = await createProcess(ctx, {
     projectId: project.id,
     kind: 'login',
     clientInfo: input.clientInfo,
+    facts,
     ...(input.userAgent ? { userAgent: input.userAgent } : {}),
   });
   const challenge = await issueChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
@@ -31,6 +41,11 @@ export async function initLogin(ctx: Ctx, project: Project, input: { clientInfo?
     userVerification: 'required',
     timeout: WEBAUTHN_TIMEOUT_MS,
   });
-  // Latchkey has no gradual-rollout policy yet: every client may try a passkey login.
-  return { processId: process.id, expiresAt: process.expires_at, loginAllowed: true, conditionalUIChallenge: { ...options, allowCredentials: [] } };
+  return {
+    processId: process.id,
+    expiresAt: process.expires_at,
+    ...decision,
+    oneTap: policy.oneTap,
+    conditionalUIChallenge: { ...options, allowCredentials: [] },
+  };
 }

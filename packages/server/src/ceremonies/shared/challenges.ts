@@ -4,7 +4,8 @@ import type { ChallengeRow } from '../../store/schema.js';
 import { nowSeconds } from '../../util/clock.js';
 import { newChallengeId } from '../../util/ids.js';
 
-export type ChallengeKind = 'append' | 'login' | 'login-cui';
+/** 'append-conditional': issued for conditional create, the one kind whose answer may lack UP and UV. */
+export type ChallengeKind = 'append' | 'append-conditional' | 'login' | 'login-cui';
 
 /** A fresh 32-byte challenge, remembered server-side and bound to one process. */
 export async function issueChallenge(
@@ -36,14 +37,15 @@ export async function issueChallenge(
  */
 export async function consumeChallenge(
   ctx: Ctx,
-  input: { processId: string; kind: ChallengeKind; challenge: string },
+  input: { processId: string; kind: ChallengeKind | ChallengeKind[]; challenge: string },
 ): Promise<ChallengeRow> {
+  const kinds = Array.isArray(input.kind) ? input.kind : [input.kind];
   const now = nowSeconds(ctx.clock);
   const spent = await ctx.store.db
     .updateTable('challenges')
     .set({ used_at: now })
     .where('process_id', '=', input.processId)
-    .where('kind', '=', input.kind)
+    .where('kind', 'in', kinds)
     .where('challenge', '=', input.challenge)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
@@ -55,7 +57,7 @@ export async function consumeChallenge(
     .selectFrom('challenges')
     .selectAll()
     .where('process_id', '=', input.processId)
-    .where('kind', '=', input.kind)
+    .where('kind', 'in', kinds)
     .where('challenge', '=', input.challenge)
     .executeTakeFirst();
   if (!existing) throw webauthnFailed('challenge_mismatch', 'the response does not answer a challenge of this process');

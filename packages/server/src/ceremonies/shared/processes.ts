@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.js';
-import { badRequest, conflict, gone, notFound } from '../../errors/latchkey-error.js';
+import type { ClientFacts } from '../../adoption/client-info.js';
+import { conflict, gone, notFound } from '../../errors/latchkey-error.js';
 import type { ProcessRow } from '../../store/schema.js';
 import { nowSeconds } from '../../util/clock.js';
 import { ID_PATTERNS, newProcessId } from '../../util/ids.js';
@@ -7,17 +8,21 @@ import { PROCESS_TTL } from './lifetimes.js';
 
 export type ProcessKind = 'login' | 'append';
 
-/** Anything an unauthenticated page stores must be small. */
-const MAX_CLIENT_INFO = 4096;
-
 export async function createProcess(
   ctx: Ctx,
-  input: { projectId: string; kind: ProcessKind; userId?: string; connectTokenId?: string; clientInfo?: unknown; userAgent?: string },
+  input: {
+    projectId: string;
+    kind: ProcessKind;
+    userId?: string;
+    connectTokenId?: string;
+    /** As the page sent it; its size was checked by readClientInfo, which made `facts`. */
+    clientInfo?: unknown;
+    facts: ClientFacts;
+    userAgent?: string;
+    conditionalCreate?: boolean;
+  },
 ): Promise<ProcessRow> {
   const clientInfo = input.clientInfo === undefined ? null : JSON.stringify(input.clientInfo);
-  if (clientInfo !== null && clientInfo.length > MAX_CLIENT_INFO) {
-    throw badRequest('invalid_request', `clientInfo must be at most ${MAX_CLIENT_INFO} bytes as JSON`);
-  }
   const now = nowSeconds(ctx.clock);
   const row: ProcessRow = {
     id: newProcessId(),
@@ -30,6 +35,11 @@ export async function createProcess(
     created_at: now,
     expires_at: now + PROCESS_TTL,
     completed_at: null,
+    device_id: input.facts.deviceId,
+    os_family: input.facts.osFamily,
+    browser_family: input.facts.browserFamily,
+    login_method: null,
+    conditional_create: input.conditionalCreate ? 1 : 0,
   };
   await ctx.store.db.insertInto('processes').values(row).execute();
   return row;

@@ -2,9 +2,10 @@ import { Type } from 'typebox';
 import { finishAppend } from '../../ceremonies/append/finish-append.js';
 import { initAppend } from '../../ceremonies/append/init-append.js';
 import { startAppend } from '../../ceremonies/append/start-append.js';
+import { dismissOffer } from '../../adoption/nudges/dismiss-offer.js';
 import { projectOf } from '../request-context.js';
 import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
-import { AnyObject, ClientInfo, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
+import { AnyObject, ClientInfo, DecisionTags, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
 
 const tags = ['Frontend API: append'];
 const security = [{ projectId: [] }];
@@ -20,7 +21,14 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
         headers: ProjectIdHeader,
         body: Type.Object({ connectToken: Type.String({ maxLength: 128 }), clientInfo: Type.Optional(ClientInfo) }),
         response: {
-          200: Type.Object({ processId: Type.String(), expiresAt: Type.Integer(), appendAllowed: Type.Boolean() }),
+          200: Type.Object({
+            processId: Type.String(),
+            expiresAt: Type.Integer(),
+            appendAllowed: Type.Boolean({ description: 'should the page offer a passkey now' }),
+            decisionTags: DecisionTags,
+            conditionalCreate: Type.Boolean({ description: 'the page may register a passkey silently (mediation conditional)' }),
+            nextOfferAt: Type.Union([Type.Integer(), Type.Null()], { description: 'end of the back-off after a dismissed offer' }),
+          }),
           ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),
         },
       },
@@ -43,7 +51,10 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
         security,
         summary: 'Creation options for a new passkey (excludeCredentials lists the user’s passkeys)',
         headers: ProjectIdHeader,
-        body: Type.Object({ processId: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({
+          processId: Type.String({ maxLength: 64 }),
+          conditional: Type.Optional(Type.Boolean({ description: 'automatic upgrade; only where append/init said conditionalCreate' })),
+        }),
         response: {
           200: Type.Object({ attestationOptions: AnyObject, challengeId: Type.String() }),
           ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),
@@ -77,5 +88,20 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
         }),
       );
     },
+  );
+
+  app.post(
+    '/append/dismiss',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The user declined the passkey offer: back off for this user and device',
+        headers: ProjectIdHeader,
+        body: Type.Object({ processId: Type.String({ maxLength: 64 }) }),
+        response: { 200: Type.Object({ nextOfferAt: Type.Integer() }), ...errorResponses(400, 403, 404, 409, 410, 413, 429) },
+      },
+    },
+    async (request) => dismissOffer(ctx, projectOf(request), request.body),
   );
 }

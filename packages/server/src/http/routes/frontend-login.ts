@@ -4,7 +4,7 @@ import { initLogin } from '../../ceremonies/login/init-login.js';
 import { startLogin } from '../../ceremonies/login/start-login.js';
 import { projectOf } from '../request-context.js';
 import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
-import { AnyObject, ClientInfo, AuthenticationResponseJSON, errorResponses, ProjectIdHeader } from '../schemas/common.js';
+import { AnyObject, ClientInfo, AuthenticationResponseJSON, DecisionTags, errorResponses, ProjectIdHeader } from '../schemas/common.js';
 
 const tags = ['Frontend API: login'];
 const security = [{ projectId: [] }];
@@ -28,6 +28,8 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
             processId: Type.String(),
             expiresAt: Type.Integer(),
             loginAllowed: Type.Boolean(),
+            decisionTags: DecisionTags,
+            oneTap: Type.Boolean({ description: 'the project lets the browser remember the last account' }),
             conditionalUIChallenge: AnyObject,
           }),
           ...errorResponses(400, 403, 404, 413, 429),
@@ -48,12 +50,17 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
         security,
         summary: 'Identifier-first login: request options for the user’s passkeys, or noPasskey',
         headers: ProjectIdHeader,
-        body: Type.Object({ processId: Type.String({ maxLength: 64 }), identifier: Type.String({ minLength: 1, maxLength: 256 }) }),
+        body: Type.Object({
+          processId: Type.String({ maxLength: 64 }),
+          identifier: Type.String({ minLength: 1, maxLength: 256 }),
+          method: Type.Optional(Type.Union([Type.Literal('identifier'), Type.Literal('one-tap')], { description: 'recorded for the report' })),
+        }),
         response: {
           200: Type.Object({
             status: Type.Union([Type.Literal('ok'), Type.Literal('noPasskey')]),
             assertionOptions: Type.Optional(AnyObject),
             challengeId: Type.Optional(Type.String()),
+            decisionTags: DecisionTags,
           }),
           ...errorResponses(400, 403, 404, 409, 410, 413, 429),
         },

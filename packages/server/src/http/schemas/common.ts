@@ -16,8 +16,10 @@ export const EmptyObject = Type.Object({}, { additionalProperties: false });
 /** Loose object for WebAuthn option blobs: passed through unchanged. */
 export const AnyObject = Type.Object({}, { additionalProperties: true });
 
-/** What the page tells about its browser; kept with the process, so kept small. */
-export const ClientInfo = Type.Object({}, { additionalProperties: true, maxProperties: 32, description: 'at most 32 properties, 4 KiB as JSON' });
+/** What the page tells about its browser; kept with the process, so kept small (adoption/client-info.ts checks the size: 400 client_info_too_large). */
+export const ClientInfo = Type.Object({}, { additionalProperties: true, description: 'at most 32 properties, 4 KiB as JSON' });
+
+export const DecisionTags = Type.Array(Type.String(), { description: 'why the answer is what it is (docs/adoption.md lists every tag)' });
 
 export const ProjectIdHeader = Type.Object({
   'x-project-id': Type.String({ description: 'The project, pro-…', examples: ['pro-7815296293940881620'] }),

@@ -1,0 +1,46 @@
+import type { Ctx } from '../../context.js';
+import { nowSeconds } from '../../util/clock.js';
+
+export const SECONDS_PER_DAY = 86_400;
+
+export interface AdoptionEventInput {
+  projectId: string;
+  /** 'server': Latchkey saw it happen; 'client': the page or the app's backend reported it. */
+  source: 'server' | 'client';
+  type: string;
+  method?: string | null;
+  reason?: string | null;
+  result?: string | null;
+  osFamily?: string | null;
+  browserFamily?: string | null;
+  deviceId?: string | null;
+  processId?: string | null;
+  userId?: string | null;
+  identifierHash?: string | null;
+}
+
+/** One raw row of the funnel; the time is always the server's (a client's clock proves nothing). */
+export function adoptionRow(ctx: Ctx, e: AdoptionEventInput) {
+  const now = nowSeconds(ctx.clock);
+  return {
+    project_id: e.projectId,
+    day: Math.floor(now / SECONDS_PER_DAY),
+    source: e.source,
+    type: e.type,
+    method: e.method ?? '',
+    reason: e.reason ?? '',
+    result: e.result ?? '',
+    os_family: e.osFamily ?? 'unknown',
+    browser_family: e.browserFamily ?? 'unknown',
+    device_id: e.deviceId ?? null,
+    process_id: e.processId ?? null,
+    user_id: e.userId ?? null,
+    identifier_hash: e.identifierHash ?? null,
+    created_at: now,
+  };
+}
+
+/** Records a fact of the funnel that the server itself witnessed (an append, a passkey login, a dismissal). */
+export async function recordAdoptionEvent(ctx: Ctx, event: AdoptionEventInput): Promise<void> {
+  await ctx.store.db.insertInto('adoption_events').values(adoptionRow(ctx, event)).execute();
+}
