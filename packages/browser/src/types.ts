@@ -165,7 +165,7 @@ export interface AppendOffer {
   decisionTags: string[];
   /** The project allows an automatic upgrade here and the browser can do it: see `accept({ conditional: true })`. */
   conditionalCreate: boolean;
-  /** When an offer would be made again after a dismissal (ms since the epoch), or null. */
+  /** Until when offers wait after a dismissal (Unix time in seconds, the server's clock), or null. */
   nextOfferAt: number | null;
   processId: string;
   /** Create the passkey (the user said yes, or `conditional: true` for the silent upgrade). */
