@@ -14,7 +14,15 @@ const NEXT_STEP = {
   cancelled: 'Log in with your password instead, or try your passkey again.',
   unsupported: 'Log in with your password instead.',
   timeout: 'Log in with your password, or try your passkey again.',
+  notAllowed: 'Passkey login is switched off for now. Log in with your password.',
 };
+
+// The password form tells the app's backend which device this is (the random id the Latchkey SDK
+// keeps in localStorage), so its password-login report to Latchkey names the device too.
+const deviceIdInput = document.getElementById('login-device-id');
+deviceIdInput.form.addEventListener('submit', () => {
+  deviceIdInput.value = localStorage.getItem('latchkey:device-id') ?? '';
+});
 
 function showPasswordForm(identifier, nextStep) {
   passwordSection.hidden = false;

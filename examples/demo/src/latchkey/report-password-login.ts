@@ -1,0 +1,25 @@
+/** Tells Latchkey the app logged someone in with a password, for the adoption report. */
+export type ReportPasswordLogin = (input: { identifier: string; deviceId?: string }) => Promise<void>;
+
+const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * `POST /v2/events` (Backend API) with a `password-login` event: the passkey login rate in
+ * `latchkey report` needs the logins passkeys did NOT carry. The identifier is hashed by Latchkey;
+ * the device id (from the browser SDK's localStorage, sent with the password form) lets Latchkey
+ * tie the password login to the device that will be offered a passkey.
+ * Best effort with a short deadline: a password login never waits on, or fails because of, Latchkey.
+ */
+export function passwordLoginReporter(options: { baseUrl: string; projectId: string; apiSecret: string }): ReportPasswordLogin {
+  const authorization = `Basic ${Buffer.from(`${options.projectId}:${options.apiSecret}`).toString('base64')}`;
+  return async ({ identifier, deviceId }) => {
+    const event = { type: 'password-login', method: 'password', identifier, ...(deviceId && DEVICE_ID.test(deviceId) ? { deviceId } : {}) };
+    const response = await fetch(`${options.baseUrl.replace(/\/+$/, '')}/v2/events`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [event] }),
+      signal: AbortSignal.timeout(2000),
+    });
+    if (response.status !== 202) throw new Error(`Latchkey refused the password-login event: HTTP ${response.status}`);
+  };
+}
