@@ -52,7 +52,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
       backendRateLimit: config.backendRateLimit,
     });
     const address = await app.listen({ port: config.port, host: config.host });
-    const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval);
+    const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval, { clientEventRetentionDays: config.clientEventRetentionDays });
     return {
       app,
       ctx,

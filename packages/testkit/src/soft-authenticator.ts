@@ -62,8 +62,13 @@ export interface CreateCredentialParams {
   algorithm?: Algorithm;
   /** Default 'none'. 'packed' = self attestation (no x5c). */
   attestation?: AttestationFormat;
-  /** UV flag, default true. UP is always set. */
+  /** UV flag, default true. */
   userVerified?: boolean;
+  /**
+   * UP flag, default true. false = what a browser's conditional create (automatic passkey upgrade,
+   * `mediation: 'conditional'`) may return: a credential made without a user gesture.
+   */
+  userPresent?: boolean;
   /** Default 'increment'. 'zero' emulates authenticators that never count (e.g. many synced passkeys). */
   counter?: 'increment' | 'zero';
   /** Default ['internal', 'hybrid']. */
@@ -302,7 +307,7 @@ export class SoftAuthenticator {
 
     const authData = buildAuthData({
       rpId,
-      flags: this.flags(params.userVerified ?? true),
+      flags: this.flags(params.userVerified ?? true, params.userPresent ?? true),
       signCount: 0,
       attested: {
         aaguid: this.aaguid,
@@ -392,9 +397,9 @@ export class SoftAuthenticator {
 
   // --- internals -----------------------------------------------------------
 
-  /** UP always; UV on request; BE/BS per authenticator configuration. */
-  private flags(userVerified: boolean): number {
-    let flags = FLAG_UP;
+  /** UP unless a creation asks for none; UV on request; BE/BS per authenticator configuration. */
+  private flags(userVerified: boolean, userPresent = true): number {
+    let flags = userPresent ? FLAG_UP : 0;
     if (userVerified) flags |= FLAG_UV;
     if (this.backupEligible) flags |= FLAG_BE;
     if (this.backupState) flags |= FLAG_BS;

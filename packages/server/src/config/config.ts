@@ -21,6 +21,8 @@ export interface Config {
   databaseTimeout: number;
   /** Seconds between housekeeping runs that prune expired rows; 0 turns housekeeping off. */
   housekeepingInterval: number;
+  /** Days raw funnel events are kept after their day was rolled up into daily aggregates. */
+  clientEventRetentionDays: number;
   production: boolean;
 }
 
@@ -39,6 +41,7 @@ const DEFAULTS = {
   databasePoolSize: 10,
   databaseTimeout: 5000,
   housekeepingInterval: 60,
+  clientEventRetentionDays: 30,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: integer(env, 'LATCHKEY_DATABASE_POOL_SIZE', DEFAULTS.databasePoolSize, 1, 1000),
     databaseTimeout: integer(env, 'LATCHKEY_DATABASE_TIMEOUT', DEFAULTS.databaseTimeout, 100, 600_000),
     housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
+    clientEventRetentionDays: integer(env, 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', DEFAULTS.clientEventRetentionDays, 1, 3650),
     production: env.NODE_ENV === 'production',
   };
 }

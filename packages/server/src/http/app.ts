@@ -15,6 +15,7 @@ import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
 import { installBodyParsing, installInputGuards, installValidation } from './validation.js';
 import { backendAdoptionRoutes } from './routes/backend-adoption.js';
+import { backendAnalyticsRoutes } from './routes/backend-analytics.js';
 import { backendConnectTokenRoutes } from './routes/backend-connect-tokens.js';
 import { backendUserRoutes } from './routes/backend-users.js';
 import { backendVerifyRoutes } from './routes/backend-verify.js';
@@ -117,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await backendConnectTokenRoutes(backend, deps);
       await backendUserRoutes(backend, deps);
       await backendAdoptionRoutes(backend, deps);
+      await backendAnalyticsRoutes(backend, deps);
     },
     { prefix: '/v2' },
   );
