@@ -14,6 +14,8 @@ const NEXT_STEP = {
   cancelled: 'Log in with your password instead, or try your passkey again.',
   unsupported: 'Log in with your password instead.',
   timeout: 'Log in with your password, or try your passkey again.',
+  unavailable: 'Passkey login is not available right now. Log in with your password.',
+  misconfigured: 'Passkey login is not available on this page. Log in with your password.',
   notAllowed: 'Passkey login is switched off for now. Log in with your password.',
 };
 
@@ -61,14 +63,21 @@ usePassword.addEventListener('click', (event) => {
   showPasswordForm(login.identifier, undefined);
 });
 
+// Whenever Latchkey cannot help (no passkey, cancelled, Latchkey down, slow or refusing this page),
+// the element says so, from autofill as the page loads or after a submit: the password form takes
+// over at once. The login never depends on Latchkey being up.
 login.addEventListener('latchkey-fallback', (event) => {
   const { reason, identifier } = event.detail;
   showPasswordForm(identifier, NEXT_STEP[reason] ?? NEXT_STEP.cancelled);
 });
 
-// A failure the element has explained already (a deleted passkey, Latchkey unreachable…): the
-// password form is the way forward.
-login.addEventListener('latchkey-error', () => showPasswordForm(login.identifier, undefined));
+// What the page must know about. A misconfiguration (this origin not allowed, an unknown project)
+// comes with a fallback already; its message names what to change, for the developer's console.
+// Anything else (a deleted passkey…) the element has explained: the password form is the way forward.
+login.addEventListener('latchkey-error', (event) => {
+  console.error('Latchkey:', event.detail.message);
+  showPasswordForm(login.identifier, undefined);
+});
 
 // A passkey login succeeded in the browser: only the app's backend decides whether it logs anyone in.
 login.addEventListener('latchkey-complete', async (event) => {

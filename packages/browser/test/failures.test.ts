@@ -34,7 +34,7 @@ async function appendFor(identifier: string): Promise<void> {
 
 describe('noPasskey', () => {
   it('is the answer for an identifier Latchkey does not know', async () => {
-    expect(await callSdk(page, config, 'login', { identifier: 'nobody@example.com' })).toEqual({ ok: false, reason: 'noPasskey', message: expect.any(String) });
+    expect(await callSdk(page, config, 'login', { identifier: 'nobody@example.com' })).toEqual({ ok: false, reason: 'noPasskey', message: expect.any(String), fallback: 'noPasskey' });
   });
 
   it('is the answer for a known user without passkeys', async () => {
@@ -107,24 +107,83 @@ describe('timeout', () => {
   it('is the answer when the server holds a request longer than timeoutMs', async () => {
     const slow = { ...config, baseUrl: proxy.url, timeoutMs: 300 };
     const started = Date.now();
-    expect(await callSdk(page, slow, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(await callSdk(page, slow, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'timeout', fallback: 'timeout' });
     expect(await callSdk(page, slow, 'listPasskeys', 'ctk1_000000000000000000000000000000')).toMatchObject({ ok: false, reason: 'timeout' });
     // Both gave up long before the proxy's 5 s hold ended.
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(proxy.held).toBeGreaterThanOrEqual(2);
   });
+
+  it('comes after initTimeoutMs (default 3000 ms) for the requests before the passkey dialog, login and autofill alike', async () => {
+    const slow = { ...config, baseUrl: proxy.url };
+    expect(await callSdk(page, slow, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'timeout', message: 'the Latchkey server did not answer within 3000 ms' });
+    const budget = { ...slow, initTimeoutMs: 250 };
+    expect(await callSdk(page, budget, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'timeout', message: 'the Latchkey server did not answer within 250 ms' });
+    expect(await callSdk(page, budget, 'autofill')).toMatchObject({ ok: false, reason: 'timeout', message: 'the Latchkey server did not answer within 250 ms', fallback: 'timeout' });
+  });
+
+  it('initTimeoutMs must be a positive number', async () => {
+    const thrown = await page.evaluate((config) => {
+      try {
+        window.sdk.createLatchkey({ ...config, initTimeoutMs: 0 });
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    }, config);
+    expect(thrown).toBe('createLatchkey: initTimeoutMs must be a positive number');
+  });
 });
 
 describe('networkError', () => {
-  it('is the answer when nothing listens at baseUrl', async () => {
+  it('is the answer when nothing listens at baseUrl (fallback unavailable)', async () => {
     const closed = { ...config, baseUrl: `http://127.0.0.1:${await freePort()}` };
-    expect(await callSdk(page, closed, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'networkError', causeName: 'TypeError' });
+    expect(await callSdk(page, closed, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'networkError', causeName: 'TypeError', fallback: 'unavailable' });
     expect(await callSdk(page, closed, 'deletePasskey', 'ctk1_000000000000000000000000000000', 'cre-1')).toMatchObject({ ok: false, reason: 'networkError' });
   });
+});
 
-  it('is the answer when the page\'s origin is not one of the project\'s (CORS hides the 403)', async () => {
+describe('a refused origin (CORS hides the 403; origin-check explains it)', () => {
+  it('is serverError origin_not_allowed, naming the origin and how to allow it (fallback misconfigured)', async () => {
     const elsewhere = await latchkey.addProject({ origins: ['http://localhost:1'] });
-    expect(await callSdk(page, { ...config, projectId: elsewhere.id }, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'networkError' });
+    const result = await callSdk(page, { ...config, projectId: elsewhere.id }, 'login', { identifier: 'carol@example.com' });
+    expect(result).toMatchObject({ ok: false, reason: 'serverError', code: 'origin_not_allowed', status: 403, requestId: expect.stringMatching(/^req_/), fallback: 'misconfigured' });
+    expect(result.message).toContain(`origin ${site.origin} is not an allowed origin of project ${elsewhere.id}`);
+    expect(result.message).toContain(`latchkey project update ${elsewhere.id} --origin ${site.origin}`);
+    expect(result.message).not.toContain('localhost:1');
+  });
+
+  it('is the same for a page whose origin no project lists (the preflight itself refused)', async () => {
+    const foreign = await browser.newContext();
+    try {
+      const foreignPage = await foreign.newPage();
+      const origin = site.origin.replace('localhost', '127.0.0.1');
+      await openSdkPage(foreignPage, origin);
+      const result = await callSdk(foreignPage, config, 'autofill');
+      expect(result).toMatchObject({ ok: false, reason: 'serverError', code: 'origin_not_allowed', status: 403, fallback: 'misconfigured' });
+      expect(result.message).toContain(`latchkey project update ${config.projectId} --origin ${origin}`);
+    } finally {
+      await foreign.close();
+    }
+  });
+});
+
+describe('fallbackReason', () => {
+  it('is unavailable for a 503 readable by the page, and for a 429', async () => {
+    const failing = await startHoldingProxy(latchkey.url, 0);
+    failing.answerStatus = 503;
+    try {
+      expect(await callSdk(page, { ...config, baseUrl: failing.url }, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, reason: 'serverError', status: 503, code: 'store_unavailable', fallback: 'unavailable' });
+      failing.answerStatus = 429;
+      expect(await callSdk(page, { ...config, baseUrl: failing.url }, 'autofill')).toMatchObject({ ok: false, reason: 'serverError', status: 429, fallback: 'unavailable' });
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('is misconfigured for an unknown project, and nothing for a failure the user can retry (a spent connect token)', async () => {
+    expect(await callSdk(page, { ...config, projectId: 'pro-1234567890123456789' }, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, code: 'project_not_found', status: 404, fallback: 'misconfigured' });
+    expect(await callSdk(page, config, 'listPasskeys', 'ctk1_000000000000000000000000000000')).toMatchObject({ ok: false, reason: 'serverError', fallback: null });
   });
 });
 
@@ -134,7 +193,7 @@ describe('serverError', () => {
     const token = await latchkey.project.connectToken('passkey-list', 'dana@example.com');
     expect(await callSdk(page, config, 'listPasskeys', token)).toEqual({ ok: true, passkeys: [] });
     expect(await callSdk(page, config, 'listPasskeys', token)).toEqual({
-      ok: false, reason: 'serverError', code: 'connect_token_spent', status: 409, requestId: expect.stringMatching(/^req_/), message: expect.any(String),
+      ok: false, reason: 'serverError', code: 'connect_token_spent', status: 409, requestId: expect.stringMatching(/^req_/), message: expect.any(String), fallback: null,
     });
   });
 

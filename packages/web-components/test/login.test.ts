@@ -8,6 +8,12 @@ const pages: Record<string, string> = {};
 let stack: BrowserStack;
 let site: StaticServer, latchkey: TestLatchkey, config: BrowserStack['config'];
 let proxy: HoldingProxy;
+/** Holds every request for a minute: a Latchkey that accepts connections and never answers. */
+let stalled: HoldingProxy;
+/** Answers every request 503 at once: a Latchkey whose store is away. */
+let failing: HoldingProxy;
+/** A project that lists an origin other than the test pages'. */
+let elsewhere: TestLatchkey['project'];
 let page: Page;
 let authenticator: VirtualAuthenticator;
 
@@ -17,10 +23,19 @@ beforeAll(async () => {
   stack = await startBrowserStack(pages, { '/': DIST_DIR });
   ({ site, latchkey, config } = stack);
   proxy = await startHoldingProxy(latchkey.url, 800);
+  stalled = await startHoldingProxy(latchkey.url, 60_000);
+  failing = await startHoldingProxy(latchkey.url, 0);
+  failing.answerStatus = 503;
+  elsewhere = await latchkey.addProject({ origins: ['http://app.elsewhere.localhost:3000'] });
   const closedPort = await freePort();
   pages['/login'] = componentPage('Sign in', login(latchkey.url, latchkey.project.id));
   pages['/login-slow'] = componentPage('Sign in', login(proxy.url, latchkey.project.id));
   pages['/login-down'] = componentPage('Sign in', login(`http://127.0.0.1:${closedPort}`, latchkey.project.id));
+  pages['/login-stalled'] = componentPage('Sign in', login(stalled.url, latchkey.project.id));
+  pages['/login-stalled-budget'] = componentPage('Sign in', login(stalled.url, latchkey.project.id, ' init-timeout-ms="400"'));
+  pages['/login-503'] = componentPage('Sign in', login(failing.url, latchkey.project.id));
+  pages['/login-elsewhere'] = componentPage('Sign in', login(latchkey.url, elsewhere.id));
+  pages['/login-no-project'] = componentPage('Sign in', login(latchkey.url, 'pro-1234567890123456789'));
   pages['/login-themed'] = componentPage(
     'Sign in',
     `<style>
@@ -36,6 +51,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
+  await stalled?.close();
+  await failing?.close();
   await stack?.close();
 });
 
@@ -174,18 +191,6 @@ describe('<latchkey-login>', () => {
     expect(await button.isEnabled()).toBe(true);
   });
 
-  it('reports a server it cannot reach as latchkey-error, once for autofill and once per submit', async () => {
-    await openComponentPage(page, `${site.origin}/login-down`, 'latchkey-login');
-    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-error', detail: { ok: false, reason: 'networkError', cause: 'TypeError' } });
-    await page.getByLabel('Email or username').fill('kim@example.com');
-    await page.getByLabel('Email or username').press('Enter');
-    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-error', detail: { ok: false, reason: 'networkError', cause: 'TypeError' } });
-    expect(await page.getByRole('status').textContent()).toBe('The sign-in service could not be reached. Check your connection and try again.');
-    // A failed autofill does not retry by itself (no request loop against a server that is down).
-    expect((await events(page)).length).toBe(2);
-    await screenshot(page, 'login-error');
-  });
-
   it('takes its colours from --latchkey-* custom properties and exposes parts', async () => {
     await openComponentPage(page, `${site.origin}/login-themed`, 'latchkey-login');
     const button = page.getByRole('button', { name: 'Sign in with a passkey' });
@@ -201,5 +206,103 @@ describe('<latchkey-login>', () => {
     });
     await expect.poll(() => page.getByLabel('E-Mail oder Benutzername').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Mit Passkey anmelden' }).count()).toBe(1);
+  });
+});
+
+/**
+ * A login page must never depend on Latchkey: whenever it cannot help, the element hands over to the
+ * page's own login with latchkey-fallback, from autofill as the page loads and again on submit, and
+ * the field stays usable.
+ */
+describe('<latchkey-login> when Latchkey cannot help', () => {
+  async function submit(identifier: string): Promise<void> {
+    await page.getByLabel('Email or username').fill(identifier);
+    await page.getByLabel('Email or username').press('Enter');
+  }
+
+  async function expectFieldUsable(): Promise<void> {
+    const field = page.getByLabel('Email or username');
+    expect(await field.getAttribute('readonly')).toBeNull();
+    expect(await page.getByRole('button', { name: 'Sign in with a passkey' }).isEnabled()).toBe(true);
+  }
+
+  it('Latchkey stopped (nothing listens): latchkey-fallback unavailable, from autofill and per submit, no latchkey-error', async () => {
+    await openComponentPage(page, `${site.origin}/login-down`, 'latchkey-login');
+    expect(await nextEvent(page)).toEqual({
+      type: 'latchkey-fallback', target: 'latchkey-login', bubbles: true, composed: true,
+      detail: { reason: 'unavailable', identifier: '', message: 'the Latchkey server could not be reached' },
+    });
+    expect(await page.getByRole('status').textContent()).toBe('Passkey sign-in is not available right now. Sign in another way.');
+    await expectFieldUsable();
+    await submit('kim@example.com');
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'unavailable', identifier: 'kim@example.com' } });
+    // A failed autofill does not retry by itself (no request loop against a server that is down).
+    expect((await events(page)).map((event) => event.type)).toEqual(['latchkey-fallback', 'latchkey-fallback']);
+    await expectFieldUsable();
+    await screenshot(page, 'login-unavailable');
+  });
+
+  it('Latchkey answers 503: latchkey-fallback unavailable with the server\'s code and request id', async () => {
+    await openComponentPage(page, `${site.origin}/login-503`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'unavailable', identifier: '', code: 'store_unavailable', requestId: 'req_PROXY0000000000000000' } });
+    await submit('kim@example.com');
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'unavailable', identifier: 'kim@example.com', code: 'store_unavailable' } });
+    expect((await events(page)).map((event) => event.type)).toEqual(['latchkey-fallback', 'latchkey-fallback']);
+    await expectFieldUsable();
+  });
+
+  it('Latchkey slow (holds every request a minute): latchkey-fallback timeout after the default 3 s budget, the request still held', async () => {
+    const heldBefore = stalled.held;
+    await openComponentPage(page, `${site.origin}/login-stalled`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'timeout', identifier: '', message: 'the Latchkey server did not answer within 3000 ms' } });
+    expect(await page.getByRole('status').textContent()).toBe('The passkey service did not answer in time. Sign in another way.');
+    await expectFieldUsable();
+    await submit('kim@example.com');
+    expect(await page.locator('latchkey-login form').getAttribute('aria-busy')).toBe('true');
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'timeout', identifier: 'kim@example.com', message: 'the Latchkey server did not answer within 3000 ms' } });
+    await expectFieldUsable();
+    expect(stalled.held - heldBefore).toBe(2);
+  });
+
+  it('Latchkey slow, with the budget set by the init-timeout-ms attribute', async () => {
+    await openComponentPage(page, `${site.origin}/login-stalled-budget`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'timeout', message: 'the Latchkey server did not answer within 400 ms' } });
+    await submit('kim@example.com');
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'timeout', identifier: 'kim@example.com', message: 'the Latchkey server did not answer within 400 ms' } });
+  });
+
+  const refusedMessage = (origin: string, projectId: string) =>
+    `origin ${origin} is not an allowed origin of project ${projectId}; an operator allows it with \`latchkey project update ${projectId} --origin ${origin}\``;
+
+  it('wrong origin (the project lists another): latchkey-fallback misconfigured, and latchkey-error naming the origin and how to allow it', async () => {
+    await openComponentPage(page, `${site.origin}/login-elsewhere`, 'latchkey-login');
+    const [fallback, error] = [await nextEvent(page), await nextEvent(page, 1)];
+    expect(fallback).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'misconfigured', identifier: '', code: 'origin_not_allowed' } });
+    expect(fallback.detail.message).toContain(refusedMessage(site.origin, elsewhere.id));
+    expect(error).toMatchObject({ type: 'latchkey-error', detail: { ok: false, reason: 'serverError', code: 'origin_not_allowed', status: 403 } });
+    expect(error.detail.message).toContain(refusedMessage(site.origin, elsewhere.id));
+    // The page learns the refused origin, never the project's own list.
+    expect(error.detail.message).not.toContain('app.elsewhere.localhost');
+    expect(await page.getByRole('status').textContent()).toBe('Passkey sign-in is not set up for this page. Sign in another way.');
+    await submit('kim@example.com');
+    expect(await nextEvent(page, 2)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'misconfigured', identifier: 'kim@example.com', code: 'origin_not_allowed' } });
+    expect(await nextEvent(page, 3)).toMatchObject({ type: 'latchkey-error', detail: { code: 'origin_not_allowed' } });
+    await expectFieldUsable();
+    await screenshot(page, 'login-misconfigured');
+  });
+
+  it('wrong origin (no project lists it; the preflight itself is refused): the same, naming the page\'s origin', async () => {
+    const foreign = site.origin.replace('localhost', '127.0.0.1');
+    await openComponentPage(page, `${foreign}/login`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'misconfigured', identifier: '', code: 'origin_not_allowed' } });
+    const error = await nextEvent(page, 1);
+    expect(error).toMatchObject({ type: 'latchkey-error', detail: { code: 'origin_not_allowed', status: 403 } });
+    expect(error.detail.message).toContain(refusedMessage(foreign, latchkey.project.id));
+  });
+
+  it('an unknown project id: latchkey-fallback misconfigured and latchkey-error project_not_found', async () => {
+    await openComponentPage(page, `${site.origin}/login-no-project`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'misconfigured', code: 'project_not_found' } });
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-error', detail: { code: 'project_not_found', status: 404 } });
   });
 });

@@ -48,14 +48,17 @@ export interface ClientConfig {
   baseUrl: string;
   projectId: string;
   timeoutMs?: number;
+  initTimeoutMs?: number;
 }
 
-/** Run one SDK method in the page and bring back its result. */
+/** Run one SDK method in the page and bring back its result, with `fallback`: what fallbackReason() says of a failure. */
 export function callSdk(page: Page, config: ClientConfig, method: 'capabilities' | 'login' | 'autofill' | 'appendPasskey' | 'listPasskeys' | 'deletePasskey', ...args: unknown[]): Promise<PlainResult> {
   return page.evaluate(
     async ({ config, method, args }) => {
       const latchkey = window.sdk.createLatchkey(config) as unknown as Record<string, (...a: unknown[]) => Promise<object>>;
-      return window.plain(await latchkey[method]!(...args));
+      const result = (await latchkey[method]!(...args)) as { ok?: boolean };
+      if (result.ok !== false) return window.plain(result);
+      return { ...window.plain(result), fallback: window.sdk.fallbackReason(result as Parameters<typeof window.sdk.fallbackReason>[0]) ?? null };
     },
     { config, method, args },
   );
