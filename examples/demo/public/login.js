@@ -20,11 +20,13 @@ const NEXT_STEP = {
 };
 
 // The password form tells the app's backend which device this is (the random id the Latchkey SDK
-// keeps in localStorage), so its password-login report to Latchkey names the device too.
-const deviceIdInput = document.getElementById('login-device-id');
-deviceIdInput.form.addEventListener('submit', () => {
-  deviceIdInput.value = localStorage.getItem('latchkey:device-id') ?? '';
-});
+// keeps in localStorage) and its OS and browser family, so that its password-login report to
+// Latchkey counts on the right platform in the adoption report.
+const { createLatchkey } = await import('/latchkey-elements.js');
+const device = await createLatchkey({ baseUrl: login.getAttribute('base-url'), projectId: login.getAttribute('project-id') }).clientInfo();
+document.getElementById('login-device-id').value = device.deviceId ?? '';
+document.getElementById('login-os-family').value = device.osFamily;
+document.getElementById('login-browser-family').value = device.browserFamily;
 
 function showPasswordForm(identifier, nextStep) {
   passwordSection.hidden = false;

@@ -67,7 +67,7 @@ describe('after a password login', () => {
     const deviceId = await page.evaluate(() => localStorage.getItem('latchkey:device-id'));
     expect(deviceId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const [passwordLogin] = await until('the password login in Latchkey', () => adoptionEvents('password-login'), (rows) => rows.length === 1);
-    expect(passwordLogin).toMatchObject({ source: 'client', method: 'password', device_id: deviceId, identifier_hash: expect.any(String) });
+    expect(passwordLogin).toMatchObject({ source: 'client', method: 'password', device_id: deviceId, os_family: 'linux', browser_family: 'chrome', identifier_hash: expect.any(String) });
     expect(passwordLogin!.identifier_hash).not.toContain('dana');
     // The page reported that it showed the offer.
     await until('offer-shown from the page', () => adoptionEvents('offer-shown'), (rows) => rows.length === 1);
@@ -95,5 +95,24 @@ describe('after a password login', () => {
     await logOut(laptop);
     expect(await logInWithPassword(laptop)).toMatchObject({ appendAllowed: false, decisionTags: ['passkey-on-device'] });
     expect(await offerCard(laptop).count()).toBe(0);
+
+    // The report: four password logins reported by the app, the two offers the page showed, the
+    // decline, and the passkey added from the offer (over two days of Latchkey's clock).
+    const report = await fetch(`${stack.latchkey.url}/v2/analytics/funnel?groupBy=platform`, {
+      headers: { authorization: `Basic ${Buffer.from(`${stack.projectId}:${stack.apiSecret}`).toString('base64')}` },
+    });
+    expect(report.status).toBe(200);
+    const body = (await report.json()) as { rows: Record<string, any>[]; usersWithPasskey: number };
+    expect(body.rows).toEqual([
+      expect.objectContaining({
+        osFamily: 'linux',
+        offers: 2,
+        appendsDeclined: 1,
+        appendsCompleted: 1,
+        logins: { passkeyIdentifier: 0, passkeyConditionalUI: 0, passkeyOneTap: 0, password: 4 },
+        passkeyLoginRate: 0,
+      }),
+    ]);
+    expect(body.usersWithPasskey).toBe(1);
   });
 });

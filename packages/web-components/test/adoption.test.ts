@@ -258,3 +258,50 @@ describe('conditional create (automatic upgrade)', () => {
     await older.close();
   });
 });
+
+describe('client events in the funnel report', () => {
+  it('what the pages report (fallbacks, offers, cancellations, one-tap) arrives in GET /v2/analytics/funnel beside what the server saw', async () => {
+    await setPolicy({ login: { enabled: false } });
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'notAllowed' } });
+    await setPolicy({ login: { enabled: true }, oneTap: true });
+
+    expect(await offerEvent()).toMatchObject({ offer: true });
+    await page.getByRole('button', { name: 'Not now' }).click();
+    await page.getByRole('button', { name: 'Add a passkey' }).waitFor({ state: 'detached' });
+    latchkey.clock.advance(86_400 + 1);
+    expect(await offerEvent()).toMatchObject({ offer: true });
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-complete' });
+    await hideFromAutofill(authenticator);
+
+    // A cancelled passkey prompt, then a passkey login, then one-tap.
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await authenticator.setUserVerified(false);
+    await page.getByLabel('Email or username').fill(user);
+    await page.getByLabel('Email or username').press('Enter');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'cancelled' } });
+    await authenticator.setUserVerified(true);
+    await page.getByLabel('Email or username').press('Enter');
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-complete' });
+    await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+    await page.getByRole('button', { name: `Continue as ${user}` }).click();
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-complete' });
+
+    const report = async () => (await project.backend('GET', '/analytics/funnel?groupBy=platform')).body;
+    await expect.poll(async () => (await report()).rows).toEqual([
+      expect.objectContaining({
+        osFamily: 'linux',
+        offers: 2,
+        appendsStarted: 1,
+        appendsCompleted: 1,
+        appendsDeclined: 1,
+        logins: { passkeyIdentifier: 1, passkeyConditionalUI: 0, passkeyOneTap: 1, password: 0 },
+        fallbackReasons: { notAllowed: 1, cancelled: 1 },
+      }),
+    ]);
+    expect((await report()).usersWithPasskey).toBe(1);
+    // The cancelled prompt, as the SDK reported it.
+    expect(sentEvents()).toContainEqual(expect.objectContaining({ type: 'cancelled', reason: 'login' }));
+  });
+});

@@ -28,7 +28,8 @@ export function passwordRoutes(app: FastifyInstance, { db, pageConfig, reportPas
       const account = await checkPassword(db, email, field(request.body, 'password'));
       startSession(db, request, reply, account.id, 'password');
       // For Latchkey's adoption report; never in the way of the login (no await, failures logged).
-      reportPasswordLogin({ identifier: account.email, deviceId: field(request.body, 'deviceId') }).catch((error: unknown) =>
+      const device = { deviceId: field(request.body, 'deviceId'), osFamily: field(request.body, 'osFamily'), browserFamily: field(request.body, 'browserFamily') };
+      reportPasswordLogin({ identifier: account.email, ...device }).catch((error: unknown) =>
         request.log.warn({ err: error }, 'could not report the password login to Latchkey'),
       );
       return reply.redirect('/account', 303);

@@ -82,6 +82,8 @@ export function loginPage(input: LoginPageInput): string {
         <label for="login-password">Password</label>
         <input id="login-password" name="password" type="password" autocomplete="current-password" required>
         <input id="login-device-id" name="deviceId" type="hidden" value="">
+        <input id="login-os-family" name="osFamily" type="hidden" value="">
+        <input id="login-browser-family" name="browserFamily" type="hidden" value="">
         <button type="submit">Log in</button>
       </form>
     </section>
