@@ -26,6 +26,9 @@ const LOGIN_STRINGS = {
 };
 export type LoginStrings = typeof LOGIN_STRINGS;
 
+/** Fallbacks caused by Latchkey itself: not reported to it as client events. */
+const UNREPORTED: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['timeout', 'unavailable', 'misconfigured']);
+
 /** Fallbacks the page must also hear about as `latchkey-error`: someone has to change a setting. */
 const ALSO_AN_ERROR: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['misconfigured']);
 
@@ -327,8 +330,9 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     if (failure.requestId !== undefined) detail.requestId = failure.requestId;
     if (failure.decisionTags !== undefined) detail.decisionTags = failure.decisionTags;
     this.emit('latchkey-fallback', detail);
-    // For the funnel report: why passkeys did not carry this login.
-    this.client()?.reportEvents([{ type: 'fallback', reason }]);
+    // For the funnel report: why passkeys did not carry this login. Not when Latchkey itself is the
+    // reason (down, slow, refusing this page): it would not hear it, or should not get more load.
+    if (!UNREPORTED.has(reason)) this.client()?.reportEvents([{ type: 'fallback', reason }]);
     if (ALSO_AN_ERROR.has(reason)) this.emit('latchkey-error', failure);
   }
 
