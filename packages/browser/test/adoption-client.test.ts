@@ -1,4 +1,4 @@
-import { freePort, type StaticServer, type TestLatchkey } from '@latchkey/test-support';
+import { freePort, type StaticServer, type TestLatchkey, type VirtualAuthenticator } from '@latchkey/test-support';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSdkPage, startSdkSetup, type ClientConfig, type SdkSetup } from './helpers/sdk-page.js';
@@ -9,7 +9,7 @@ import { openSdkPage, startSdkSetup, type ClientConfig, type SdkSetup } from './
  * and the batched client events.
  */
 let setup: SdkSetup;
-let site: StaticServer, latchkey: TestLatchkey, browser: Browser, page: Page, config: ClientConfig;
+let site: StaticServer, latchkey: TestLatchkey, browser: Browser, page: Page, config: ClientConfig, authenticator: VirtualAuthenticator;
 /** Bodies of the requests the page sent, by path. */
 let sent: { path: string; body: any }[] = [];
 
@@ -23,7 +23,7 @@ const bodiesOf = (path: string): any[] => sent.filter((s) => s.path === path).ma
 
 beforeAll(async () => {
   setup = await startSdkSetup();
-  ({ site, latchkey, browser, page, config } = setup);
+  ({ site, latchkey, browser, page, config, authenticator } = setup);
   record(page);
 });
 afterAll(() => setup?.close());
@@ -177,5 +177,33 @@ describe('client events', () => {
       return 'resolved';
     }, closed);
     expect(outcome).toBe('resolved');
+  });
+});
+
+describe('decisions in results', () => {
+  it('loginDecision() answers the policy, its process serves the next autofill, and a kill switch set meanwhile ends that login as notAllowed', async () => {
+    await authenticator.clear();
+    const token = await latchkey.project.connectToken('passkey-append', 'kim@example.com');
+    expect(await page.evaluate(async ({ config, token }) => (await window.sdk.createLatchkey(config).appendPasskey(token)).ok, { config, token })).toBe(true);
+    sent = [];
+    try {
+      await page.exposeFunction('pullLoginKillSwitch', async () => (await latchkey.project.backend('PATCH', '/policy', { login: { enabled: false } })).status);
+      const result = await page.evaluate(async ({ config }) => {
+        const client = window.sdk.createLatchkey(config);
+        const decision = await client.loginDecision();
+        // The operator pulls the kill switch (Backend API) between the page's decision and the user's pick.
+        await (window as unknown as { pullLoginKillSwitch(): Promise<number> }).pullLoginKillSwitch();
+        const login = window.plain(await client.autofill());
+        const after = await client.loginDecision();
+        return { decision, login, after };
+      }, { config });
+      expect(result.decision).toEqual({ ok: true, loginAllowed: true, decisionTags: [], oneTap: false, lastAccount: null });
+      expect(result.login).toMatchObject({ ok: false, reason: 'notAllowed', code: 'login_not_allowed', status: 403, decisionTags: ['login-kill-switch'] });
+      expect(result.after).toMatchObject({ ok: true, loginAllowed: false, decisionTags: ['login-kill-switch'] });
+      // One login/init for the decision and the autofill together, one for the second decision.
+      expect(bodiesOf('/v2/connect/login/init')).toHaveLength(2);
+    } finally {
+      expect((await latchkey.project.backend('PATCH', '/policy', { login: { enabled: true } })).status).toBe(200);
+    }
   });
 });

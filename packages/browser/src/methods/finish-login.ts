@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
 import { postFrontend } from '../http/post-frontend.js';
 import { rememberLastAccount } from '../one-tap/last-account.js';
-import { invalidResponse } from '../results/failure.js';
+import { invalidResponse, notAllowed } from '../results/failure.js';
 import { isRecord } from '../results/shape.js';
 import type { Config, LoginResult } from '../types.js';
 import { signalUnknownCredential } from '../webauthn/signal-unknown-credential.js';
@@ -31,6 +31,12 @@ export async function finishLogin(config: Config, input: FinishLoginInput, signa
     signal,
   );
   if (!answer.ok) {
+    // Policy changed between init and finish (kill switch, rollout): the page falls back as for
+    // any refusal by policy. The message names the tag.
+    if (answer.code === 'login_not_allowed') {
+      const tags = ['login-kill-switch', 'rollout-excluded', 'platform-denied', 'webauthn-unavailable'].filter((tag) => answer.message.includes(tag));
+      return { ...notAllowed('login', tags), code: answer.code, ...(answer.status === undefined ? {} : { status: answer.status }) };
+    }
     if (answer.reason === 'serverError' && answer.code === 'unknown_credential' && input.signalIfUnknown) {
       await signalUnknownCredential(input.rpId, input.assertion.id);
     }

@@ -325,6 +325,11 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   /** Hand over to the page's own login; a misconfiguration is reported as an error too. */
   private fallBack(reason: FallbackReason, identifier: string, failure: Failure): void {
     this.setStatus(this.text(reason), reason === 'cancelled' ? 'info' : 'error');
+    // Policy says no (also when it changed after the page loaded): no passkey control from now on.
+    if (reason === 'notAllowed') {
+      this.passkeysOff = true;
+      this.stopAutofill();
+    }
     const detail: LatchkeyFallbackDetail = { reason, identifier, message: failure.message };
     if (failure.code !== undefined) detail.code = failure.code;
     if (failure.requestId !== undefined) detail.requestId = failure.requestId;
