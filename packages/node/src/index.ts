@@ -27,3 +27,14 @@ export type {
   VerifySignedDataOptions,
   VerifySignedDataResult,
 } from './types/api.js';
+export type {
+  AdoptionEvent,
+  AdoptionEventType,
+  Funnel,
+  FunnelOptions,
+  FunnelRow,
+  OsFamily,
+  PasswordLogin,
+  Policy,
+  PolicyUpdate,
+} from './types/adoption.js';

@@ -219,11 +219,99 @@ describe('latchkey prune', () => {
     const pruned = await cliJson<{ pruned: Record<string, number> }>(['prune']);
     expect(pruned).toEqual({
       pruned: { challenges: expect.any(Number), processes: expect.any(Number), connect_tokens: expect.any(Number), spent_tokens: expect.any(Number) },
+      adoption: { rolledDays: 0, prunedEvents: 0 },
     });
     // Nothing in the shared store is past its retention yet: a live server's rows are never touched.
     expect(Object.values(pruned.pruned)).toEqual([0, 0, 0, 0]);
-    expect((await cli(['prune'])).stdout).toMatch(/^pruned: 0 challenges, 0 processes, 0 connect tokens, 0 spent tokens\n$/);
+    expect((await cli(['prune'])).stdout).toMatch(
+      /^pruned: 0 challenges, 0 processes, 0 connect tokens, 0 spent tokens\nadoption: 0 days rolled up, 0 raw events pruned\n$/,
+    );
   });
+});
+
+describe('latchkey policy, against a running server', () => {
+  it('show prints the defaults; set changes only what it names, the server obeys, and the change is audited as the CLI’s', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Policy', '--rp-id', 'localhost', ...ORIGINS]);
+    const id = created.projectId;
+    const shown = await cliJson<{ policy: any }>(['policy', 'show', '--project', id]);
+    expect(shown.policy).toEqual({
+      login: { enabled: true, rolloutPercent: 100 },
+      append: { enabled: true, rolloutPercent: 100 },
+      platforms: { allow: [], deny: [] },
+      nudge: { backoffDays: [1, 7, 30] },
+      conditionalCreate: false,
+      oneTap: false,
+    });
+    expect((await cli(['policy', 'show', '--project', id])).stdout).toMatch(/^project +pro-\d+\nlogin +on, rollout 100 %\nappend +on, rollout 100 %\n/);
+
+    const set = await cliJson<{ policy: any }>([
+      'policy', 'set', '--project', id, '--login', 'off', '--append-rollout', '30', '--deny-platform', 'windows,linux',
+      '--deny-platform', 'chromeos', '--backoff-days', '2,5', '--conditional-create', 'on', '--one-tap', 'on',
+    ]);
+    expect(set.policy).toEqual({
+      login: { enabled: false, rolloutPercent: 100 },
+      append: { enabled: true, rolloutPercent: 30 },
+      platforms: { allow: [], deny: ['windows', 'linux', 'chromeos'] },
+      nudge: { backoffDays: [2, 5] },
+      conditionalCreate: true,
+      oneTap: true,
+    });
+    // The running server reads policies through a cache of at most 5 s: it obeys within that.
+    const p = projectClient(server.url, created.project, created.apiSecret);
+    let init = await p.frontend('/login/init', {});
+    for (const until = Date.now() + 15_000; init.body.loginAllowed !== false && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      init = await p.frontend('/login/init', {});
+    }
+    expect(init.body).toMatchObject({ loginAllowed: false, decisionTags: ['login-kill-switch', 'capabilities-unknown'], oneTap: true });
+    const audit = (await p.backend('GET', '/passkeyEvents?limit=500')).body.passkeyEvents.filter((e: any) => e.type === 'policy-changed');
+    expect(audit).toHaveLength(1);
+    expect(audit[0].detail.actor).toBe('cli');
+    expect(Object.keys(audit[0].detail.changes).sort()).toEqual(['append.rolloutPercent', 'conditionalCreate', 'login.enabled', 'nudge.backoffDays', 'oneTap', 'platforms.deny']);
+
+    const cleared = await cliJson<{ policy: any }>(['policy', 'set', '--project', id, '--login', 'on', '--deny-platform', 'none']);
+    expect(cleared.policy).toMatchObject({ login: { enabled: true }, platforms: { deny: [] } });
+  }, 120_000);
+
+  it('refuses bad values, an empty change and an unknown project, and changes nothing', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Policy bad', '--rp-id', 'localhost', ...ORIGINS]);
+    const id = created.projectId;
+    // One command with several bad values: commander refuses the first, and nothing is stored.
+    const run = await cli(['policy', 'set', '--project', id, '--login-rollout', '101', '--deny-platform', 'beos', '--login', 'maybe']);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/must be a whole number from 0 to 100/);
+    expect((await cli(['policy', 'set', '--project', id, '--deny-platform', 'beos'])).stderr).toMatch(/"beos" is not one of android, ios/);
+    expect(await cliFails(['policy', 'set', '--project', id])).toMatch(/nothing to change/);
+    expect(await cliFails(['policy', 'show', '--project', 'pro-1000000000000000000'])).toMatch(/no project pro-1000000000000000000/);
+    expect((await cliJson<{ policy: any }>(['policy', 'show', '--project', id])).policy.login).toEqual({ enabled: true, rolloutPercent: 100 });
+  }, 120_000);
+});
+
+describe('latchkey report', () => {
+  it('prints the funnel as a table, or as the Backend API’s JSON', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Report', '--rp-id', 'localhost', ...ORIGINS]);
+    const p = projectClient(server.url, created.project, created.apiSecret);
+    expect((await p.frontend('/events', { events: [{ type: 'offer-shown', osFamily: 'ios' }, { type: 'fallback', reason: 'no-passkey', osFamily: 'ios' }] })).status).toBe(202);
+    expect((await p.backend('POST', '/events', { events: [{ type: 'password-login', identifier: 'x@example.com', osFamily: 'ios' }] })).status).toBe(202);
+    const day = new Date().toISOString().slice(0, 10);
+
+    const json = await cliJson<any>(['report', '--project', created.projectId, '--from', day, '--to', day]);
+    const api = await p.backend('GET', `/analytics/funnel?from=${day}&to=${day}`);
+    const byPlatformRun = await cli(['report', '--project', created.projectId, '--by', 'platform']);
+    const badDate = await cliFails(['report', '--project', created.projectId, '--from', '2026-13-01']);
+    const unknown = await cliFails(['report', '--project', 'pro-1000000000000000000']);
+    expect(json).toEqual(api.body);
+    expect(json.rows).toEqual([expect.objectContaining({ day, offers: 1, logins: expect.objectContaining({ password: 1 }), fallbackReasons: { 'no-passkey': 1 } })]);
+
+    const byPlatform = byPlatformRun.stdout;
+    expect(byPlatform).toMatch(/PLATFORM +OFFERS +STARTED +ADDED +DECLINED +PK ID-FIRST +PK AUTOFILL +PK ONE-TAP +PASSWORD +PK RATE\nios +1 +0 +0 +0 +0 +0 +0 +1 +0\.0 %\n/);
+    expect(byPlatform).toContain('ios fallbacks: no-passkey 1');
+    expect(byPlatform).toMatch(/users with a passkey: 0\n$/);
+
+    expect(badDate).toMatch(/YYYY-MM-DD/);
+    expect(unknown).toMatch(/no project/);
+  }, 120_000);
 });
 
 describe('latchkey migrate', () => {

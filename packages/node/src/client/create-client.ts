@@ -1,3 +1,7 @@
+import { getFunnel } from '../adoption/funnel.js';
+import { getPolicy } from '../adoption/get-policy.js';
+import { reportEvents, reportPasswordLogin } from '../adoption/report-events.js';
+import { updatePolicy } from '../adoption/update-policy.js';
 import { createConnectToken } from '../connect-tokens/create-connect-token.js';
 import { listConnectTokens } from '../connect-tokens/list-connect-tokens.js';
 import { revokeConnectToken } from '../connect-tokens/revoke-connect-token.js';
@@ -18,6 +22,7 @@ import type {
   VerifySignedDataOptions,
   VerifySignedDataResult,
 } from '../types/api.js';
+import type { AdoptionEvent, Funnel, FunnelOptions, PasswordLogin, Policy, PolicyUpdate } from '../types/adoption.js';
 import { deleteUser } from '../users/delete-user.js';
 import { deleteUserPasskey } from '../users/delete-user-passkey.js';
 import { findUserByIdentifier } from '../users/find-user-by-identifier.js';
@@ -49,6 +54,19 @@ export interface LatchkeyClient {
   readonly passkeyEvents: {
     list(options?: ListPasskeyEventsOptions): Promise<PasskeyEventPage>;
   };
+  /** The adoption policy: kill switches, rollout, platform lists, nudge back-off, opt-ins. */
+  readonly policy: {
+    get(): Promise<Policy>;
+    update(update: PolicyUpdate): Promise<Policy>;
+  };
+  /** Events for the adoption funnel, above all the app's own password logins. */
+  readonly events: {
+    report(events: AdoptionEvent[]): Promise<{ accepted: number }>;
+    passwordLogin(login: PasswordLogin): Promise<void>;
+  };
+  readonly analytics: {
+    funnel(options?: FunnelOptions): Promise<Funnel>;
+  };
 }
 
 /**
@@ -78,6 +96,17 @@ export function createClient(options: ClientOptions): LatchkeyClient {
     },
     passkeyEvents: {
       list: (listOptions) => listPasskeyEvents(transport, listOptions),
+    },
+    policy: {
+      get: () => getPolicy(transport),
+      update: (update) => updatePolicy(transport, update),
+    },
+    events: {
+      report: (events) => reportEvents(transport, events),
+      passwordLogin: (login) => reportPasswordLogin(transport, login),
+    },
+    analytics: {
+      funnel: (funnelOptions) => getFunnel(transport, funnelOptions),
     },
   };
 }

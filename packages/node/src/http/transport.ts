@@ -7,7 +7,7 @@ import { SDK_VERSION } from '../version.js';
 import { parseRetryAfter, retryDelayMs } from './retry-delay.js';
 
 export interface ApiRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** From the API root, e.g. `/v2/users/usr-…` (path parameters already encoded). */
   path: string;
   query?: Record<string, string | number | undefined>;

@@ -88,7 +88,8 @@ export type PasskeyEventType =
   | 'passkey-deleted'
   | 'user-deleted'
   | 'token-verified'
-  | 'token-refused';
+  | 'token-refused'
+  | 'policy-changed';
 
 export interface PasskeyEvent {
   /** `evt-…` */

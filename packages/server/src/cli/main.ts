@@ -7,7 +7,9 @@ import { StoreUrlError } from '../store/store.js';
 import { classifyStoreFailure } from '../store/store-unavailable.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
+import { policyCommands } from './commands/policy.js';
 import { projectCommands } from './commands/project.js';
+import { reportCommands } from './commands/report.js';
 import { secretCommands } from './commands/secret.js';
 import { serveCommands } from './commands/serve.js';
 
@@ -24,6 +26,8 @@ projectCommands(program);
 secretCommands(program);
 keyCommands(program);
 housekeepingCommands(program);
+policyCommands(program);
+reportCommands(program);
 
 /** Errors go to stderr with a non-zero exit and a message that says what to do. */
 function fail(error: unknown): never {

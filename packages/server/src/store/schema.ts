@@ -125,7 +125,7 @@ export interface ProcessTable {
   /** 'identifier' | 'one-tap' for a login process, as login/start said. */
   login_method: string | null;
   /** 1 when append/init allowed conditional create for this process. */
-  conditional_create: number;
+  conditional_create: Generated<number>;
 }
 
 export interface ChallengeTable {

@@ -20,15 +20,10 @@ export const DEFAULT_POLICY: Policy = {
   oneTap: false,
 };
 
-const Flow = (required: boolean) => {
-  const fields = {
-    enabled: Type.Boolean({ description: 'false = kill switch' }),
-    rolloutPercent: Type.Integer({ minimum: 0, maximum: 100, description: 'users in the rollout: bucket(user) < rolloutPercent' }),
-  };
-  return required
-    ? Type.Object(fields, { additionalProperties: false })
-    : Type.Object({ enabled: Type.Optional(fields.enabled), rolloutPercent: Type.Optional(fields.rolloutPercent) }, { additionalProperties: false });
-};
+const Enabled = Type.Boolean({ description: 'false = kill switch' });
+const RolloutPercent = Type.Integer({ minimum: 0, maximum: 100, description: 'users in the rollout: bucket(user) < rolloutPercent' });
+const Flow = Type.Object({ enabled: Enabled, rolloutPercent: RolloutPercent }, { additionalProperties: false });
+const FlowPatch = Type.Object({ enabled: Type.Optional(Enabled), rolloutPercent: Type.Optional(RolloutPercent) }, { additionalProperties: false });
 const Families = Type.Array(Type.Enum([...OS_FAMILIES]), { maxItems: OS_FAMILIES.length, uniqueItems: true });
 const BackoffDays = Type.Array(Type.Integer({ minimum: 0, maximum: 3650 }), {
   minItems: 1,
@@ -38,8 +33,8 @@ const BackoffDays = Type.Array(Type.Integer({ minimum: 0, maximum: 3650 }), {
 
 export const PolicySchema = Type.Object(
   {
-    login: Flow(true),
-    append: Flow(true),
+    login: Flow,
+    append: Flow,
     platforms: Type.Object({ allow: Families, deny: Families }, { additionalProperties: false, description: 'OS families; an empty allow list allows all' }),
     nudge: Type.Object({ backoffDays: BackoffDays }, { additionalProperties: false }),
     conditionalCreate: Type.Boolean({ description: 'automatic passkey upgrade after a password login' }),
@@ -51,8 +46,8 @@ export const PolicySchema = Type.Object(
 /** PATCH body: any part of the policy; objects are merged, arrays and values replaced. */
 export const PolicyPatchSchema = Type.Object(
   {
-    login: Type.Optional(Flow(false)),
-    append: Type.Optional(Flow(false)),
+    login: Type.Optional(FlowPatch),
+    append: Type.Optional(FlowPatch),
     platforms: Type.Optional(Type.Object({ allow: Type.Optional(Families), deny: Type.Optional(Families) }, { additionalProperties: false })),
     nudge: Type.Optional(Type.Object({ backoffDays: Type.Optional(BackoffDays) }, { additionalProperties: false })),
     conditionalCreate: Type.Optional(Type.Boolean()),

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.js';
 import { pruneExpired } from '../../housekeeping/prune-expired.js';
+import { rollUpAdoption } from '../../housekeeping/roll-up-adoption.js';
 import { withStore } from '../cli-context.js';
 
 /**
@@ -9,14 +11,18 @@ import { withStore } from '../cli-context.js';
 export function housekeepingCommands(program: Command): void {
   program
     .command('prune')
-    .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, then exit')
+    .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, roll up the adoption funnel’s finished days, then exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
-      const pruned = await withStore((ctx) => pruneExpired(ctx));
+      const { pruned, adoption } = await withStore(async (ctx) => ({
+        pruned: await pruneExpired(ctx),
+        adoption: await rollUpAdoption(ctx, { retentionDays: loadConfig().clientEventRetentionDays }),
+      }));
       process.stdout.write(
         opts.json
-          ? `${JSON.stringify({ pruned })}\n`
-          : `pruned: ${Object.entries(pruned).map(([table, rows]) => `${rows} ${table.replace('_', ' ')}`).join(', ')}\n`,
+          ? `${JSON.stringify({ pruned, adoption })}\n`
+          : `pruned: ${Object.entries(pruned).map(([table, rows]) => `${rows} ${table.replace('_', ' ')}`).join(', ')}\n` +
+              `adoption: ${adoption.rolledDays} days rolled up, ${adoption.prunedEvents} raw events pruned\n`,
       );
     });
 }
