@@ -39,7 +39,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         db,
         latchkey,
         pageConfig: { baseUrl: options.latchkeyUrl, projectId: options.projectId },
-        reportPasswordLogin: passwordLoginReporter({ baseUrl: options.latchkeyUrl, projectId: options.projectId, apiSecret: options.apiSecret }),
+        reportPasswordLogin: passwordLoginReporter(latchkey),
       },
       { logLevel: options.logLevel ?? 'warn', bundlePath },
     );

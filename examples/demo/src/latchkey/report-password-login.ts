@@ -1,3 +1,5 @@
+import type { LatchkeyClient } from './latchkey-client.js';
+
 /** Tells Latchkey the app logged someone in with a password, for the adoption report. */
 export type ReportPasswordLogin = (input: { identifier: string; deviceId?: string; osFamily?: string; browserFamily?: string }) => Promise<void>;
 
@@ -6,29 +8,19 @@ const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const FAMILY = /^[a-z]{1,16}$/;
 
 /**
- * `POST /v2/events` (Backend API) with a `password-login` event: the passkey login rate in
- * `latchkey report` needs the logins passkeys did NOT carry. The identifier is hashed by Latchkey;
- * the device id and the OS and browser family (from the browser SDK, sent with the password form)
- * put the password login on the same device and platform as the passkey offers and logins.
- * Best effort with a short deadline: a password login never waits on, or fails because of, Latchkey.
+ * `latchkey.events.passwordLogin()` (Node SDK → Backend API `POST /v2/events`): the passkey login
+ * rate in `latchkey report` needs the logins passkeys did NOT carry. Latchkey stores the identifier
+ * hashed. The device id and the OS and browser family come from the login page (the browser SDK's
+ * `clientInfo()`, in hidden fields of the password form), so the password login counts on the same
+ * device and platform as the passkey offers and logins; values that are not what the SDK sends are
+ * left out rather than refused. The caller does not await it: a login never waits on Latchkey.
  */
-export function passwordLoginReporter(options: { baseUrl: string; projectId: string; apiSecret: string }): ReportPasswordLogin {
-  const authorization = `Basic ${Buffer.from(`${options.projectId}:${options.apiSecret}`).toString('base64')}`;
-  return async ({ identifier, deviceId, osFamily, browserFamily }) => {
-    const event = {
-      type: 'password-login',
-      method: 'password',
+export function passwordLoginReporter(latchkey: LatchkeyClient): ReportPasswordLogin {
+  return ({ identifier, deviceId, osFamily, browserFamily }) =>
+    latchkey.events.passwordLogin({
       identifier,
       ...(deviceId && DEVICE_ID.test(deviceId) ? { deviceId } : {}),
       ...(osFamily && FAMILY.test(osFamily) ? { osFamily } : {}),
       ...(browserFamily && FAMILY.test(browserFamily) ? { browserFamily } : {}),
-    };
-    const response = await fetch(`${options.baseUrl.replace(/\/+$/, '')}/v2/events`, {
-      method: 'POST',
-      headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({ events: [event] }),
-      signal: AbortSignal.timeout(2000),
     });
-    if (response.status !== 202) throw new Error(`Latchkey refused the password-login event: HTTP ${response.status}`);
-  };
 }
