@@ -68,17 +68,21 @@ usePassword.addEventListener('click', (event) => {
 // Whenever Latchkey cannot help (no passkey, cancelled, Latchkey down, slow or refusing this page),
 // the element says so, from autofill as the page loads or after a submit: the password form takes
 // over at once. The login never depends on Latchkey being up.
-login.addEventListener('latchkey-fallback', (event) => {
-  const { reason, identifier } = event.detail;
-  showPasswordForm(identifier, NEXT_STEP[reason] ?? NEXT_STEP.cancelled);
-});
+const onFallback = ({ reason, identifier }) => showPasswordForm(identifier, NEXT_STEP[reason] ?? NEXT_STEP.cancelled);
+login.addEventListener('latchkey-fallback', (event) => onFallback(event.detail));
+// This script may load after the element already gave up (a Latchkey that refuses connections
+// answers at once): catch up.
+if (login.lastFallback) {
+  if (login.lastFallback.reason === 'misconfigured') console.error('Latchkey:', login.lastFallback.message);
+  onFallback(login.lastFallback);
+}
 
 // What the page must know about. A misconfiguration (this origin not allowed, an unknown project)
 // comes with a fallback already; its message names what to change, for the developer's console.
 // Anything else (a deleted passkey…) the element has explained: the password form is the way forward.
 login.addEventListener('latchkey-error', (event) => {
   console.error('Latchkey:', event.detail.message);
-  showPasswordForm(login.identifier, undefined);
+  if (passwordSection.hidden) showPasswordForm(login.identifier, undefined);
 });
 
 // A passkey login succeeded in the browser: only the app's backend decides whether it logs anyone in.

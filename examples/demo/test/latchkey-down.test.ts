@@ -6,7 +6,8 @@ import { expectLoggedIn, expectLoggedOut, logOut, sessionMethod, signUp } from '
 
 /**
  * Latchkey sits in front of the app's own login and must never lock anyone out: with Latchkey
- * stopped, the login page shows the password form by itself as it loads, and the password works.
+ * refusing the page's origin or stopped, the login page shows the password form by itself as it
+ * loads, and the password works.
  */
 let stack: Stack;
 let browser: Browser;
@@ -22,6 +23,25 @@ afterAll(async () => {
   else await stack?.close();
 });
 
+describe('Latchkey refusing the page\'s origin', () => {
+  it('the login page opens on an origin the project does not list: the password form, and the console names the origin and the fix', async () => {
+    const device = await newDevice(browser);
+    const { page } = device;
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    const foreign = stack.demo.url.replace('localhost', '127.0.0.1');
+    await page.goto(`${foreign}/login`);
+    await expect.poll(() => page.locator('#password-login').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator('#fallback-reason').textContent()).toBe('Passkey login is not available on this page. Log in with your password.');
+    await expect.poll(() => consoleErrors.find((text) => text.startsWith('Latchkey:')), { timeout: 10_000 }).toContain(
+      `origin ${foreign} is not an allowed origin of project ${stack.projectId}; an operator allows it with \`latchkey project update ${stack.projectId} --origin ${foreign}\``,
+    );
+    await device.context.close();
+  });
+});
+
 describe('Latchkey stopped', () => {
   it('the login page offers the password form at once, says why, and the password login works', async () => {
     const device = await newDevice(browser);
@@ -33,7 +53,7 @@ describe('Latchkey stopped', () => {
     const { page } = device;
     await page.goto(`${stack.demo.url}/login`);
     const passwordForm = page.locator('#password-login');
-    await expect.poll(() => passwordForm.isVisible()).toBe(true);
+    await expect.poll(() => passwordForm.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.locator('#fallback-reason').textContent()).toBe('Passkey login is not available right now. Log in with your password.');
     expect(await page.locator('latchkey-login').getByRole('status').textContent()).toBe('Passkey sign-in is not available right now. Sign in another way.');
     await expectLoggedOut(device, stack.demo.url);

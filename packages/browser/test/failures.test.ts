@@ -181,8 +181,9 @@ describe('fallbackReason', () => {
     }
   });
 
-  it('is misconfigured for an unknown project, and nothing for a failure the user can retry (a spent connect token)', async () => {
+  it('is misconfigured for an unknown project and a request Latchkey refuses outright, and nothing for a failure the user can retry (a spent connect token)', async () => {
     expect(await callSdk(page, { ...config, projectId: 'pro-1234567890123456789' }, 'login', { identifier: 'carol@example.com' })).toMatchObject({ ok: false, code: 'project_not_found', status: 404, fallback: 'misconfigured' });
+    expect(await callSdk(page, config, 'login', { identifier: 'x'.repeat(300) })).toMatchObject({ ok: false, reason: 'serverError', code: 'invalid_request', status: 400, fallback: 'misconfigured' });
     expect(await callSdk(page, config, 'listPasskeys', 'ctk1_000000000000000000000000000000')).toMatchObject({ ok: false, reason: 'serverError', fallback: null });
   });
 });

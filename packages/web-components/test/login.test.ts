@@ -35,6 +35,7 @@ beforeAll(async () => {
   pages['/login-stalled-budget'] = componentPage('Sign in', login(stalled.url, latchkey.project.id, ' init-timeout-ms="400"'));
   pages['/login-503'] = componentPage('Sign in', login(failing.url, latchkey.project.id));
   pages['/login-elsewhere'] = componentPage('Sign in', login(latchkey.url, elsewhere.id));
+  pages['/login-unconfigured'] = componentPage('Sign in', '<latchkey-login></latchkey-login>');
   pages['/login-no-project'] = componentPage('Sign in', login(latchkey.url, 'pro-1234567890123456789'));
   pages['/login-themed'] = componentPage(
     'Sign in',
@@ -239,6 +240,8 @@ describe('<latchkey-login> when Latchkey cannot help', () => {
     // A failed autofill does not retry by itself (no request loop against a server that is down).
     expect((await events(page)).map((event) => event.type)).toEqual(['latchkey-fallback', 'latchkey-fallback']);
     await expectFieldUsable();
+    // A listener attached late catches up through lastFallback.
+    expect(await page.evaluate(() => document.querySelector('latchkey-login')!.lastFallback)).toMatchObject({ reason: 'unavailable', identifier: 'kim@example.com' });
     await screenshot(page, 'login-unavailable');
   });
 
@@ -298,6 +301,13 @@ describe('<latchkey-login> when Latchkey cannot help', () => {
     const error = await nextEvent(page, 1);
     expect(error).toMatchObject({ type: 'latchkey-error', detail: { code: 'origin_not_allowed', status: 403 } });
     expect(error.detail.message).toContain(refusedMessage(foreign, latchkey.project.id));
+  });
+
+  it('an element without base-url and project-id: latchkey-fallback misconfigured and latchkey-error not_configured on submit', async () => {
+    await openComponentPage(page, `${site.origin}/login-unconfigured`, 'latchkey-login');
+    await submit('kim@example.com');
+    expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'misconfigured', identifier: 'kim@example.com', code: 'not_configured' } });
+    expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-error', detail: { code: 'not_configured', message: '<latchkey-login> needs base-url and project-id attributes, or a latchkey property' } });
   });
 
   it('an unknown project id: latchkey-fallback misconfigured and latchkey-error project_not_found', async () => {

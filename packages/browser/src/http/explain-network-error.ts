@@ -1,8 +1,5 @@
-import { failure } from '../results/failure.js';
+import { serverFailure } from '../results/failure.js';
 import type { Config, Failure } from '../types.js';
-
-/** The refusals a page can do nothing about but report: the operator or developer must act. */
-const REFUSALS = new Set(['origin_not_allowed', 'project_not_found']);
 
 /**
  * After a request failed with no readable answer, ask Latchkey whether it refused this page.
@@ -28,13 +25,9 @@ export async function explainNetworkError(config: Config, timeoutMs: number, sig
       credentials: 'omit',
     });
     if (response.status !== 403 && response.status !== 404) return undefined;
-    const error = ((await response.json()) as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)?.error;
-    if (!error || typeof error.code !== 'string' || !REFUSALS.has(error.code)) return undefined;
-    return failure('serverError', typeof error.message === 'string' ? error.message : error.code, {
-      code: error.code,
-      status: response.status,
-      ...(typeof error.requestId === 'string' ? { requestId: error.requestId } : {}),
-    });
+    const refusal = serverFailure(await response.json(), response.status);
+    // Only the two refusals origin-check gives; anything else says nothing about this page.
+    return refusal?.code === 'origin_not_allowed' || refusal?.code === 'project_not_found' ? refusal : undefined;
   } catch {
     return undefined;
   } finally {

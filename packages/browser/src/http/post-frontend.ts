@@ -1,4 +1,4 @@
-import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
+import { abortedFailure, failure, invalidResponse, serverFailure } from '../results/failure.js';
 import type { Config, Failure } from '../types.js';
 import { explainNetworkError } from './explain-network-error.js';
 
@@ -62,11 +62,5 @@ export async function postFrontend<T>(config: Config, path: string, body: unknow
     if (typeof json !== 'object' || json === null) return invalidResponse('not a JSON object', status);
     return { ok: true, status, body: json as T };
   }
-  const error = (json as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)?.error;
-  if (!error || typeof error.code !== 'string') return invalidResponse(`HTTP ${status} without an error code`, status);
-  return failure('serverError', typeof error.message === 'string' ? error.message : error.code, {
-    code: error.code,
-    status,
-    ...(typeof error.requestId === 'string' ? { requestId: error.requestId } : {}),
-  });
+  return serverFailure(json, status) ?? invalidResponse(`HTTP ${status} without an error code`, status);
 }

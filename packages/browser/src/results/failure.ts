@@ -24,3 +24,17 @@ export function abortedFailure(): Failure {
 export function notAllowed(flow: 'login' | 'append', decisionTags: string[]): Failure {
   return failure('notAllowed', `the project does not allow passkey ${flow} here (${decisionTags.join(', ') || 'no reason given'})`, { decisionTags });
 }
+
+/**
+ * The `serverError` for an error answer in the API's shape (`{error: {code, message, requestId}}`),
+ * or undefined when `json` is not one.
+ */
+export function serverFailure(json: unknown, status: number): Failure | undefined {
+  const error = (json as { error?: { code?: unknown; message?: unknown; requestId?: unknown } } | null)?.error;
+  if (!error || typeof error.code !== 'string') return undefined;
+  return failure('serverError', typeof error.message === 'string' ? error.message : error.code, {
+    code: error.code,
+    status,
+    ...(typeof error.requestId === 'string' ? { requestId: error.requestId } : {}),
+  });
+}

@@ -29,9 +29,6 @@ export type LoginStrings = typeof LOGIN_STRINGS;
 /** Fallbacks caused by Latchkey itself: not reported to it as client events. */
 const UNREPORTED: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['timeout', 'unavailable', 'misconfigured']);
 
-/** Fallbacks the page must also hear about as `latchkey-error`: someone has to change a setting. */
-const ALSO_AN_ERROR: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['misconfigured']);
-
 /**
  * `<latchkey-login>`: an identifier field that offers passkeys in autofill, and a button for
  * identifier-first passkey login.
@@ -95,6 +92,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   declare private oneTapAccount: LastAccount | null;
   /** The client whose decision was asked for (once per configuration). */
   private decidedClient: Latchkey | undefined;
+  /**
+   * The detail of the last `latchkey-fallback`, until the next login or autofill starts. A page
+   * whose script attaches its listener after the element has already given up (an external script
+   * that loads after a Latchkey that refuses connections at once) reads it to catch up.
+   */
+  lastFallback: LatchkeyFallbackDetail | undefined;
 
   private autofillController: AbortController | undefined;
   private autofillClient: Latchkey | undefined;
@@ -239,6 +242,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     this.autofillController = controller;
     this.autofillClient = client;
     this.autofillResumable = false;
+    this.lastFallback = undefined;
     void client.autofill({ signal: controller.signal }).then((result) => {
       if (this.autofillController === controller) this.autofillController = undefined;
       this.onAutofillResult(result);
@@ -298,6 +302,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
       return;
     }
     this.stopAutofill();
+    this.lastFallback = undefined;
     this.busy = true;
     this.setStatus(this.text('working'));
     const result = await client.login({ identifier, method, signal: this.lifetime.signal });
@@ -334,11 +339,13 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     if (failure.code !== undefined) detail.code = failure.code;
     if (failure.requestId !== undefined) detail.requestId = failure.requestId;
     if (failure.decisionTags !== undefined) detail.decisionTags = failure.decisionTags;
+    this.lastFallback = detail;
     this.emit('latchkey-fallback', detail);
     // For the funnel report: why passkeys did not carry this login. Not when Latchkey itself is the
     // reason (down, slow, refusing this page): it would not hear it, or should not get more load.
     if (!UNREPORTED.has(reason)) this.client()?.reportEvents([{ type: 'fallback', reason }]);
-    if (ALSO_AN_ERROR.has(reason)) this.emit('latchkey-error', failure);
+    // Someone has to change a setting: the page hears about it as an error too.
+    if (reason === 'misconfigured') this.emit('latchkey-error', failure);
   }
 
   private showFailure(failure: Failure): void {
