@@ -305,3 +305,39 @@ describe('client events in the funnel report', () => {
     expect(sentEvents()).toContainEqual(expect.objectContaining({ type: 'cancelled', reason: 'login' }));
   });
 });
+
+describe('after a cross-device login', () => {
+  it('offers a passkey on this device (cross-device-login) to a user whose passkey lives on another device', async () => {
+    // The passkey is made on "the phone": another browser profile, so another device id.
+    const phoneContext = await stack.browser.newContext();
+    await phoneContext.exposeFunction('issueToken', (type: ConnectTokenType) => project.connectToken(type, user));
+    // It answers as a roaming authenticator (authenticatorAttachment 'cross-platform', as a phone
+    // over hybrid or a security key does), here and, below, on this computer.
+    const roamingOptions = { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } as const;
+    const phone = await phoneContext.newPage();
+    const phoneCdp = await phoneContext.newCDPSession(phone);
+    await phoneCdp.send('WebAuthn.enable');
+    const { authenticatorId: phoneAuthenticator } = await phoneCdp.send('WebAuthn.addVirtualAuthenticator', { options: roamingOptions });
+    await phone.goto(`${site.origin}/append`);
+    await phone.getByRole('button', { name: 'Create a passkey' }).click();
+    await phone.getByText('Passkey created.').waitFor();
+    const [credential] = (await phoneCdp.send('WebAuthn.getCredentials', { authenticatorId: phoneAuthenticator })).credentials;
+    await phoneContext.close();
+
+    const { authenticatorId: roaming } = await authenticator.cdp.send('WebAuthn.addVirtualAuthenticator', { options: roamingOptions });
+    try {
+      const { userHandle: _userHandle, ...nonDiscoverable } = credential!;
+      await authenticator.cdp.send('WebAuthn.addCredential', { authenticatorId: roaming, credential: { ...nonDiscoverable, isResidentCredential: false } });
+      await openComponentPage(page, `${site.origin}/login`, 'latchkey-login');
+      await page.getByLabel('Email or username').fill(user);
+      await page.getByLabel('Email or username').press('Enter');
+      expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-complete', detail: { identifier: user } });
+    } finally {
+      await authenticator.cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: roaming });
+    }
+
+    // After the password-less but cross-device login, this computer is offered a passkey of its own.
+    expect(await offerEvent()).toMatchObject({ offer: true, decisionTags: ['cross-device-login'] });
+    await page.getByRole('button', { name: 'Add a passkey' }).waitFor();
+  });
+});
