@@ -59,6 +59,8 @@ const config: Config = {
   frontendRateLimit: 0,
   backendRateLimit: 0,
   housekeepingInterval: 0,
+  // A report over a million raw rows (no roll-up yet) takes longer than the default 5 s budget.
+  databaseTimeout: 120_000,
 };
 const server = await startServer(config, { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) });
 
@@ -119,10 +121,10 @@ try {
   const prefillMs = performance.now() - t0;
 
   const range = { fromDay: today - 364, toDay: today };
-  async function timedReports(groupBy: 'day' | 'platform'): Promise<{ ms: number; rows: number }> {
+  async function timedReports(groupBy: 'day' | 'platform', times_ = REPORTS): Promise<{ ms: number; rows: number }> {
     const times: number[] = [];
     let rows = 0;
-    for (let i = 0; i < REPORTS; i++) {
+    for (let i = 0; i < times_; i++) {
       const t = performance.now();
       rows = (await funnel(server.ctx, project.id, { ...range, groupBy })).rows.length;
       times.push(performance.now() - t);
@@ -130,8 +132,9 @@ try {
     return { ms: median(times), rows };
   }
   progress('reports over raw events');
-  const rawByDay = await timedReports('day');
-  const rawByPlatform = await timedReports('platform');
+  // The worst case, once each: it is what a report costs before housekeeping ever ran.
+  const rawByDay = await timedReports('day', 1);
+  const rawByPlatform = await timedReports('platform', 1);
   progress('roll-up');
   const t1 = performance.now();
   const rolled = await rollUpAdoption(server.ctx, { retentionDays: 3650 });
@@ -158,8 +161,8 @@ try {
     '',
     '| | by day (365 rows) | by platform |',
     '| --- | ---: | ---: |',
-    `| all raw (no roll-up yet) | ${ms(rawByDay.ms)} ms | ${ms(rawByPlatform.ms)} ms |`,
-    `| after the roll-up (aggregates + today) | ${ms(aggByDay.ms)} ms | ${ms(aggByPlatform.ms)} ms |`,
+    `| all raw (no roll-up yet; one run) | ${ms(rawByDay.ms)} ms | ${ms(rawByPlatform.ms)} ms |`,
+    `| after the roll-up (aggregates + today; median of ${REPORTS}) | ${ms(aggByDay.ms)} ms | ${ms(aggByPlatform.ms)} ms |`,
     '',
     `Housekeeping roll-up of ${rolled.rolledDays} finished days: ${ms(rollUpMs / 1000)} s (once; later runs roll up one day each).`,
     '',

@@ -270,6 +270,12 @@ describe('housekeeping: daily roll-up and retention', () => {
       expect(pruned.prunedEvents).toBeGreaterThan(15);
       expect(await own.ctx.store.db.selectFrom('adoption_events').selectAll().where('project_id', '=', p.project.id).execute()).toEqual([]);
       expect(await report()).toEqual([{ day, ...expectedTotal }]);
+
+      // A report over rolled-up days and today reads both: aggregates, and today's raw rows.
+      expect((await p.frontend('/events', { events: [{ type: 'offer-shown', osFamily: 'ios' }] })).status).toBe(202);
+      const now = new Date(own.clock.nowMs()).toISOString().slice(0, 10);
+      const both = (await p.backend('GET', `/analytics/funnel?from=${day}&to=${now}`)).body.rows;
+      expect(both).toEqual([{ day, ...expectedTotal }, { day: now, ...zeroRow, offers: 1 }]);
     } finally {
       await own.close();
     }

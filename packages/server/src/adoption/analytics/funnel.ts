@@ -64,14 +64,19 @@ export async function funnel(ctx: Ctx, projectId: string, input: { fromDay: numb
           .where('day', '>=', fromDay)
           .where('day', '<=', toDay)
           .execute();
-  let raw = ctx.store.db
-    .selectFrom('adoption_events')
-    .select([...fields, (eb) => eb.fn.countAll<number>().as('count')])
-    .where('project_id', '=', projectId)
-    .where('day', '>=', fromDay)
-    .where('day', '<=', toDay);
-  if (rolled.length > 0) raw = raw.where('day', 'not in', rolled);
-  const fresh: Count[] = await raw.groupBy([...fields]).execute();
+  // Raw rows only for the days not rolled up, as index ranges (usually one: the last days up to
+  // today), so that a rolled-up year is never scanned row by row.
+  const segments = unrolledSegments(fromDay, toDay, new Set(rolled));
+  const fresh: Count[] =
+    segments.length === 0
+      ? []
+      : await ctx.store.db
+          .selectFrom('adoption_events')
+          .select([...fields, (eb) => eb.fn.countAll<number>().as('count')])
+          .where('project_id', '=', projectId)
+          .where((eb) => eb.or(segments.map(([from, to]) => eb.and([eb('day', '>=', from), eb('day', '<=', to)]))))
+          .groupBy([...fields])
+          .execute();
 
   const rows = new Map<string, FunnelRow>();
   for (const c of [...aggregated, ...fresh]) {
@@ -95,6 +100,18 @@ export async function funnel(ctx: Ctx, projectId: string, input: { fromDay: numb
     .executeTakeFirst();
   const ordered = [...rows.values()].sort((a, b) => `${a.day ?? ''}/${a.osFamily ?? ''}`.localeCompare(`${b.day ?? ''}/${b.osFamily ?? ''}`));
   return { from: dayString(fromDay), to: dayString(toDay), rows: ordered, usersWithPasskey: Number(users?.n ?? 0) };
+}
+
+/** The maximal runs of days in fromDay…toDay that are not in `rolled`. */
+function unrolledSegments(fromDay: number, toDay: number, rolled: Set<number>): Array<[number, number]> {
+  const segments: Array<[number, number]> = [];
+  for (let day = fromDay; day <= toDay; day++) {
+    if (rolled.has(day)) continue;
+    const last = segments.at(-1);
+    if (last && last[1] === day - 1) last[1] = day;
+    else segments.push([day, day]);
+  }
+  return segments;
 }
 
 function emptyRow(groupBy: FunnelGrouping, c: Count): FunnelRow {

@@ -44,3 +44,22 @@ export function adoptionRow(ctx: Ctx, e: AdoptionEventInput) {
 export async function recordAdoptionEvent(ctx: Ctx, event: AdoptionEventInput): Promise<void> {
   await ctx.store.db.insertInto('adoption_events').values(adoptionRow(ctx, event)).execute();
 }
+
+/** A server-witnessed fact of a process: the device and families come from the process's clientInfo. */
+export async function recordProcessFact(
+  ctx: Ctx,
+  process: { id: string; project_id: string; user_id: string | null; device_id: string | null; os_family: string | null; browser_family: string | null },
+  fact: { type: string; method?: string; userId?: string | null },
+): Promise<void> {
+  await recordAdoptionEvent(ctx, {
+    projectId: process.project_id,
+    source: 'server',
+    type: fact.type,
+    method: fact.method ?? null,
+    osFamily: process.os_family,
+    browserFamily: process.browser_family,
+    deviceId: process.device_id,
+    processId: process.id,
+    userId: fact.userId ?? process.user_id,
+  });
+}

@@ -2,7 +2,7 @@ import type { Ctx } from '../../context.js';
 import { openProcess } from '../../ceremonies/shared/processes.js';
 import type { Project } from '../../projects/project.js';
 import { nowSeconds } from '../../util/clock.js';
-import { recordAdoptionEvent, SECONDS_PER_DAY } from '../events/record-adoption-event.js';
+import { recordProcessFact, SECONDS_PER_DAY } from '../events/record-adoption-event.js';
 import { noteDevice, readDevice } from './user-devices.js';
 
 /**
@@ -17,15 +17,6 @@ export async function dismissOffer(ctx: Ctx, project: Project, input: { processI
   const days = policy.nudge.backoffDays;
   const nextOfferAt = nowSeconds(ctx.clock) + (days[Math.min(dismissals, days.length) - 1] ?? 0) * SECONDS_PER_DAY;
   await noteDevice(ctx, key, { dismissals, next_offer_at: nextOfferAt });
-  await recordAdoptionEvent(ctx, {
-    projectId: project.id,
-    source: 'server',
-    type: 'offer-declined',
-    osFamily: process.os_family,
-    browserFamily: process.browser_family,
-    deviceId: process.device_id,
-    processId: process.id,
-    userId: process.user_id,
-  });
+  await recordProcessFact(ctx, process, { type: 'offer-declined' });
   return { nextOfferAt };
 }

@@ -1,6 +1,6 @@
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
-import { recordAdoptionEvent } from '../../adoption/events/record-adoption-event.js';
+import { recordProcessFact } from '../../adoption/events/record-adoption-event.js';
 import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
@@ -114,17 +114,7 @@ async function verifyAndStore(
       processId: process.id,
       detail: { aaguid: row.aaguid, attestationFormat: row.attestation_format, algorithm: row.algorithm, ...(conditional ? { conditional } : {}) },
     });
-    await recordAdoptionEvent(txCtx, {
-      projectId: project.id,
-      source: 'server',
-      type: 'append-completed',
-      method: conditional ? 'conditional' : '',
-      osFamily: process.os_family,
-      browserFamily: process.browser_family,
-      deviceId: process.device_id,
-      processId: process.id,
-      userId: row.user_id,
-    });
+    await recordProcessFact(txCtx, process, { type: 'append-completed', method: conditional ? 'conditional' : '', userId: row.user_id });
     // A passkey now lives on this device: no back-off to remember, and no cross-device reason to offer.
     if (process.device_id !== null) {
       await noteDevice(txCtx, { projectId: project.id, userId: row.user_id, deviceId: process.device_id }, { dismissals: 0, next_offer_at: null, cross_device_at: null });

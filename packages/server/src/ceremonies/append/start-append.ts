@@ -1,6 +1,6 @@
 import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
-import { recordAdoptionEvent } from '../../adoption/events/record-adoption-event.js';
+import { recordProcessFact } from '../../adoption/events/record-adoption-event.js';
 import type { Ctx } from '../../context.js';
 import { forbidden } from '../../errors/latchkey-error.js';
 import { assertConnectTokenUsable } from '../../connect-tokens/connect-tokens.js';
@@ -59,16 +59,6 @@ export async function startAppend(ctx: Ctx, project: Project, input: { processId
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'preferred' },
     supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
   });
-  await recordAdoptionEvent(ctx, {
-    projectId: project.id,
-    source: 'server',
-    type: 'append-started',
-    method: conditional ? 'conditional' : '',
-    osFamily: process.os_family,
-    browserFamily: process.browser_family,
-    deviceId: process.device_id,
-    processId: process.id,
-    userId: user.id,
-  });
+  await recordProcessFact(ctx, process, { type: 'append-started', method: conditional ? 'conditional' : '', userId: user.id });
   return { attestationOptions, challengeId: challenge.row.id };
 }

@@ -1,6 +1,6 @@
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
-import { recordAdoptionEvent } from '../../adoption/events/record-adoption-event.js';
+import { recordProcessFact } from '../../adoption/events/record-adoption-event.js';
 import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { forbidden, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
@@ -206,15 +206,9 @@ async function recordSuccess(
  */
 async function noteLoginForAdoption(ctx: Ctx, success: { project: Project; process: ProcessRow; credential: CredentialRow; isCUI: boolean; crossDevice: boolean }): Promise<void> {
   const { project, process, credential } = success;
-  await recordAdoptionEvent(ctx, {
-    projectId: project.id,
-    source: 'server',
+  await recordProcessFact(ctx, process, {
     type: 'login-completed',
     method: success.isCUI ? 'conditional-ui' : (process.login_method ?? 'identifier'),
-    osFamily: process.os_family,
-    browserFamily: process.browser_family,
-    deviceId: process.device_id,
-    processId: process.id,
     userId: credential.user_id,
   });
   if (process.device_id === null) return;
