@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
-/** The issue's budget for everything a page needs: SDK, elements, Lit and SimpleWebAuthn. */
-const GZIP_BUDGET_BYTES = 15 * 1024;
+/**
+ * The budget for everything a page needs: SDK, elements, Lit and SimpleWebAuthn. Raised from 15 KB
+ * to 19 KB on purpose with the adoption engine (issue 10): clientInfo collection, decisions, the
+ * events queue, one-tap, the append offer card and conditional create took the measured bundle
+ * from 14.97 KB to 18.28 KB gzipped. A page that needs less imports the tsc output instead.
+ */
+const GZIP_BUDGET_BYTES = 19 * 1024;
 const BUNDLE = 'latchkey-elements.js';
 
 /** Print the bundle's gzipped size and fail the build when it is over budget. */

@@ -1,7 +1,10 @@
 // The account page: add a passkey (<latchkey-append>) and manage them (<latchkey-passkey-list>).
+// After a password login it also carries <latchkey-append offer>: Latchkey decides whether to offer
+// a passkey now (not after a recent "Not now" on this device, not when this device has one already).
 // Both ask the app's backend for a connect token for the logged-in user before each operation;
 // the elements show their own progress and outcome messages.
-const append = document.querySelector('latchkey-append');
+const append = document.querySelector('latchkey-append:not([offer])');
+const offer = document.querySelector('latchkey-append[offer]');
 const list = document.querySelector('latchkey-passkey-list');
 
 /**
@@ -23,6 +26,10 @@ async function tokenProvider(type) {
 await Promise.all([customElements.whenDefined('latchkey-append'), customElements.whenDefined('latchkey-passkey-list')]);
 append.strings = { button: 'Add a passkey', success: 'Passkey added. Next time, log in with it instead of your password.' };
 append.tokenProvider = tokenProvider;
+if (offer) {
+  offer.tokenProvider = tokenProvider; // asks Latchkey at once
+  offer.addEventListener('latchkey-complete', () => list.refresh());
+}
 list.tokenProvider = tokenProvider; // loads the list
 
 append.addEventListener('latchkey-complete', () => list.refresh());

@@ -16,7 +16,17 @@ const NEXT_STEP = {
   timeout: 'Log in with your password, or try your passkey again.',
   unavailable: 'Passkey login is not available right now. Log in with your password.',
   misconfigured: 'Passkey login is not available on this page. Log in with your password.',
+  notAllowed: 'Passkey login is switched off for now. Log in with your password.',
 };
+
+// The password form tells the app's backend which device this is (the random id the Latchkey SDK
+// keeps in localStorage) and its OS and browser family, so that its password-login report to
+// Latchkey counts on the right platform in the adoption report.
+const { createLatchkey } = await import('/latchkey-elements.js');
+const device = await createLatchkey({ baseUrl: login.getAttribute('base-url'), projectId: login.getAttribute('project-id') }).clientInfo();
+document.getElementById('login-device-id').value = device.deviceId ?? '';
+document.getElementById('login-os-family').value = device.osFamily;
+document.getElementById('login-browser-family').value = device.browserFamily;
 
 function showPasswordForm(identifier, nextStep) {
   passwordSection.hidden = false;

@@ -1,4 +1,5 @@
 import { connectLatchkey } from './latchkey/latchkey-client.js';
+import { passwordLoginReporter } from './latchkey/report-password-login.js';
 import { buildApp } from './http/build-app.js';
 import { resolveElementsBundle } from './http/static-files.js';
 import { openDatabase } from './storage/open-database.js';
@@ -34,7 +35,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   try {
     const latchkey = connectLatchkey({ baseUrl: options.latchkeyUrl, projectId: options.projectId, apiSecret: options.apiSecret });
     const app = await buildApp(
-      { db, latchkey, pageConfig: { baseUrl: options.latchkeyUrl, projectId: options.projectId } },
+      {
+        db,
+        latchkey,
+        pageConfig: { baseUrl: options.latchkeyUrl, projectId: options.projectId },
+        reportPasswordLogin: passwordLoginReporter(latchkey),
+      },
       { logLevel: options.logLevel ?? 'warn', bundlePath },
     );
     await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });

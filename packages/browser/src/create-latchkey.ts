@@ -1,9 +1,14 @@
+import { collectClientInfo } from './client-info/collect-client-info.js';
+import { createEventQueue } from './events/event-queue.js';
 import { appendPasskey } from './methods/append-passkey.js';
 import { autofill } from './methods/autofill.js';
 import { capabilities } from './methods/capabilities.js';
 import { deletePasskey } from './methods/delete-passkey.js';
 import { listPasskeys } from './methods/list-passkeys.js';
 import { login } from './methods/login.js';
+import { loginDecision } from './methods/login-decision.js';
+import { offerAppend } from './methods/offer-append.js';
+import { forgetLastAccount, lastAccount } from './one-tap/last-account.js';
 import type { Config, Latchkey, LatchkeyOptions } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -11,8 +16,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_INIT_TIMEOUT_MS = 3_000;
 
 /**
- * A Latchkey client for one project. Cheap to create; holds no state between calls besides its
- * configuration, so one per page (or per component) is fine.
+ * A Latchkey client for one project. Cheap to create; holds its configuration, a queue of client
+ * events and at most one prepared login/init answer, so one per page (or per component) is fine.
  */
 export function createLatchkey(options: LatchkeyOptions): Latchkey {
   if (!options || typeof options.baseUrl !== 'string' || options.baseUrl === '') throw new TypeError('createLatchkey: baseUrl is required');
@@ -21,7 +26,7 @@ export function createLatchkey(options: LatchkeyOptions): Latchkey {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError('createLatchkey: timeoutMs must be a positive number');
   const initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
   if (!Number.isFinite(initTimeoutMs) || initTimeoutMs <= 0) throw new TypeError('createLatchkey: initTimeoutMs must be a positive number');
-  const config: Config = {
+  const config = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     projectId: options.projectId,
     timeoutMs,
@@ -29,13 +34,23 @@ export function createLatchkey(options: LatchkeyOptions): Latchkey {
     clientInfo: options.clientInfo,
     // Bound, because some browsers refuse a fetch called with another `this`.
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-  };
+    prepared: undefined,
+  } as Config;
+  config.events = createEventQueue(config);
+  const { projectId } = config;
   return {
     capabilities: () => capabilities(),
+    clientInfo: () => collectClientInfo(),
+    loginDecision: (callOptions) => loginDecision(config, callOptions),
     login: (loginOptions) => login(config, loginOptions),
     autofill: (callOptions) => autofill(config, callOptions),
     appendPasskey: (connectToken, callOptions) => appendPasskey(config, connectToken, callOptions),
+    offerAppend: (connectToken, callOptions) => offerAppend(config, connectToken, callOptions),
     listPasskeys: (connectToken, callOptions) => listPasskeys(config, connectToken, callOptions),
     deletePasskey: (connectToken, passkeyId, callOptions) => deletePasskey(config, connectToken, passkeyId, callOptions),
+    lastAccount: () => lastAccount(projectId),
+    forgetLastAccount: () => forgetLastAccount(projectId),
+    reportEvents: (events) => config.events.report(events),
+    flushEvents: () => config.events.flush(),
   };
 }

@@ -1,3 +1,11 @@
+import type { ClientInfo } from './client-info/collect-client-info.js';
+import type { ClientEvent } from './events/client-event.js';
+import type { EventQueue } from './events/event-queue.js';
+import type { LoginInit } from './methods/init-login.js';
+import type { LastAccount } from './one-tap/last-account.js';
+
+export type { ClientInfo, ClientEvent, LastAccount };
+
 /**
  * The public types of `@latchkey/browser`. Every call resolves to a result; nothing throws for a
  * failure a user or a network can cause. Switch on `ok`, then on `reason`.
@@ -12,7 +20,8 @@ export type FailureReason =
   | 'timeout'
   | 'networkError'
   | 'serverError'
-  | 'aborted';
+  | 'aborted'
+  | 'notAllowed';
 
 /**
  * What a page should do after a failure: go on with its own login (password, …), and why. See
@@ -22,8 +31,10 @@ export type FailureReason =
  * - `unavailable`: Latchkey cannot be reached or answers 5xx / 429 / something that is not its answer.
  * - `misconfigured`: Latchkey refused this page (origin not allowed, unknown project, wrong base URL):
  *   the developer or operator must act, so log the failure's message, which says what to change.
+ * - `notAllowed`: the project's policy says no passkey login here (kill switch, rollout, platform);
+ *   the failure's `decisionTags` say which.
  */
-export type FallbackReason = 'noPasskey' | 'cancelled' | 'unsupported' | 'timeout' | 'unavailable' | 'misconfigured';
+export type FallbackReason = 'noPasskey' | 'cancelled' | 'unsupported' | 'timeout' | 'unavailable' | 'misconfigured' | 'notAllowed';
 
 export interface Failure {
   ok: false;
@@ -38,6 +49,11 @@ export interface Failure {
   message: string;
   /** The underlying exception (a DOMException from WebAuthn, a fetch TypeError), for logs. */
   cause?: unknown;
+  /**
+   * Why the server decided as it did (docs/adoption.md lists every tag). Always set for `notAllowed`
+   * (e.g. `['login-kill-switch']`), and for a `noPasskey` that comes from a rollout.
+   */
+  decisionTags?: string[];
 }
 
 /** A passkey as the Frontend API describes it. */
@@ -64,6 +80,8 @@ export interface LoginSuccess {
   userId: string;
   /** True when the login came through passkey autofill. */
   isConditionalUI: boolean;
+  /** The server's decision tags for this login (informational ones only, since it was allowed). */
+  decisionTags: string[];
 }
 
 export type LoginResult = LoginSuccess | Failure;
@@ -94,7 +112,10 @@ export interface LatchkeyOptions {
    * `timeoutMs`.
    */
   initTimeoutMs?: number;
-  /** Sent as `clientInfo` with `login/init` and `append/init` and kept with the process. */
+  /**
+   * Sent as `clientInfo` with `login/init` and `append/init`, over what the SDK collects itself
+   * (capabilities, OS and browser family, the device id): a key set here wins.
+   */
   clientInfo?: Record<string, unknown>;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
@@ -108,13 +129,74 @@ export interface CallOptions {
 export interface LoginOptions extends CallOptions {
   /** The login name the user typed (email or username, exactly as your app knows it). */
   identifier: string;
+  /** How the user started it, for the report: `'one-tap'` for "Continue as …". Default `'identifier'`. */
+  method?: 'identifier' | 'one-tap';
 }
+
+export interface AppendOptions extends CallOptions {
+  /**
+   * Conditional create (automatic passkey upgrade): the browser creates the passkey silently, with
+   * the password manager the user just signed in with, if it can. Only where the browser supports
+   * it and the project allows it (append/init's `conditionalCreate`); otherwise the call resolves
+   * `{ ok: false, reason: 'unsupported' }` without showing anything.
+   */
+  conditional?: boolean;
+}
+
+/** `loginDecision()`: may this page offer passkey login, and why (not). */
+export interface LoginDecision {
+  ok: true;
+  loginAllowed: boolean;
+  decisionTags: string[];
+  /** The project lets this device remember the last account ("Continue as …"). */
+  oneTap: boolean;
+  /** The remembered account, when `oneTap` is on and a passkey login happened here before. */
+  lastAccount: LastAccount | null;
+}
+
+/**
+ * `offerAppend()`: should the page offer this user a passkey now? When `offer` is true, show the
+ * offer and call `accept()` or `dismiss()` on it.
+ */
+export interface AppendOffer {
+  ok: true;
+  offer: boolean;
+  /** Why (not): e.g. `declined-recently`, `passkey-on-device`, `cross-device-login`. */
+  decisionTags: string[];
+  /** The project allows an automatic upgrade here and the browser can do it: see `accept({ conditional: true })`. */
+  conditionalCreate: boolean;
+  /** Until when offers wait after a dismissal (Unix time in seconds, the server's clock), or null. */
+  nextOfferAt: number | null;
+  processId: string;
+  /** Create the passkey (the user said yes, or `conditional: true` for the silent upgrade). */
+  accept(options?: AppendOptions): Promise<AppendResult>;
+  /** The user said "not now": the server backs off for this user on this device. */
+  dismiss(): Promise<DismissResult>;
+}
+
+export type DismissResult = { ok: true; nextOfferAt: number | null } | Failure;
+export type LoginDecisionResult = LoginDecision | Failure;
+export type AppendOfferResult = AppendOffer | Failure;
 
 export interface Latchkey {
   capabilities(): Promise<Capabilities>;
+  /** What this device tells Latchkey at login/init and append/init (collected once per page). */
+  clientInfo(): Promise<ClientInfo>;
+  /** Ask the server whether to offer passkey login here (the answer is reused by the next login or autofill). */
+  loginDecision(options?: CallOptions): Promise<LoginDecisionResult>;
   login(options: LoginOptions): Promise<LoginResult>;
   autofill(options?: CallOptions): Promise<LoginResult>;
-  appendPasskey(connectToken: string, options?: CallOptions): Promise<AppendResult>;
+  appendPasskey(connectToken: string, options?: AppendOptions): Promise<AppendResult>;
+  /** Ask whether to offer this user a passkey now (after a password login). */
+  offerAppend(connectToken: string, options?: CallOptions): Promise<AppendOfferResult>;
+  /** The account one-tap remembers on this device for this project, or null. */
+  lastAccount(): LastAccount | null;
+  /** "Not you?" / logout: forget it. */
+  forgetLastAccount(): void;
+  /** Send client events for the funnel report: batched, never throws. */
+  reportEvents(events: ClientEvent[]): void;
+  /** Send queued events now (e.g. before leaving the page); resolves when they are sent or lost. */
+  flushEvents(): Promise<void>;
   listPasskeys(connectToken: string, options?: CallOptions): Promise<ListResult>;
   deletePasskey(connectToken: string, passkeyId: string, options?: CallOptions): Promise<DeleteResult>;
 }
@@ -128,4 +210,8 @@ export interface Config {
   initTimeoutMs: number;
   clientInfo: Record<string, unknown> | undefined;
   fetch: typeof fetch;
+  /** The instance's event queue. */
+  events: EventQueue;
+  /** A login/init answer fetched by loginDecision(), for the next login or autofill to use. */
+  prepared: { init: LoginInit; at: number } | undefined;
 }

@@ -64,6 +64,7 @@ describe('login', () => {
       credentialId: appended.passkey.credentialId,
       userId: expect.stringMatching(/^usr-\d+$/),
       isConditionalUI: false,
+      decisionTags: expect.any(Array),
     });
     expect(claimsOf(result.signedPasskeyData)).toMatchObject({ iss: latchkey.project.id, sub: result.userId, username: 'carol@example.com', isCUI: false });
     expect(await verify(result.signedPasskeyData, 'carol@example.com')).toEqual({ verificationResult: 'success', userID: result.userId, username: 'carol@example.com' });

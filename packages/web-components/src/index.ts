@@ -10,6 +10,8 @@ export { LatchkeyPasskeyList, type PasskeyListStrings } from './passkey-list/lat
 export type { ConnectTokenType, TokenProvider } from './base/token-provider.js';
 export type {
   AppendCompleteDetail,
+  AppendDismissDetail,
+  AppendOfferDetail,
   FallbackReason,
   LatchkeyFallbackDetail,
   LoginCompleteDetail,

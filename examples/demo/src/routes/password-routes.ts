@@ -8,7 +8,7 @@ import { loginPage, signupPage } from '../views/pages.js';
 import type { RouteDeps } from './deps.js';
 
 /** The app's own auth, exactly as it was before passkeys: sign up, password login, log out. */
-export function passwordRoutes(app: FastifyInstance, { db, pageConfig }: RouteDeps): void {
+export function passwordRoutes(app: FastifyInstance, { db, pageConfig, reportPasswordLogin }: RouteDeps): void {
   app.post('/signup', async (request, reply) => {
     const email = field(request.body, 'email');
     const displayName = field(request.body, 'displayName');
@@ -27,6 +27,11 @@ export function passwordRoutes(app: FastifyInstance, { db, pageConfig }: RouteDe
     try {
       const account = await checkPassword(db, email, field(request.body, 'password'));
       startSession(db, request, reply, account.id, 'password');
+      // For Latchkey's adoption report; never in the way of the login (no await, failures logged).
+      const device = { deviceId: field(request.body, 'deviceId'), osFamily: field(request.body, 'osFamily'), browserFamily: field(request.body, 'browserFamily') };
+      reportPasswordLogin({ identifier: account.email, ...device }).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'could not report the password login to Latchkey'),
+      );
       return reply.redirect('/account', 303);
     } catch (error) {
       if (!(error instanceof DemoError)) throw error;

@@ -81,6 +81,9 @@ export function loginPage(input: LoginPageInput): string {
         <input id="login-email" name="email" type="email" autocomplete="username" required value="${input.email ?? ''}">
         <label for="login-password">Password</label>
         <input id="login-password" name="password" type="password" autocomplete="current-password" required>
+        <input id="login-device-id" name="deviceId" type="hidden" value="">
+        <input id="login-os-family" name="osFamily" type="hidden" value="">
+        <input id="login-browser-family" name="browserFamily" type="hidden" value="">
         <button type="submit">Log in</button>
       </form>
     </section>
@@ -112,6 +115,9 @@ export function accountPage({ session, latchkey, welcome }: AccountPageInput): s
       <dt>E-mail address</dt><dd id="account-email">${account.email}</dd>
       <dt>This session</dt><dd id="session-method" data-method="${session.method}">Logged in ${METHOD_LABELS[session.method]}</dd>
     </dl>
+    ${session.method === 'password'
+      ? html`<latchkey-append offer id="passkey-offer" base-url="${latchkey.baseUrl}" project-id="${latchkey.projectId}"></latchkey-append>`
+      : html``}
     <section aria-labelledby="passkeys-title" class="card">
       <h2 id="passkeys-title">Passkeys</h2>
       <p class="hint">A passkey logs you in with this device's screen lock, fingerprint or face — nothing to type, nothing to phish.

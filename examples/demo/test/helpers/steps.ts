@@ -76,8 +76,8 @@ export async function loginWithPasskey(device: Device, email: string): Promise<v
 
 export async function addPasskey(device: Device, expectedCount: number): Promise<void> {
   const { page } = device;
-  await page.locator('latchkey-append').getByRole('button', { name: 'Add a passkey' }).click();
-  await until('"Passkey added"', () => page.locator('latchkey-append').getByRole('status').textContent(), (text) => !!text?.includes('Passkey added'));
+  await page.locator('latchkey-append:not([offer])').getByRole('button', { name: 'Add a passkey' }).click();
+  await until('"Passkey added"', () => page.locator('latchkey-append:not([offer])').getByRole('status').textContent(), (text) => !!text?.includes('Passkey added'));
   await until(`${expectedCount} passkeys listed`, () => passkeyItems(device).count(), (count) => count === expectedCount);
 }
 

@@ -1,12 +1,11 @@
 import { browserSupportsWebAuthnAutofill, startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { postFrontend } from '../http/post-frontend.js';
-import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
-import { isRecord } from '../results/shape.js';
+import { abortedFailure, failure, notAllowed } from '../results/failure.js';
 import type { CallOptions, Config, LoginResult } from '../types.js';
 import { ceremonyFailure } from '../webauthn/ceremony-failure.js';
 import { beginAutofill, cancel, modalInProgress, runCeremony } from '../webauthn/ceremony-coordinator.js';
 import { finishLogin, rpIdOf } from './finish-login.js';
-import { initBody } from './init-body.js';
+import { initLogin } from './init-login.js';
+import { reportFailure } from './report-failure.js';
 
 /**
  * Passkey autofill (Conditional UI). Call it when the login form appears; it waits until the user
@@ -14,7 +13,14 @@ import { initBody } from './init-body.js';
  * `aborted` when the signal aborts, when `login()` or `appendPasskey()` starts, or when another
  * autofill starts; it yields at once (`aborted`) if a login or append is already under way.
  */
-export async function autofill(config: Config, { signal }: CallOptions = {}): Promise<LoginResult> {
+export async function autofill(config: Config, options: CallOptions = {}): Promise<LoginResult> {
+  const result = await autofillOnce(config, options);
+  // An autofill that is not supported here, or ended by the page, is nothing to report.
+  if (!result.ok && result.reason !== 'unsupported') reportFailure(config, result, 'autofill');
+  return result;
+}
+
+async function autofillOnce(config: Config, { signal }: CallOptions): Promise<LoginResult> {
   if (signal?.aborted || modalInProgress()) return abortedFailure();
   if (!(await browserSupportsWebAuthnAutofill().catch(() => false))) {
     return failure('unsupported', 'this browser does not offer passkeys in autofill (no conditional mediation)');
@@ -28,11 +34,10 @@ export async function autofill(config: Config, { signal }: CallOptions = {}): Pr
   signal?.addEventListener('abort', onAbort, { once: true });
   controller.signal.addEventListener('abort', () => cancel(me), { once: true });
   try {
-    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown; conditionalUIChallenge?: unknown }>(config, '/login/init', initBody(config), controller.signal, config.initTimeoutMs);
-    if (!init.ok) return init;
-    const { processId, loginAllowed, conditionalUIChallenge } = init.body;
-    if (typeof processId !== 'string' || !isRecord(conditionalUIChallenge)) return invalidResponse('login/init without conditionalUIChallenge', init.status);
-    if (loginAllowed === false) return failure('unsupported', 'the project does not allow passkey login for this client');
+    const init = await initLogin(config, controller.signal);
+    if ('ok' in init) return init;
+    const { processId, loginAllowed, conditionalUIChallenge, decisionTags, oneTap } = init;
+    if (!loginAllowed) return notAllowed('login', decisionTags);
     if (controller.signal.aborted) return abortedFailure();
     const options = conditionalUIChallenge as unknown as PublicKeyCredentialRequestOptionsJSON;
 
@@ -49,7 +54,7 @@ export async function autofill(config: Config, { signal }: CallOptions = {}): Pr
     // the caller's own signal does.
     end();
     end = () => {};
-    return await finishLogin(config, { processId, assertion, isConditionalUI: true, rpId: rpIdOf(options), signalIfUnknown: true }, controller.signal);
+    return await finishLogin(config, { processId, assertion, isConditionalUI: true, rpId: rpIdOf(options), signalIfUnknown: true, decisionTags, oneTap }, controller.signal);
   } finally {
     end();
     signal?.removeEventListener('abort', onAbort);

@@ -1,6 +1,7 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
 import { postFrontend } from '../http/post-frontend.js';
-import { invalidResponse } from '../results/failure.js';
+import { rememberLastAccount } from '../one-tap/last-account.js';
+import { invalidResponse, notAllowed } from '../results/failure.js';
 import { isRecord } from '../results/shape.js';
 import type { Config, LoginResult } from '../types.js';
 import { signalUnknownCredential } from '../webauthn/signal-unknown-credential.js';
@@ -17,6 +18,9 @@ export interface FinishLoginInput {
    * passkey the server never listed: it may be another user's, and must not be hidden.
    */
   signalIfUnknown: boolean;
+  decisionTags: string[];
+  /** login/init said the project allows one-tap: remember the account on success. */
+  oneTap: boolean;
 }
 
 export async function finishLogin(config: Config, input: FinishLoginInput, signal?: AbortSignal): Promise<LoginResult> {
@@ -27,6 +31,12 @@ export async function finishLogin(config: Config, input: FinishLoginInput, signa
     signal,
   );
   if (!answer.ok) {
+    // Policy changed between init and finish (kill switch, rollout): the page falls back as for
+    // any refusal by policy. The message names the tag.
+    if (answer.code === 'login_not_allowed') {
+      const tags = ['login-kill-switch', 'rollout-excluded', 'platform-denied', 'webauthn-unavailable'].filter((tag) => answer.message.includes(tag));
+      return { ...notAllowed('login', tags), code: answer.code, ...(answer.status === undefined ? {} : { status: answer.status }) };
+    }
     if (answer.reason === 'serverError' && answer.code === 'unknown_credential' && input.signalIfUnknown) {
       await signalUnknownCredential(input.rpId, input.assertion.id);
     }
@@ -38,7 +48,8 @@ export async function finishLogin(config: Config, input: FinishLoginInput, signa
   if (typeof identifier !== 'string' || typeof credentialId !== 'string' || typeof userId !== 'string') {
     return invalidResponse('login/finish without passkeyOperation', answer.status);
   }
-  return { ok: true, signedPasskeyData, identifier, credentialId, userId, isConditionalUI: input.isConditionalUI };
+  if (input.oneTap) rememberLastAccount(config.projectId, identifier);
+  return { ok: true, signedPasskeyData, identifier, credentialId, userId, isConditionalUI: input.isConditionalUI, decisionTags: input.decisionTags };
 }
 
 /** The RP ID a signal must name: the one in the options, else this page's host (WebAuthn's default). */

@@ -1,6 +1,11 @@
+import { collectClientInfo } from '../client-info/collect-client-info.js';
 import type { Config } from '../types.js';
 
-/** The body of `login/init` and `append/init`: `clientInfo` only when the app configured one. */
-export function initBody(config: Config, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return config.clientInfo === undefined ? fields : { ...fields, clientInfo: config.clientInfo };
+/**
+ * The body of `login/init` and `append/init`: the collected `clientInfo` (what the device can do,
+ * its OS and browser family, the device id), with the app's own `clientInfo` keys on top.
+ */
+export async function initBody(config: Config, fields: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const collected = await collectClientInfo();
+  return { ...fields, clientInfo: { ...collected, ...config.clientInfo } };
 }

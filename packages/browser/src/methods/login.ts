@@ -1,32 +1,41 @@
 import { browserSupportsWebAuthn, startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { postFrontend } from '../http/post-frontend.js';
-import { abortedFailure, failure, invalidResponse } from '../results/failure.js';
-import { isRecord } from '../results/shape.js';
+import { abortedFailure, failure, invalidResponse, notAllowed } from '../results/failure.js';
+import { isRecord, tagsOf } from '../results/shape.js';
 import type { Config, LoginOptions, LoginResult } from '../types.js';
 import { beginModal } from '../webauthn/ceremony-coordinator.js';
 import { runModalCeremony } from '../webauthn/run-modal-ceremony.js';
+import { reportFailure } from './report-failure.js';
 import { finishLogin, rpIdOf } from './finish-login.js';
-import { initBody } from './init-body.js';
+import { initLogin } from './init-login.js';
 
 /**
  * Identifier-first login: `login/init` → `login/start` (which may say `noPasskey`) → the browser's
  * passkey dialog → `login/finish`. Starting it ends any pending autofill with `aborted`.
  */
-export async function login(config: Config, { identifier, signal }: LoginOptions): Promise<LoginResult> {
+export async function login(config: Config, options: LoginOptions): Promise<LoginResult> {
+  const result = await loginOnce(config, options);
+  if (!result.ok) reportFailure(config, result, 'login');
+  return result;
+}
+
+async function loginOnce(config: Config, { identifier, method = 'identifier', signal }: LoginOptions): Promise<LoginResult> {
   const end = beginModal();
   try {
     if (signal?.aborted) return abortedFailure();
     if (!browserSupportsWebAuthn()) return failure('unsupported', 'this browser does not support WebAuthn');
 
-    const init = await postFrontend<{ processId?: unknown; loginAllowed?: unknown }>(config, '/login/init', initBody(config), signal, config.initTimeoutMs);
-    if (!init.ok) return init;
-    const { processId, loginAllowed } = init.body;
-    if (typeof processId !== 'string') return invalidResponse('login/init without processId', init.status);
-    if (loginAllowed === false) return failure('unsupported', 'the project does not allow passkey login for this client');
+    const init = await initLogin(config, signal);
+    if ('ok' in init) return init;
+    const { processId, loginAllowed, decisionTags, oneTap } = init;
+    if (!loginAllowed) return notAllowed('login', decisionTags);
 
-    const start = await postFrontend<{ status?: unknown; assertionOptions?: unknown }>(config, '/login/start', { processId, identifier }, signal, config.initTimeoutMs);
+    const start = await postFrontend<{ status?: unknown; assertionOptions?: unknown; decisionTags?: unknown }>(config, '/login/start', { processId, identifier, method }, signal, config.initTimeoutMs);
     if (!start.ok) return start;
-    if (start.body.status === 'noPasskey') return failure('noPasskey', 'there is no passkey for this identifier');
+    const startTags = tagsOf(start.body.decisionTags);
+    if (start.body.status === 'noPasskey') {
+      return failure('noPasskey', 'there is no passkey for this identifier', startTags.length > 0 ? { decisionTags: startTags } : {});
+    }
     if (start.body.status !== 'ok' || !isRecord(start.body.assertionOptions)) return invalidResponse('login/start without assertionOptions', start.status);
     const options = start.body.assertionOptions as unknown as PublicKeyCredentialRequestOptionsJSON;
 
@@ -35,7 +44,8 @@ export async function login(config: Config, { identifier, signal }: LoginOptions
     const assertion = ceremony.value;
 
     const listed = options.allowCredentials?.some((descriptor) => descriptor.id === assertion.id) ?? false;
-    return await finishLogin(config, { processId, assertion, isConditionalUI: false, rpId: rpIdOf(options), signalIfUnknown: listed }, signal);
+    const tags = [...new Set([...decisionTags, ...startTags])];
+    return await finishLogin(config, { processId, assertion, isConditionalUI: false, rpId: rpIdOf(options), signalIfUnknown: listed, decisionTags: tags, oneTap }, signal);
   } finally {
     end();
   }

@@ -7,6 +7,7 @@ export function failure(reason: FailureReason, message: string, extra: Omit<Part
   if (extra.status !== undefined) result.status = extra.status;
   if (extra.requestId !== undefined) result.requestId = extra.requestId;
   if (extra.cause !== undefined) result.cause = extra.cause;
+  if (extra.decisionTags !== undefined) result.decisionTags = extra.decisionTags;
   return result;
 }
 
@@ -17,6 +18,11 @@ export function invalidResponse(what: string, status?: number): Failure {
 
 export function abortedFailure(): Failure {
   return failure('aborted', 'the call was aborted');
+}
+
+/** The server decided against this flow here (kill switch, rollout, platform, …): `decisionTags` say why. */
+export function notAllowed(flow: 'login' | 'append', decisionTags: string[]): Failure {
+  return failure('notAllowed', `the project does not allow passkey ${flow} here (${decisionTags.join(', ') || 'no reason given'})`, { decisionTags });
 }
 
 /**

@@ -26,6 +26,7 @@ export function fallbackReason(failure: Failure): FallbackReason | undefined {
     case 'cancelled':
     case 'unsupported':
     case 'timeout':
+    case 'notAllowed':
       return failure.reason;
     case 'networkError':
       return 'unavailable';

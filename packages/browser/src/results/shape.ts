@@ -6,3 +6,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function isPasskey(value: unknown): boolean {
   return isRecord(value) && typeof value.id === 'string' && typeof value.credentialId === 'string';
 }
+
+/** A decisionTags field as the SDK hands it on: the strings in it, or [] for anything else. */
+export function tagsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((tag): tag is string => typeof tag === 'string') : [];
+}

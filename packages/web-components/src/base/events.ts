@@ -17,12 +17,26 @@ export interface LatchkeyFallbackDetail {
   code?: string;
   /** The server's request id, when there was one: quote it to the operator. */
   requestId?: string;
+  /** For `notAllowed` (and a rollout's `noPasskey`): Latchkey's decision tags, e.g. `['login-kill-switch']`. */
+  decisionTags?: string[];
 }
 
 /** `latchkey-complete` details, by element. */
 export type LoginCompleteDetail = Omit<LoginSuccess, 'ok'>;
 export interface AppendCompleteDetail {
   passkey: Passkey;
+  /** True when the passkey came from an automatic upgrade (conditional create), with no dialog. */
+  conditional?: boolean;
+}
+/** `latchkey-offer` (`<latchkey-append offer>`): what Latchkey decided about offering a passkey now. */
+export interface AppendOfferDetail {
+  offer: boolean;
+  decisionTags: string[];
+  conditionalCreate: boolean;
+  nextOfferAt: number | null;
+}
+export interface AppendDismissDetail {
+  nextOfferAt: number | null;
 }
 export interface PasskeyListCompleteDetail {
   /** The id (`cre-…`) of the passkey just deleted. */
@@ -34,5 +48,7 @@ declare global {
     'latchkey-complete': CustomEvent<LoginCompleteDetail | AppendCompleteDetail | PasskeyListCompleteDetail>;
     'latchkey-fallback': CustomEvent<LatchkeyFallbackDetail>;
     'latchkey-error': CustomEvent<Failure>;
+    'latchkey-offer': CustomEvent<AppendOfferDetail>;
+    'latchkey-dismiss': CustomEvent<AppendDismissDetail>;
   }
 }

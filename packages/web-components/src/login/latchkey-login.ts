@@ -1,5 +1,5 @@
-import { fallbackReason, type Failure, type FallbackReason, type Latchkey, type LoginResult } from '@latchkey/browser';
-import { css, html, type PropertyDeclarations } from 'lit';
+import { fallbackReason, type Failure, type FallbackReason, type LastAccount, type Latchkey, type LoginResult } from '@latchkey/browser';
+import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { LatchkeyFallbackDetail } from '../base/events.js';
 import { LatchkeyElement, withoutOk } from '../base/latchkey-element.js';
 import { baseStyles } from '../base/styles.js';
@@ -18,10 +18,16 @@ const LOGIN_STRINGS = {
   timeout: 'The passkey service did not answer in time. Sign in another way.',
   unavailable: 'Passkey sign-in is not available right now. Sign in another way.',
   misconfigured: 'Passkey sign-in is not set up for this page. Sign in another way.',
+  notAllowed: 'Passkey sign-in is not available here. Sign in another way.',
+  continueAs: 'Continue as {identifier}',
+  notYou: 'Not you?',
   serverError: 'Passkey sign-in failed. Try again.',
   unknownCredential: 'That passkey is no longer valid for this site. Choose another or type your email or username.',
 };
 export type LoginStrings = typeof LOGIN_STRINGS;
+
+/** Fallbacks caused by Latchkey itself: not reported to it as client events. */
+const UNREPORTED: ReadonlySet<FallbackReason> = new Set<FallbackReason>(['timeout', 'unavailable', 'misconfigured']);
 
 /**
  * `<latchkey-login>`: an identifier field that offers passkeys in autofill, and a button for
@@ -44,6 +50,8 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     normalizeIdentifier: { attribute: false },
     noAutofill: { type: Boolean, attribute: 'no-autofill' },
     invalid: { state: true },
+    passkeysOff: { state: true },
+    oneTapAccount: { state: true },
   };
 
   static override styles = [
@@ -57,6 +65,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
       input {
         flex: 1 1 14rem;
         min-width: 0;
+      }
+      button.link {
+        background: transparent;
+        border-color: transparent;
+        color: var(--latchkey-color-primary, #1f4fd1);
+        text-decoration: underline;
       }
     `,
   ];
@@ -72,6 +86,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   /** Do not start passkey autofill (Conditional UI) on this field. */
   declare noAutofill: boolean;
   declare private invalid: boolean;
+  /** Latchkey's policy says no passkey login here: no field, no button, no prompt. */
+  declare private passkeysOff: boolean;
+  /** One-tap: the account this device remembers ("Continue as …"), when the project allows it. */
+  declare private oneTapAccount: LastAccount | null;
+  /** The client whose decision was asked for (once per configuration). */
+  private decidedClient: Latchkey | undefined;
   /**
    * The detail of the last `latchkey-fallback`, until the next login or autofill starts. A page
    * whose script attaches its listener after the element has already given up (an external script
@@ -89,6 +109,8 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     this.identifier = '';
     this.noAutofill = false;
     this.invalid = false;
+    this.passkeysOff = false;
+    this.oneTapAccount = null;
   }
 
   override connectedCallback(): void {
@@ -103,20 +125,42 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   }
 
   /**
-   * Autofill starts once per configuration (the first time the element has a client, and again
-   * when base-url, project-id or latchkey change). Never on any other update: an autofill that
-   * fails at once (server unreachable) would otherwise restart itself in a loop.
+   * Once per configuration (the first time the element has a client, and again when base-url,
+   * project-id or latchkey change) it asks Latchkey whether passkey login is on here, then starts
+   * autofill. Never on any other update: a request that fails at once (server unreachable) would
+   * otherwise restart itself in a loop.
    */
   protected override updated(): void {
-    if (this.noAutofill) {
+    const client = this.client();
+    if (client && client !== this.decidedClient) {
+      this.decidedClient = client;
       this.stopAutofill();
+      void this.decide(client);
+    } else if (this.noAutofill) {
+      this.stopAutofill();
+    }
+  }
+
+  /**
+   * The decision obeyed: policy says no (kill switch, rollout, platform) → no passkey control at
+   * all and `latchkey-fallback` with `notAllowed` and the tags; Latchkey unreachable or refusing
+   * the page → the fallback for that. Its login/init is the one autofill then uses.
+   */
+  private async decide(client: Latchkey): Promise<void> {
+    const decision = await client.loginDecision({ signal: this.lifetime.signal });
+    if (client !== this.decidedClient) return;
+    if (!decision.ok) {
+      if (decision.reason !== 'aborted') this.onAutofillResult(decision);
       return;
     }
-    const client = this.client();
-    if (client && client !== this.autofillClient) {
-      this.stopAutofill();
-      this.startAutofill();
+    this.passkeysOff = !decision.loginAllowed;
+    if (this.passkeysOff) {
+      const failure: Failure = { ok: false, reason: 'notAllowed', message: `passkey login is off here (${decision.decisionTags.join(', ')})`, decisionTags: decision.decisionTags };
+      this.fallBack('notAllowed', this.identifier, failure);
+      return;
     }
+    this.oneTapAccount = decision.lastAccount;
+    this.startAutofill();
   }
 
   /** The identifier field inside the shadow root (for focus management by the page). */
@@ -129,7 +173,18 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   }
 
   protected override render() {
+    const status = html`<p part="status" class="status" id="status" role="status" aria-live="polite" data-kind=${this.statusKind}>${this.statusText}</p>`;
+    if (this.passkeysOff) return status;
+    const account = this.oneTapAccount;
     return html`
+      ${account
+        ? html`<div part="one-tap" class="row">
+            <button part="button one-tap-button" type="button" ?disabled=${this.busy} @click=${() => this.run(account.identifier, 'one-tap')}>
+              ${this.text('continueAs', { identifier: account.identifier })}
+            </button>
+            <button part="not-you" class="link" type="button" ?disabled=${this.busy} @click=${this.notYou}>${this.text('notYou')}</button>
+          </div>`
+        : nothing}
       <form part="form" class="stack" novalidate aria-busy=${this.busy ? 'true' : 'false'} @submit=${this.onSubmit}>
         <label part="label" for="identifier">${this.text('label')}</label>
         <div class="row">
@@ -172,8 +227,15 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     if (this.autofillResumable) this.startAutofill();
   }
 
+  /** "Not you?": forget the remembered account on this device and go back to the field. */
+  private notYou(): void {
+    this.client()?.forgetLastAccount();
+    this.oneTapAccount = null;
+    void this.updateComplete.then(() => this.focus());
+  }
+
   private startAutofill(): void {
-    if (this.noAutofill || this.busy || this.autofillController || !this.isConnected) return;
+    if (this.noAutofill || this.passkeysOff || this.busy || this.autofillController || !this.isConnected) return;
     const client = this.client();
     if (!client) return;
     const controller = new AbortController();
@@ -228,6 +290,12 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
       this.focus();
       return;
     }
+    await this.run(identifier, 'identifier');
+  }
+
+  /** Identifier-first login, typed or one-tap ("Continue as …"). */
+  private async run(identifier: string, method: 'identifier' | 'one-tap'): Promise<void> {
+    if (this.busy) return;
     const client = this.client();
     if (!client) {
       this.fallBack('misconfigured', identifier, this.notConfigured());
@@ -237,7 +305,7 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
     this.lastFallback = undefined;
     this.busy = true;
     this.setStatus(this.text('working'));
-    const result = await client.login({ identifier, signal: this.lifetime.signal });
+    const result = await client.login({ identifier, method, signal: this.lifetime.signal });
     this.busy = false;
     this.autofillResumable = true;
     if (result.ok) {
@@ -262,11 +330,20 @@ export class LatchkeyLogin extends LatchkeyElement<LoginStrings> {
   /** Hand over to the page's own login; a misconfiguration is reported as an error too. */
   private fallBack(reason: FallbackReason, identifier: string, failure: Failure): void {
     this.setStatus(this.text(reason), reason === 'cancelled' ? 'info' : 'error');
+    // Policy says no (also when it changed after the page loaded): no passkey control from now on.
+    if (reason === 'notAllowed') {
+      this.passkeysOff = true;
+      this.stopAutofill();
+    }
     const detail: LatchkeyFallbackDetail = { reason, identifier, message: failure.message };
     if (failure.code !== undefined) detail.code = failure.code;
     if (failure.requestId !== undefined) detail.requestId = failure.requestId;
+    if (failure.decisionTags !== undefined) detail.decisionTags = failure.decisionTags;
     this.lastFallback = detail;
     this.emit('latchkey-fallback', detail);
+    // For the funnel report: why passkeys did not carry this login. Not when Latchkey itself is the
+    // reason (down, slow, refusing this page): it would not hear it, or should not get more load.
+    if (!UNREPORTED.has(reason)) this.client()?.reportEvents([{ type: 'fallback', reason }]);
     // Someone has to change a setting: the page hears about it as an error too.
     if (reason === 'misconfigured') this.emit('latchkey-error', failure);
   }
