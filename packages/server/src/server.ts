@@ -61,9 +61,11 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     const kek = await resolveKeyEncryptionKey(config, store);
     const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock), log: logger };
-    logStoreSettings(logger, config, store, kek, await sealPlainSigningKeys(ctx));
-    // Serving while a login cannot work would only turn every login into an error: refuse instead.
+    const sealed = await sealPlainSigningKeys(ctx);
+    // Serving while a login cannot work would only turn every login into an error: refuse instead,
+    // before any other start-up line (a refusal is one line on stderr, nothing on stdout).
     await refuseUnlessReady(ctx);
+    logStoreSettings(logger, config, store, kek, sealed);
     const metrics = new Metrics(store);
     const app = await buildApp({
       ctx,

@@ -187,7 +187,7 @@ describe('append: the connect token', () => {
       processId: revoked.processId,
       attestationResponse: new SoftAuthenticator().createCredential(revoked.options, { origin: ORIGIN }),
     });
-    expect([afterRevoke.status, afterRevoke.body.error.code]).toEqual([401, 'connect_token_invalid']);
+    expect([afterRevoke.status, afterRevoke.body.error.code]).toEqual([401, 'connect_token_revoked']);
 
     // Expired (tokens live 600 s) while the challenge (300 s from start) is still good.
     const token = await connectToken(server.main, 'passkey-append', 'expired-midway@example.com');

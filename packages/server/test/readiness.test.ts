@@ -43,7 +43,7 @@ describe('the signing key a login needs', () => {
       const main = projectClient(without.url, withKey.main.project, withKey.main.secret);
       expectError(await login(main, authenticator, identifier), 503, 'key_encryption_key_missing');
       // The instance with the key is ready and logs in.
-      expect((await withKey.request('GET', '/readyz')).body).toEqual({ status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
+      expect((await withKey.request('GET', '/readyz')).body).toMatchObject({ status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
       expectStatus(await login(withKey.main, authenticator, identifier), 200);
     } finally {
       await without.close();

@@ -207,7 +207,7 @@ if (TEST_STORE === 'sqlite') {
         try {
           const expected = setting ?? 'normal';
           expect(served.stdout()).toContain(`"sqliteSynchronous":"${expected}"`);
-          expect((await httpRequest(served.url, 'GET', '/readyz')).body).toEqual({ status: 'ready', sqliteSynchronous: expected });
+          expect((await httpRequest(served.url, 'GET', '/readyz')).body).toMatchObject({ status: 'ready', checks: { store: 'ok' }, sqliteSynchronous: expected });
         } finally {
           await served.stop('SIGTERM');
         }
@@ -255,7 +255,7 @@ if (TEST_STORE === 'sqlite') {
       try {
         expect(sealing.stdout()).toContain('encrypted 1 signing key(s) that were stored as plain PEM');
         await expectSealed((await storedPrivateKeys(db))[0]!, new Uint8Array(Buffer.from(TEST_POSTGRES_KEK, 'base64')));
-        expect((await httpRequest(sealing.url, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
+        expect((await httpRequest(sealing.url, 'GET', '/readyz')).body).toEqual({ status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
       } finally {
         await sealing.stop('SIGTERM');
       }

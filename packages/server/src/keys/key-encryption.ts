@@ -20,12 +20,12 @@ export async function sealPrivateKey(pem: string, kek: Uint8Array | undefined): 
 export async function openPrivateKey(stored: string, kek: Uint8Array | undefined, kid: string): Promise<string> {
   if (isPlainPem(stored)) return stored;
   if (!kek) {
-    throw new LatchkeyError(503, 'key_encryption_key_missing', `signing key ${kid} is encrypted but no key-encryption key is configured`);
+    throw new LatchkeyError(503, 'key_encryption_key_missing', `signing key ${kid} is encrypted but no key file is configured and LATCHKEY_KEY_ENCRYPTION_KEY is not set`);
   }
   try {
     const { plaintext } = await compactDecrypt(stored, kek);
     return new TextDecoder().decode(plaintext);
   } catch {
-    throw new LatchkeyError(503, 'key_encryption_key_wrong', `signing key ${kid} cannot be decrypted with the configured key-encryption key`);
+    throw new LatchkeyError(503, 'key_encryption_key_wrong', `signing key ${kid} cannot be decrypted with the configured LATCHKEY_KEY_ENCRYPTION_KEY (or key file)`);
   }
 }
