@@ -68,7 +68,7 @@ describe('startLatchkey', () => {
   });
 
   it('fails to start on a port that is taken', async () => {
-    await expect(startLatchkey({ port: latchkey.port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(startLatchkey({ port: latchkey.port })).rejects.toThrow(/port \d+ on 127\.0\.0\.1 is already in use/);
   });
 });
 
