@@ -1,5 +1,5 @@
 import { claimsOf, headerOf, startLatchkey, type TestLatchkey, type TestProject } from '@latchkey/test-support';
-import { generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
+import { compactDecrypt, generateKeyPair, importPKCS8, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LatchkeyClient, type VerifySignedDataResult } from '../src/index.js';
 import { freshToken } from './helpers/ceremonies.js';
@@ -83,7 +83,10 @@ describe('non-canonical encodings and malformed claims', () => {
   /** The project's own private key, read from the server's store only to sign test tokens with precise claims. */
   async function ownKey() {
     const row = await latchkey.server.ctx.store.db.selectFrom('signing_keys').selectAll().where('project_id', '=', latchkey.project.id).where('rotated_at', 'is', null).executeTakeFirstOrThrow();
-    return { kid: row.id, privateKey: await importPKCS8(row.private_key, 'RS256') };
+    // Stored sealed (a JWE) under the server's key-encryption key, or as plain PEM where none is set.
+    const kek = latchkey.server.ctx.keyEncryptionKey;
+    const pem = kek ? new TextDecoder().decode((await compactDecrypt(row.private_key, kek)).plaintext) : row.private_key;
+    return { kid: row.id, privateKey: await importPKCS8(pem, 'RS256') };
   }
   const sign = (claims: Record<string, unknown>, kid: string, privateKey: CryptoKey) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey);
