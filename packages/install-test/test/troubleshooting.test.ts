@@ -58,7 +58,7 @@ describe('docs/troubleshooting.md quotes the real answers', () => {
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe('origin_not_allowed');
     quoted('`origin_not_allowed`');
-    quoted(answer.body.error.message.replace(latchkey.project.id, 'pro-…'));
+    quoted(answer.body.error.message.replaceAll(latchkey.project.id, 'pro-…'));
   });
 
   it("origin mismatch: the browser signed for another origin than the project's", async () => {
