@@ -11,6 +11,7 @@ import { answerClientError } from './client-error.js';
 import { installErrorHandling, refuseWhileClosing, sendError } from './error-handler.js';
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
+import { dropHeadersCarriedBySecurity } from './openapi-security-headers.js';
 import { limitRequests } from './rate-limit.js';
 import { serializeRequestForLog } from './redact-log-url.js';
 import './request-context.js';
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         },
       },
     },
+    transformObject: (documentObject) => dropHeadersCarriedBySecurity((documentObject as { openapiObject: Record<string, any> }).openapiObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 

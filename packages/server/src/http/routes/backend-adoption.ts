@@ -13,19 +13,19 @@ const security = [{ basicAuth: [] }];
 export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.get(
     '/policy',
-    { schema: { tags: ['Backend API: adoption'], security, summary: 'The project’s adoption policy', response: { 200: PolicySchema, ...errorResponses(401, 429) } } },
+    { schema: { operationId: 'getAdoptionPolicy', tags: ['Backend API: adoption'], security, summary: 'The project’s adoption policy', response: { 200: PolicySchema, ...errorResponses(401, 429) } } },
     async (request) => readPolicy(ctx, projectOf(request).id),
   );
 
   app.patch(
     '/policy',
     {
-      schema: {
+      schema: { operationId: 'updateAdoptionPolicy',
         tags: ['Backend API: adoption'],
         security,
         summary: 'Change part of the policy (objects merged, values and lists replaced); every instance obeys within 5 s',
         body: PolicyPatchSchema,
-        response: { 200: PolicySchema, ...errorResponses(400, 401, 429) },
+        response: { 200: PolicySchema, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => updatePolicy(ctx, projectOf(request).id, request.body, `api-secret:${request.apiSecretId ?? 'unknown'}`),
@@ -35,12 +35,12 @@ export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promi
     '/events',
     {
       bodyLimit: EVENTS_BODY_LIMIT,
-      schema: {
+      schema: { operationId: 'recordBackendEvents',
         tags: ['Backend API: adoption'],
         security,
         summary: 'Report the app’s own events, above all its password logins (1–20 events, ≤ 16 KiB)',
         body: eventBatch(BackendClientEvent),
-        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(400, 401, 413, 429) },
+        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request, reply) => {

@@ -14,7 +14,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
   app.post(
     '/connectTokens',
     {
-      schema: {
+      schema: { operationId: 'createConnectToken',
         tags,
         security,
         summary: 'Create a single-use connect token for one user and one action (600 s)',
@@ -24,7 +24,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
         }),
         response: {
           201: Type.Object({ id: Type.String(), secret: Type.String(), type: TokenType, status: Type.String(), expires: Type.Integer() }),
-          ...errorResponses(400, 401, 404, 413, 429),
+          ...errorResponses(400, 401, 404, 413, 415, 429),
         },
       },
     },
@@ -37,7 +37,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
   app.get(
     '/connectTokens',
     {
-      schema: {
+      schema: { operationId: 'listConnectTokens',
         tags,
         security,
         summary: 'List a user’s connect tokens (secrets are never shown again)',
@@ -65,7 +65,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
   app.delete(
     '/connectTokens/:id',
     {
-      schema: {
+      schema: { operationId: 'revokeConnectToken',
         tags,
         security,
         summary: 'Revoke a connect token: it stays listed with status revoked, is refused with connect_token_revoked, and an event records it',

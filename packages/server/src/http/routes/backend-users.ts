@@ -26,7 +26,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/users',
     {
-      schema: {
+      schema: { operationId: 'listUsers',
         tags,
         security,
         summary: 'Find users by identifier, or page through all users',
@@ -49,14 +49,14 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
 
   app.get(
     '/users/:userID',
-    { schema: { tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 429) } } },
+    { schema: { operationId: 'getUser', tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 429) } } },
     async (request) => toUser(await getUser(ctx, projectOf(request).id, request.params.userID)),
   );
 
   app.delete(
     '/users/:userID',
     {
-      schema: { tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 429) } },
+      schema: { operationId: 'deleteUser', tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 429) } },
     },
     async (request) => {
       await deleteUser(ctx, projectOf(request).id, request.params.userID);
@@ -67,7 +67,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/users/:userID/passkeys',
     {
-      schema: { tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 429) } },
+      schema: { operationId: 'listUserPasskeys', tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 429) } },
     },
     async (request) => {
       const project = projectOf(request);
@@ -79,7 +79,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.delete(
     '/users/:userID/passkeys/:passkeyId',
     {
-      schema: {
+      schema: { operationId: 'deleteUserPasskey',
         tags,
         security,
         summary: 'Delete one of a user’s passkeys',
@@ -98,7 +98,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/passkeyEvents',
     {
-      schema: {
+      schema: { operationId: 'listPasskeyEvents',
         tags: ['Backend API: audit'],
         security,
         summary: 'The append-only audit trail, oldest first; follow nextCursor for more',

@@ -8,7 +8,7 @@ export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps)
   app.post(
     '/passkey/verifySignedData',
     {
-      schema: {
+      schema: { operationId: 'verifySignedData',
         tags: ['Backend API'],
         security: [{ basicAuth: [] }],
         summary: 'Verify signedPasskeyData once; only `success` may start the app’s session',
@@ -29,7 +29,7 @@ export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps)
             userID: Type.String({ description: 'usr-…, on success only (empty otherwise)' }),
             username: Type.String({ description: 'on success only (empty otherwise)' }),
           }),
-          ...errorResponses(400, 401, 413, 429),
+          ...errorResponses(400, 401, 413, 415, 429),
         },
       },
     },
