@@ -11,6 +11,7 @@ import { answerClientError } from './client-error.js';
 import { installErrorHandling, refuseWhileClosing, sendError } from './error-handler.js';
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
+import { nameTitledSchemas } from './openapi-named-schemas.js';
 import { dropHeadersCarriedBySecurity } from './openapi-security-headers.js';
 import { limitRequests } from './rate-limit.js';
 import { serializeRequestForLog } from './redact-log-url.js';
@@ -99,7 +100,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
         },
       },
     },
-    transformObject: (documentObject) => dropHeadersCarriedBySecurity((documentObject as { openapiObject: Record<string, any> }).openapiObject),
+    transformObject: (documentObject) => nameTitledSchemas(dropHeadersCarriedBySecurity((documentObject as { openapiObject: Record<string, any> }).openapiObject)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 

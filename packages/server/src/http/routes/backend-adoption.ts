@@ -20,7 +20,8 @@ export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promi
   app.patch(
     '/policy',
     {
-      schema: { operationId: 'updateAdoptionPolicy',
+      schema: {
+        operationId: 'updateAdoptionPolicy',
         tags: ['Backend API: adoption'],
         security,
         summary: 'Change part of the policy (objects merged, values and lists replaced); every instance obeys within 5 s',
@@ -35,7 +36,8 @@ export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promi
     '/events',
     {
       bodyLimit: EVENTS_BODY_LIMIT,
-      schema: { operationId: 'recordBackendEvents',
+      schema: {
+        operationId: 'recordBackendEvents',
         tags: ['Backend API: adoption'],
         security,
         summary: 'Report the app’s own events, above all its password logins (1–20 events, ≤ 16 KiB)',

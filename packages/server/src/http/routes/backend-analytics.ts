@@ -24,7 +24,8 @@ export async function backendAnalyticsRoutes(app: App, { ctx }: RouteDeps): Prom
   app.get(
     '/analytics/funnel',
     {
-      schema: { operationId: 'getAdoptionFunnel',
+      schema: {
+        operationId: 'getAdoptionFunnel',
         tags: ['Backend API: adoption'],
         security: [{ basicAuth: [] }],
         summary: 'The adoption funnel per day and/or OS family (default: the last 30 days, per day)',

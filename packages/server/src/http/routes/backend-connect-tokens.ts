@@ -14,7 +14,8 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
   app.post(
     '/connectTokens',
     {
-      schema: { operationId: 'createConnectToken',
+      schema: {
+        operationId: 'createConnectToken',
         tags,
         security,
         summary: 'Create a single-use connect token for one user and one action (600 s)',
@@ -37,7 +38,8 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
   app.get(
     '/connectTokens',
     {
-      schema: { operationId: 'listConnectTokens',
+      schema: {
+        operationId: 'listConnectTokens',
         tags,
         security,
         summary: 'List a user’s connect tokens (secrets are never shown again)',
@@ -52,7 +54,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
                 userID: Type.String(),
                 createdAt: Type.Integer(),
                 expires: Type.Integer(),
-              }),
+              }, { title: 'ConnectToken' }),
             ),
           }),
           ...errorResponses(400, 401, 429),
@@ -65,7 +67,8 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
   app.delete(
     '/connectTokens/:id',
     {
-      schema: { operationId: 'revokeConnectToken',
+      schema: {
+        operationId: 'revokeConnectToken',
         tags,
         security,
         summary: 'Revoke a connect token: it stays listed with status revoked, is refused with connect_token_revoked, and an event records it',

@@ -18,7 +18,7 @@ const User = Type.Object({
   displayName: Type.String(),
   webauthnId: Type.String(),
   createdAt: Type.Integer(),
-});
+}, { title: 'User' });
 const UserParams = Type.Object({ userID: Type.String({ maxLength: 64 }) });
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
 
@@ -26,7 +26,8 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/users',
     {
-      schema: { operationId: 'listUsers',
+      schema: {
+        operationId: 'listUsers',
         tags,
         security,
         summary: 'Find users by identifier, or page through all users',
@@ -79,7 +80,8 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.delete(
     '/users/:userID/passkeys/:passkeyId',
     {
-      schema: { operationId: 'deleteUserPasskey',
+      schema: {
+        operationId: 'deleteUserPasskey',
         tags,
         security,
         summary: 'Delete one of a user’s passkeys',
@@ -98,7 +100,8 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/passkeyEvents',
     {
-      schema: { operationId: 'listPasskeyEvents',
+      schema: {
+        operationId: 'listPasskeyEvents',
         tags: ['Backend API: audit'],
         security,
         summary: 'The append-only audit trail, oldest first; follow nextCursor for more',
@@ -114,7 +117,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
                 processId: Type.Union([Type.String(), Type.Null()]),
                 detail: Type.Object({}, { additionalProperties: true }),
                 createdAt: Type.Integer(),
-              }),
+              }, { title: 'PasskeyEvent' }),
             ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),

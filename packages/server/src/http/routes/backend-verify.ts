@@ -8,7 +8,8 @@ export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps)
   app.post(
     '/passkey/verifySignedData',
     {
-      schema: { operationId: 'verifySignedData',
+      schema: {
+        operationId: 'verifySignedData',
         tags: ['Backend API'],
         security: [{ basicAuth: [] }],
         summary: 'Verify signedPasskeyData once; only `success` may start the app’s session',
@@ -25,10 +26,10 @@ export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps)
               Type.Literal('alreadyUsed'),
               Type.Literal('usernameMismatch'),
               Type.Literal('projectMismatch'),
-            ]),
+            ], { title: 'VerificationResult' }),
             userID: Type.String({ description: 'usr-…, on success only (empty otherwise)' }),
             username: Type.String({ description: 'on success only (empty otherwise)' }),
-          }),
+          }, { title: 'VerifySignedDataResult' }),
           ...errorResponses(400, 401, 413, 415, 429),
         },
       },

@@ -14,7 +14,8 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
   app.post(
     '/append/init',
     {
-      schema: { operationId: 'appendInit',
+      schema: {
+        operationId: 'appendInit',
         tags,
         security,
         summary: 'Open an append process with a passkey-append connect token (not spent yet)',
@@ -46,7 +47,8 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
   app.post(
     '/append/start',
     {
-      schema: { operationId: 'appendStart',
+      schema: {
+        operationId: 'appendStart',
         tags,
         security,
         summary: 'Creation options for a new passkey (excludeCredentials lists the user’s passkeys)',
@@ -67,7 +69,8 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
   app.post(
     '/append/finish',
     {
-      schema: { operationId: 'appendFinish',
+      schema: {
+        operationId: 'appendFinish',
         tags,
         security,
         summary: 'Verify and store the new passkey; spends the connect token',
@@ -93,7 +96,8 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
   app.post(
     '/append/dismiss',
     {
-      schema: { operationId: 'appendDismiss',
+      schema: {
+        operationId: 'appendDismiss',
         tags,
         security,
         summary: 'The user declined the passkey offer: back off for this user and device',

@@ -10,7 +10,8 @@ export async function frontendEventRoutes(app: App, { ctx }: RouteDeps): Promise
     '/events',
     {
       bodyLimit: EVENTS_BODY_LIMIT,
-      schema: { operationId: 'recordClientEvents',
+      schema: {
+        operationId: 'recordClientEvents',
         tags: ['Frontend API: adoption'],
         security: [{ projectId: [] }],
         summary: 'Report what only the browser sees (offer shown, cancelled, fallback, errors …): 1–20 events, ≤ 16 KiB',

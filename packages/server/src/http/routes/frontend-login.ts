@@ -17,7 +17,8 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
       preValidation: async (request) => {
         request.body ??= {};
       },
-      schema: { operationId: 'loginInit',
+      schema: {
+        operationId: 'loginInit',
         tags,
         security,
         summary: 'Open a login process; returns the Conditional UI (autofill) challenge',
@@ -45,7 +46,8 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
   app.post(
     '/login/start',
     {
-      schema: { operationId: 'loginStart',
+      schema: {
+        operationId: 'loginStart',
         tags,
         security,
         summary: 'Identifier-first login: request options for the user’s passkeys, or noPasskey',
@@ -72,7 +74,8 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
   app.post(
     '/login/finish',
     {
-      schema: { operationId: 'loginFinish',
+      schema: {
+        operationId: 'loginFinish',
         tags,
         security,
         summary: 'Verify the assertion; returns signedPasskeyData for the app’s backend',

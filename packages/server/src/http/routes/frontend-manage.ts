@@ -14,7 +14,8 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
   app.post(
     '/manage/list',
     {
-      schema: { operationId: 'manageList',
+      schema: {
+        operationId: 'manageList',
         tags,
         security,
         summary: 'List the user’s passkeys with a passkey-list connect token (spends it)',
@@ -34,7 +35,8 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
   app.post(
     '/manage/delete',
     {
-      schema: { operationId: 'manageDelete',
+      schema: {
+        operationId: 'manageDelete',
         tags,
         security,
         summary: 'Delete one of the user’s passkeys with a passkey-delete connect token (spent on success)',

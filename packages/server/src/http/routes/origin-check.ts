@@ -21,7 +21,8 @@ export async function originCheckRoute(app: App, { ctx }: RouteDeps): Promise<vo
   app.get(
     '/v2/projects/:projectId/origin-check',
     {
-      schema: { operationId: 'checkOrigin',
+      schema: {
+        operationId: 'checkOrigin',
         tags: ['Frontend API'],
         summary: 'Whether the calling page’s origin may use this project (readable from any origin, for diagnosis)',
         params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),

@@ -11,7 +11,8 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
   app.get(
     '/v2/projects/:projectId/.well-known/jwks.json',
     {
-      schema: { operationId: 'getJwks',
+      schema: {
+        operationId: 'getJwks',
         tags: ['Public'],
         summary: 'The project’s public signing keys (every key that may still have live tokens)',
         params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
@@ -56,7 +57,7 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
       // Not ready: a load balancer takes this instance out of rotation until the check passes again.
       if (!ready) throw failure!;
       // SQLite's durability setting, for the operator who wonders what a power loss may cost.
-      return { status: 'ready', checks, ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
+      return { status: 'ready' as const, checks, ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
     },
   );
 

@@ -8,7 +8,7 @@ export const ErrorBody = Type.Object(
       requestId: Type.String(),
     }),
   },
-  { description: 'Every non-2xx answer has this shape' },
+  { title: 'ErrorBody', description: 'Every non-2xx answer has this shape' },
 );
 
 export const EmptyObject = Type.Object({}, { additionalProperties: false });
@@ -36,7 +36,7 @@ export const Passkey = Type.Object({
   createdAt: Type.Integer(),
   lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
   userAgent: Type.Optional(Type.String()),
-});
+}, { title: 'Passkey' });
 
 const b64url = (description: string) => Type.String({ maxLength: 16384, pattern: '^[A-Za-z0-9_-]*$', description });
 
