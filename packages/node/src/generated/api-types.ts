@@ -471,9 +471,18 @@ export interface components {
             /** @description on success only (empty otherwise) */
             username: string;
         };
+        CreatedConnectToken: {
+            id: string;
+            /** @description ctk1_…, shown only here: hand it to the page, once */
+            secret: string;
+            type: "passkey-append" | "passkey-list" | "passkey-delete";
+            /** @enum {string} */
+            status: "initial";
+            expires: number;
+        };
         ConnectToken: {
             id: string;
-            type: string;
+            type: "passkey-append" | "passkey-list" | "passkey-delete";
             status: "initial" | "consumed" | "revoked" | "expired";
             userID: string;
             createdAt: number;
@@ -483,6 +492,7 @@ export interface components {
             userID: string;
             identifier: string;
             displayName: string;
+            /** @description the WebAuthn user handle (a UUID) */
             webauthnId: string;
             createdAt: number;
         };
@@ -2042,13 +2052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        secret: string;
-                        type: "passkey-append" | "passkey-list" | "passkey-delete";
-                        status: string;
-                        expires: number;
-                    };
+                    "application/json": components["schemas"]["CreatedConnectToken"];
                 };
             };
             /** @description Every non-2xx answer has this shape */

@@ -24,7 +24,16 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
           data: Type.Object({ identifier: Identifier, displayName: Type.Optional(Type.String({ maxLength: 256 })) }),
         }),
         response: {
-          201: Type.Object({ id: Type.String(), secret: Type.String(), type: TokenType, status: Type.String(), expires: Type.Integer() }),
+          201: Type.Object(
+            {
+              id: Type.String(),
+              secret: Type.String({ description: 'ctk1_…, shown only here: hand it to the page, once' }),
+              type: TokenType,
+              status: Type.Literal('initial'),
+              expires: Type.Integer(),
+            },
+            { title: 'CreatedConnectToken' },
+          ),
           ...errorResponses(400, 401, 404, 413, 415, 429),
         },
       },
@@ -49,7 +58,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
             connectTokens: Type.Array(
               Type.Object({
                 id: Type.String(),
-                type: Type.String(),
+                type: TokenType,
                 status: TokenStatus,
                 userID: Type.String(),
                 createdAt: Type.Integer(),

@@ -16,7 +16,7 @@ const User = Type.Object({
   userID: Type.String(),
   identifier: Type.String(),
   displayName: Type.String(),
-  webauthnId: Type.String(),
+  webauthnId: Type.String({ description: 'the WebAuthn user handle (a UUID)' }),
   createdAt: Type.Integer(),
 }, { title: 'User' });
 const UserParams = Type.Object({ userID: Type.String({ maxLength: 64 }) });
