@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_PATHS, contractFiles, REPO_ROOT } from '../scripts/contract/contract-files.js';
 import { nameTitledSchemas } from '../src/http/openapi-named-schemas.js';
 import { startTestServer, type TestServer } from './helpers/harness.js';
+import { basicAuth } from './helpers/http-client.js';
 
 type Operation = { operationId?: string; parameters?: Array<{ in: string; name: string }>; security?: Array<Record<string, string[]>>; requestBody?: unknown; responses: Record<string, unknown> };
 
@@ -23,6 +24,8 @@ function requiredStatuses(path: string, operation: Operation): number[] {
   if (schemes.includes('projectId')) required.push(403, 404, 429);
   if (path.endsWith('/origin-check')) required.push(403, 404, 429);
   if (path.endsWith('/jwks.json')) required.push(404);
+  // A path parameter over the router's 100 characters: 414 uri_too_long (app.ts, frameworkErrors).
+  if (path.includes('{')) required.push(414);
   return required;
 }
 
@@ -65,6 +68,18 @@ describe('the API contract (contract/openapi.json and the SDKs’ generated type
       }
     }
     expect(Object.keys(document.paths['/readyz'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
+  });
+
+  it('the 414 the document promises is what the server answers for an over-long path parameter', async () => {
+    const withParameters = operationsOf(document).filter(({ path }) => path.includes('{'));
+    expect(withParameters.length).toBeGreaterThanOrEqual(7);
+    for (const { method, path } of withParameters) {
+      const answer = await server.request(method.toUpperCase(), path.replace(/\{[^}]+\}/g, 'x'.repeat(101)), {
+        headers: { authorization: basicAuth(server.main.project.id, server.main.secret) },
+      });
+      expect(answer.status, `${method} ${path}`).toBe(414);
+      expect(answer.body.error.code).toBe('uri_too_long');
+    }
   });
 
   it('no parameter is listed twice, and no header a security scheme carries is listed as a parameter', () => {

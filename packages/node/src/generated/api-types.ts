@@ -2186,6 +2186,15 @@ export interface operations {
                 };
             };
             /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2334,6 +2343,15 @@ export interface operations {
                 };
             };
             /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2402,6 +2420,15 @@ export interface operations {
             };
             /** @description Every non-2xx answer has this shape */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2488,6 +2515,15 @@ export interface operations {
                 };
             };
             /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2557,6 +2593,15 @@ export interface operations {
             };
             /** @description Every non-2xx answer has this shape */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3102,6 +3147,15 @@ export interface operations {
                 };
             };
             /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3165,6 +3219,15 @@ export interface operations {
             };
             /** @description Every non-2xx answer has this shape */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

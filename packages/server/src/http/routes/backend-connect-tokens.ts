@@ -84,7 +84,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
         description:
           'Idempotent: revoking a revoked token answers 200 again (and records no second event). A token that was already used cannot be revoked: 409 connect_token_spent.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 409, 429) },
+        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 409, 414, 429) },
       },
     },
     async (request) => {

@@ -50,14 +50,14 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
 
   app.get(
     '/users/:userID',
-    { schema: { operationId: 'getUser', tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 429) } } },
+    { schema: { operationId: 'getUser', tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 414, 429) } } },
     async (request) => toUser(await getUser(ctx, projectOf(request).id, request.params.userID)),
   );
 
   app.delete(
     '/users/:userID',
     {
-      schema: { operationId: 'deleteUser', tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 429) } },
+      schema: { operationId: 'deleteUser', tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 414, 429) } },
     },
     async (request) => {
       await deleteUser(ctx, projectOf(request).id, request.params.userID);
@@ -68,7 +68,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/users/:userID/passkeys',
     {
-      schema: { operationId: 'listUserPasskeys', tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 429) } },
+      schema: { operationId: 'listUserPasskeys', tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 414, 429) } },
     },
     async (request) => {
       const project = projectOf(request);
@@ -86,7 +86,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
         security,
         summary: 'Delete one of a user’s passkeys',
         params: Type.Object({ userID: Type.String({ maxLength: 64 }), passkeyId: Type.String({ maxLength: 64 }) }),
-        response: { 200: EmptyObject, ...errorResponses(401, 404, 429) },
+        response: { 200: EmptyObject, ...errorResponses(401, 404, 414, 429) },
       },
     },
     async (request) => {

@@ -26,7 +26,7 @@ export async function originCheckRoute(app: App, { ctx }: RouteDeps): Promise<vo
         tags: ['Frontend API'],
         summary: 'Whether the calling page’s origin may use this project (readable from any origin, for diagnosis)',
         params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ origin: Type.String(), allowed: Type.Literal(true) }), ...errorResponses(400, 403, 404, 429) },
+        response: { 200: Type.Object({ origin: Type.String(), allowed: Type.Literal(true) }), ...errorResponses(400, 403, 404, 414, 429) },
       },
     },
     async (request, reply) => {

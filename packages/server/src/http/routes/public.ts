@@ -16,7 +16,7 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
         tags: ['Public'],
         summary: 'The project’s public signing keys (every key that may still have live tokens)',
         params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(404) },
+        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(404, 414) },
       },
     },
     async (request, reply) => {
