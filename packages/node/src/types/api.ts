@@ -1,8 +1,8 @@
 /**
  * The Backend API's shapes. The wire shapes are the contract's (contract/openapi.json, generated
  * from the server's route schemas into ../generated/api-types.ts); the types here name them, and
- * narrow a few where TypeScript can say more than the schema (test/contract-types.test.ts checks
- * that every narrowed type still fits the wire shape). Times are Unix seconds.
+ * narrow a few where TypeScript can say more than the schema (test/contract-types.check.ts checks
+ * at typecheck that every narrowed type still fits the wire shape). Times are Unix seconds.
  */
 import type { components } from '../generated/api-types.js';
 
