@@ -3,6 +3,7 @@ import type { ClientEvent } from './events/client-event.js';
 import type { EventQueue } from './events/event-queue.js';
 import type { LoginInit } from './methods/init-login.js';
 import type { LastAccount } from './one-tap/last-account.js';
+import type { components } from './generated/api-types.js';
 
 export type { ClientInfo, ClientEvent, LastAccount };
 
@@ -56,19 +57,8 @@ export interface Failure {
   decisionTags?: string[];
 }
 
-/** A passkey as the Frontend API describes it. */
-export interface Passkey {
-  id: string;
-  credentialId: string;
-  aaguid: string;
-  authenticatorName?: string;
-  backupEligible: boolean;
-  backupState: boolean;
-  transports: string[];
-  createdAt: number;
-  lastUsedAt: number | null;
-  userAgent?: string;
-}
+/** A passkey as the Frontend API describes it (the contract's shape: src/generated/api-types.ts). */
+export type Passkey = components['schemas']['Passkey'];
 
 export interface LoginSuccess {
   ok: true;

@@ -1,16 +1,10 @@
-/** OS families the policy's platform lists and the report use. */
-export type OsFamily = 'android' | 'ios' | 'macos' | 'windows' | 'linux' | 'chromeos' | 'other';
+import type { components } from '../generated/api-types.js';
 
-/** A project's adoption policy (GET /v2/policy). */
-export interface Policy {
-  login: { enabled: boolean; rolloutPercent: number };
-  append: { enabled: boolean; rolloutPercent: number };
-  /** An empty allow list allows every family. */
-  platforms: { allow: OsFamily[]; deny: OsFamily[] };
-  nudge: { backoffDays: number[] };
-  conditionalCreate: boolean;
-  oneTap: boolean;
-}
+/** A project's adoption policy (GET /v2/policy), as the contract defines it. */
+export type Policy = components['schemas']['AdoptionPolicy'];
+
+/** OS families the policy's platform lists and the report use. */
+export type OsFamily = Policy['platforms']['allow'][number];
 
 /** Any part of the policy: objects are merged, values and lists replaced. */
 export interface PolicyUpdate {

@@ -1,9 +1,15 @@
 /**
- * The Backend API's shapes, as docs/api.md and the contract define them. Times are Unix seconds.
+ * The Backend API's shapes. The wire shapes are the contract's (contract/openapi.json, generated
+ * from the server's route schemas into ../generated/api-types.ts); the types here name them, and
+ * narrow a few where TypeScript can say more than the schema (test/contract-types.check.ts checks
+ * at typecheck that every narrowed type still fits the wire shape). Times are Unix seconds.
  */
+import type { components } from '../generated/api-types.js';
+
+type Wire = components['schemas'];
 
 /** The six answers of `verifySignedData`; only `success` may start the app's session. */
-export type VerificationResult = 'success' | 'invalidSignature' | 'expired' | 'alreadyUsed' | 'usernameMismatch' | 'projectMismatch';
+export type VerificationResult = Wire['VerificationResult'];
 
 /** Every refusal: the token must not start a session. */
 export type VerificationRefusal = Exclude<VerificationResult, 'success'>;
@@ -21,7 +27,7 @@ export interface VerifySignedDataOptions {
   username?: string;
 }
 
-export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete';
+export type ConnectTokenType = Wire['ConnectToken']['type'];
 
 /** `data` of a `passkey-append` connect token: creates the user if the identifier is new. */
 export interface AppendTokenData {
@@ -36,50 +42,18 @@ export interface ManageTokenData {
 }
 
 /** A new connect token; `secret` (`ctk1_…`) is shown only here: hand it to the page, once. */
-export interface CreatedConnectToken {
-  id: string;
-  secret: string;
-  type: ConnectTokenType;
-  status: 'initial';
-  expires: number;
-}
+export type CreatedConnectToken = Wire['CreatedConnectToken'];
 
 /** `revoked`: revoked with `connectTokens.revoke` before use (the token stays listed). */
-export type ConnectTokenStatus = 'initial' | 'consumed' | 'revoked' | 'expired';
+export type ConnectTokenStatus = Wire['ConnectToken']['status'];
 
 /** A connect token as listed (never with its secret). */
-export interface ConnectToken {
-  id: string;
-  type: ConnectTokenType;
-  status: ConnectTokenStatus;
-  userID: string;
-  createdAt: number;
-  expires: number;
-}
+export type ConnectToken = Wire['ConnectToken'];
 
-export interface User {
-  userID: string;
-  identifier: string;
-  displayName: string;
-  /** The WebAuthn user handle (a UUID). */
-  webauthnId: string;
-  createdAt: number;
-}
+export type User = Wire['User'];
 
-export interface Passkey {
-  /** `cre-…`: pass this to `users.deletePasskey`. */
-  id: string;
-  /** The WebAuthn credential id, base64url. */
-  credentialId: string;
-  aaguid: string;
-  authenticatorName?: string;
-  backupEligible: boolean;
-  backupState: boolean;
-  transports: string[];
-  createdAt: number;
-  lastUsedAt: number | null;
-  userAgent?: string;
-}
+/** `id` (`cre-…`) is what `users.deletePasskey` takes. */
+export type Passkey = Wire['Passkey'];
 
 export type PasskeyEventType =
   | 'passkey-appended'
@@ -93,16 +67,9 @@ export type PasskeyEventType =
   | 'token-refused'
   | 'policy-changed';
 
-export interface PasskeyEvent {
-  /** `evt-…` */
-  id: string;
+export interface PasskeyEvent extends Omit<Wire['PasskeyEvent'], 'type'> {
   /** One of PasskeyEventType; typed as string so a newer server's event types still read. */
   type: PasskeyEventType | (string & {});
-  userID: string | null;
-  credentialID: string | null;
-  processId: string | null;
-  detail: Record<string, unknown>;
-  createdAt: number;
 }
 
 export interface Page {

@@ -13,13 +13,13 @@ export interface CreatedConnectToken {
   id: string;
   secret: string;
   type: ConnectTokenType;
-  status: ConnectTokenStatus;
+  status: 'initial';
   expires: number;
 }
 
 export interface ConnectTokenInfo {
   id: string;
-  type: string;
+  type: ConnectTokenType;
   status: ConnectTokenStatus;
   userID: string;
   createdAt: number;
@@ -131,7 +131,8 @@ export async function listConnectTokens(ctx: Ctx, projectId: string, identifier:
     .execute();
   return rows.map((row) => ({
     id: row.id,
-    type: row.type,
+    // Only create writes this column, and it takes one of the three types.
+    type: row.type as ConnectTokenType,
     status: connectTokenStatus(row, now),
     userID: row.user_id,
     createdAt: row.created_at,

@@ -11,6 +11,8 @@ import { answerClientError } from './client-error.js';
 import { installErrorHandling, refuseWhileClosing, sendError } from './error-handler.js';
 import { guardFrontendScope } from './frontend-scope.js';
 import { KnownOrigins } from './known-origins.js';
+import { nameTitledSchemas } from './openapi-named-schemas.js';
+import { dropHeadersCarriedBySecurity } from './openapi-security-headers.js';
 import { limitRequests } from './rate-limit.js';
 import { serializeRequestForLog } from './redact-log-url.js';
 import './request-context.js';
@@ -98,8 +100,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
         },
       },
     },
+    transformObject: (documentObject) => nameTitledSchemas(dropHeadersCarriedBySecurity((documentObject as { openapiObject: Record<string, any> }).openapiObject)),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Swagger UI styles a live answer ("Try it out") with style attributes; a CSP without
+    // 'unsafe-inline' for styles blocks them. Styles only, and only on the /docs pages: scripts stay 'self'.
+    transformStaticCSP: (header) => header.replace(/style-src ([^;]*)/, (directive, sources: string) => (sources.includes("'unsafe-inline'") ? directive : `style-src ${sources} 'unsafe-inline'`)),
+  });
 
   const deps: RouteDeps = { ctx, metrics };
   const knownOrigins = new KnownOrigins(ctx);

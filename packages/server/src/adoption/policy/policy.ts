@@ -40,7 +40,7 @@ export const PolicySchema = Type.Object(
     conditionalCreate: Type.Boolean({ description: 'automatic passkey upgrade after a password login' }),
     oneTap: Type.Boolean({ description: 'the browser may remember the last account' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'AdoptionPolicy' },
 );
 
 /** PATCH body: any part of the policy; objects are merged, arrays and values replaced. */

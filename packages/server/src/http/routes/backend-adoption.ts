@@ -13,7 +13,7 @@ const security = [{ basicAuth: [] }];
 export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promise<void> {
   app.get(
     '/policy',
-    { schema: { tags: ['Backend API: adoption'], security, summary: 'The project’s adoption policy', response: { 200: PolicySchema, ...errorResponses(401, 429) } } },
+    { schema: { operationId: 'getAdoptionPolicy', tags: ['Backend API: adoption'], security, summary: 'The project’s adoption policy', response: { 200: PolicySchema, ...errorResponses(401, 429) } } },
     async (request) => readPolicy(ctx, projectOf(request).id),
   );
 
@@ -21,11 +21,12 @@ export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promi
     '/policy',
     {
       schema: {
+        operationId: 'updateAdoptionPolicy',
         tags: ['Backend API: adoption'],
         security,
         summary: 'Change part of the policy (objects merged, values and lists replaced); every instance obeys within 5 s',
         body: PolicyPatchSchema,
-        response: { 200: PolicySchema, ...errorResponses(400, 401, 429) },
+        response: { 200: PolicySchema, ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request) => updatePolicy(ctx, projectOf(request).id, request.body, `api-secret:${request.apiSecretId ?? 'unknown'}`),
@@ -36,11 +37,12 @@ export async function backendAdoptionRoutes(app: App, { ctx }: RouteDeps): Promi
     {
       bodyLimit: EVENTS_BODY_LIMIT,
       schema: {
+        operationId: 'recordBackendEvents',
         tags: ['Backend API: adoption'],
         security,
         summary: 'Report the app’s own events, above all its password logins (1–20 events, ≤ 16 KiB)',
         body: eventBatch(BackendClientEvent),
-        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(400, 401, 413, 429) },
+        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(400, 401, 413, 415, 429) },
       },
     },
     async (request, reply) => {

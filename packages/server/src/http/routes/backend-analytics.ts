@@ -25,6 +25,7 @@ export async function backendAnalyticsRoutes(app: App, { ctx }: RouteDeps): Prom
     '/analytics/funnel',
     {
       schema: {
+        operationId: 'getAdoptionFunnel',
         tags: ['Backend API: adoption'],
         security: [{ basicAuth: [] }],
         summary: 'The adoption funnel per day and/or OS family (default: the last 30 days, per day)',

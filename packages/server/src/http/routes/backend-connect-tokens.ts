@@ -15,6 +15,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
     '/connectTokens',
     {
       schema: {
+        operationId: 'createConnectToken',
         tags,
         security,
         summary: 'Create a single-use connect token for one user and one action (600 s)',
@@ -23,8 +24,17 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
           data: Type.Object({ identifier: Identifier, displayName: Type.Optional(Type.String({ maxLength: 256 })) }),
         }),
         response: {
-          201: Type.Object({ id: Type.String(), secret: Type.String(), type: TokenType, status: Type.String(), expires: Type.Integer() }),
-          ...errorResponses(400, 401, 404, 413, 429),
+          201: Type.Object(
+            {
+              id: Type.String(),
+              secret: Type.String({ description: 'ctk1_…, shown only here: hand it to the page, once' }),
+              type: TokenType,
+              status: Type.Literal('initial'),
+              expires: Type.Integer(),
+            },
+            { title: 'CreatedConnectToken' },
+          ),
+          ...errorResponses(400, 401, 404, 413, 415, 429),
         },
       },
     },
@@ -38,6 +48,7 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
     '/connectTokens',
     {
       schema: {
+        operationId: 'listConnectTokens',
         tags,
         security,
         summary: 'List a user’s connect tokens (secrets are never shown again)',
@@ -47,12 +58,12 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
             connectTokens: Type.Array(
               Type.Object({
                 id: Type.String(),
-                type: Type.String(),
+                type: TokenType,
                 status: TokenStatus,
                 userID: Type.String(),
                 createdAt: Type.Integer(),
                 expires: Type.Integer(),
-              }),
+              }, { title: 'ConnectToken' }),
             ),
           }),
           ...errorResponses(400, 401, 429),
@@ -66,13 +77,14 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
     '/connectTokens/:id',
     {
       schema: {
+        operationId: 'revokeConnectToken',
         tags,
         security,
         summary: 'Revoke a connect token: it stays listed with status revoked, is refused with connect_token_revoked, and an event records it',
         description:
           'Idempotent: revoking a revoked token answers 200 again (and records no second event). A token that was already used cannot be revoked: 409 connect_token_spent.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
-        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 409, 429) },
+        response: { 200: EmptyObject, ...errorResponses(400, 401, 404, 409, 414, 429) },
       },
     },
     async (request) => {

@@ -16,9 +16,9 @@ const User = Type.Object({
   userID: Type.String(),
   identifier: Type.String(),
   displayName: Type.String(),
-  webauthnId: Type.String(),
+  webauthnId: Type.String({ description: 'the WebAuthn user handle (a UUID)' }),
   createdAt: Type.Integer(),
-});
+}, { title: 'User' });
 const UserParams = Type.Object({ userID: Type.String({ maxLength: 64 }) });
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
 
@@ -27,6 +27,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     '/users',
     {
       schema: {
+        operationId: 'listUsers',
         tags,
         security,
         summary: 'Find users by identifier, or page through all users',
@@ -49,14 +50,14 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
 
   app.get(
     '/users/:userID',
-    { schema: { tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 429) } } },
+    { schema: { operationId: 'getUser', tags, security, summary: 'One user', params: UserParams, response: { 200: User, ...errorResponses(401, 404, 414, 429) } } },
     async (request) => toUser(await getUser(ctx, projectOf(request).id, request.params.userID)),
   );
 
   app.delete(
     '/users/:userID',
     {
-      schema: { tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 429) } },
+      schema: { operationId: 'deleteUser', tags, security, summary: 'Delete a user with all their passkeys and connect tokens', params: UserParams, response: { 200: EmptyObject, ...errorResponses(401, 404, 414, 429) } },
     },
     async (request) => {
       await deleteUser(ctx, projectOf(request).id, request.params.userID);
@@ -67,7 +68,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
   app.get(
     '/users/:userID/passkeys',
     {
-      schema: { tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 429) } },
+      schema: { operationId: 'listUserPasskeys', tags, security, summary: 'A user’s passkeys', params: UserParams, response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(401, 404, 414, 429) } },
     },
     async (request) => {
       const project = projectOf(request);
@@ -80,11 +81,12 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     '/users/:userID/passkeys/:passkeyId',
     {
       schema: {
+        operationId: 'deleteUserPasskey',
         tags,
         security,
         summary: 'Delete one of a user’s passkeys',
         params: Type.Object({ userID: Type.String({ maxLength: 64 }), passkeyId: Type.String({ maxLength: 64 }) }),
-        response: { 200: EmptyObject, ...errorResponses(401, 404, 429) },
+        response: { 200: EmptyObject, ...errorResponses(401, 404, 414, 429) },
       },
     },
     async (request) => {
@@ -99,6 +101,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     '/passkeyEvents',
     {
       schema: {
+        operationId: 'listPasskeyEvents',
         tags: ['Backend API: audit'],
         security,
         summary: 'The append-only audit trail, oldest first; follow nextCursor for more',
@@ -114,7 +117,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
                 processId: Type.Union([Type.String(), Type.Null()]),
                 detail: Type.Object({}, { additionalProperties: true }),
                 createdAt: Type.Integer(),
-              }),
+              }, { title: 'PasskeyEvent' }),
             ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),

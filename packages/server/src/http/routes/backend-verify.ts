@@ -9,6 +9,7 @@ export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps)
     '/passkey/verifySignedData',
     {
       schema: {
+        operationId: 'verifySignedData',
         tags: ['Backend API'],
         security: [{ basicAuth: [] }],
         summary: 'Verify signedPasskeyData once; only `success` may start the app’s session',
@@ -25,11 +26,11 @@ export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps)
               Type.Literal('alreadyUsed'),
               Type.Literal('usernameMismatch'),
               Type.Literal('projectMismatch'),
-            ]),
+            ], { title: 'VerificationResult' }),
             userID: Type.String({ description: 'usr-…, on success only (empty otherwise)' }),
             username: Type.String({ description: 'on success only (empty otherwise)' }),
-          }),
-          ...errorResponses(400, 401, 413, 429),
+          }, { title: 'VerifySignedDataResult' }),
+          ...errorResponses(400, 401, 413, 415, 429),
         },
       },
     },

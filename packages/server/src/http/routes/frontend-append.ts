@@ -15,6 +15,7 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
     '/append/init',
     {
       schema: {
+        operationId: 'appendInit',
         tags,
         security,
         summary: 'Open an append process with a passkey-append connect token (not spent yet)',
@@ -29,7 +30,7 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
             conditionalCreate: Type.Boolean({ description: 'the page may register a passkey silently (mediation conditional)' }),
             nextOfferAt: Type.Union([Type.Integer(), Type.Null()], { description: 'end of the back-off after a dismissed offer' }),
           }),
-          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),
+          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 429),
         },
       },
     },
@@ -47,6 +48,7 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
     '/append/start',
     {
       schema: {
+        operationId: 'appendStart',
         tags,
         security,
         summary: 'Creation options for a new passkey (excludeCredentials lists the user’s passkeys)',
@@ -57,7 +59,7 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
         }),
         response: {
           200: Type.Object({ attestationOptions: AnyObject, challengeId: Type.String() }),
-          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429),
+          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 429),
         },
       },
     },
@@ -68,12 +70,13 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
     '/append/finish',
     {
       schema: {
+        operationId: 'appendFinish',
         tags,
         security,
         summary: 'Verify and store the new passkey; spends the connect token',
         headers: ProjectIdHeader,
         body: Type.Object({ processId: Type.String({ maxLength: 64 }), attestationResponse: RegistrationResponseJSON }),
-        response: { 200: Type.Object({ passkey: Passkey }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 422, 429) },
+        response: { 200: Type.Object({ passkey: Passkey }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 422, 429) },
       },
     },
     async (request) => {
@@ -94,12 +97,13 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
     '/append/dismiss',
     {
       schema: {
+        operationId: 'appendDismiss',
         tags,
         security,
         summary: 'The user declined the passkey offer: back off for this user and device',
         headers: ProjectIdHeader,
         body: Type.Object({ processId: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ nextOfferAt: Type.Integer() }), ...errorResponses(400, 403, 404, 409, 410, 413, 429) },
+        response: { 200: Type.Object({ nextOfferAt: Type.Integer() }), ...errorResponses(400, 403, 404, 409, 410, 413, 415, 429) },
       },
     },
     async (request) => dismissOffer(ctx, projectOf(request), request.body),

@@ -11,12 +11,13 @@ export async function frontendEventRoutes(app: App, { ctx }: RouteDeps): Promise
     {
       bodyLimit: EVENTS_BODY_LIMIT,
       schema: {
+        operationId: 'recordClientEvents',
         tags: ['Frontend API: adoption'],
         security: [{ projectId: [] }],
         summary: 'Report what only the browser sees (offer shown, cancelled, fallback, errors …): 1–20 events, ≤ 16 KiB',
         headers: ProjectIdHeader,
         body: eventBatch(FrontendClientEvent),
-        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(400, 403, 404, 413, 429) },
+        response: { 202: Type.Object({ accepted: Type.Integer() }), ...errorResponses(400, 403, 404, 413, 415, 429) },
       },
     },
     async (request, reply) => {

@@ -18,6 +18,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
         request.body ??= {};
       },
       schema: {
+        operationId: 'loginInit',
         tags,
         security,
         summary: 'Open a login process; returns the Conditional UI (autofill) challenge',
@@ -32,7 +33,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
             oneTap: Type.Boolean({ description: 'the project lets the browser remember the last account' }),
             conditionalUIChallenge: AnyObject,
           }),
-          ...errorResponses(400, 403, 404, 413, 429),
+          ...errorResponses(400, 403, 404, 413, 415, 429),
         },
       },
     },
@@ -46,6 +47,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
     '/login/start',
     {
       schema: {
+        operationId: 'loginStart',
         tags,
         security,
         summary: 'Identifier-first login: request options for the user’s passkeys, or noPasskey',
@@ -62,7 +64,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
             challengeId: Type.Optional(Type.String()),
             decisionTags: DecisionTags,
           }),
-          ...errorResponses(400, 403, 404, 409, 410, 413, 429),
+          ...errorResponses(400, 403, 404, 409, 410, 413, 415, 429),
         },
       },
     },
@@ -73,6 +75,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
     '/login/finish',
     {
       schema: {
+        operationId: 'loginFinish',
         tags,
         security,
         summary: 'Verify the assertion; returns signedPasskeyData for the app’s backend',
@@ -87,7 +90,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
             signedPasskeyData: Type.String(),
             passkeyOperation: Type.Object({ identifier: Type.String(), credentialId: Type.String(), userId: Type.String() }),
           }),
-          ...errorResponses(400, 403, 404, 409, 410, 413, 422, 429),
+          ...errorResponses(400, 403, 404, 409, 410, 413, 415, 422, 429),
         },
       },
     },

@@ -15,12 +15,13 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
     '/manage/list',
     {
       schema: {
+        operationId: 'manageList',
         tags,
         security,
         summary: 'List the user’s passkeys with a passkey-list connect token (spends it)',
         headers: ProjectIdHeader,
         body: Type.Object({ connectToken: Type.String({ maxLength: 128 }) }),
-        response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429) },
+        response: { 200: Type.Object({ passkeys: Type.Array(Passkey) }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 429) },
       },
     },
     async (request) => {
@@ -35,12 +36,13 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
     '/manage/delete',
     {
       schema: {
+        operationId: 'manageDelete',
         tags,
         security,
         summary: 'Delete one of the user’s passkeys with a passkey-delete connect token (spent on success)',
         headers: ProjectIdHeader,
         body: Type.Object({ connectToken: Type.String({ maxLength: 128 }), passkeyId: Type.String({ maxLength: 64 }) }),
-        response: { 200: EmptyObject, ...errorResponses(400, 401, 403, 404, 409, 410, 413, 429) },
+        response: { 200: EmptyObject, ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 429) },
       },
     },
     async (request) => {

@@ -22,10 +22,11 @@ export async function originCheckRoute(app: App, { ctx }: RouteDeps): Promise<vo
     '/v2/projects/:projectId/origin-check',
     {
       schema: {
+        operationId: 'checkOrigin',
         tags: ['Frontend API'],
         summary: 'Whether the calling page’s origin may use this project (readable from any origin, for diagnosis)',
         params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ origin: Type.String(), allowed: Type.Literal(true) }), ...errorResponses(400, 403, 404) },
+        response: { 200: Type.Object({ origin: Type.String(), allowed: Type.Literal(true) }), ...errorResponses(400, 403, 404, 414, 429) },
       },
     },
     async (request, reply) => {

@@ -12,10 +12,11 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
     '/v2/projects/:projectId/.well-known/jwks.json',
     {
       schema: {
+        operationId: 'getJwks',
         tags: ['Public'],
         summary: 'The project’s public signing keys (every key that may still have live tokens)',
         params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
-        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(404) },
+        response: { 200: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }), ...errorResponses(404, 414) },
       },
     },
     async (request, reply) => {
@@ -27,18 +28,36 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
     },
   );
 
-  app.get('/healthz', { schema: { tags: ['Operations'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    { schema: { operationId: 'health', tags: ['Operations'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errorResponses() } } },
+    async () => ({ status: 'ok' as const }),
+  );
 
   const readiness = new ReadinessProbe(ctx);
   app.get(
     '/readyz',
-    { schema: { tags: ['Operations'], summary: 'A login would work: the store takes a write and the active signing key opens (checked at most once a second)' } },
+    {
+      schema: {
+        operationId: 'readiness',
+        tags: ['Operations'],
+        summary: 'A login would work: the store takes a write and the active signing key opens (checked at most once a second)',
+        // 503 (not_ready) takes the instance out of a load balancer's rotation.
+        response: {
+          200: Type.Object(
+            { status: Type.Literal('ready'), checks: Type.Object({ store: Type.String(), signingKey: Type.String() }), sqliteSynchronous: Type.Optional(Type.String()) },
+            { additionalProperties: true },
+          ),
+          ...errorResponses(),
+        },
+      },
+    },
     async () => {
       const { ready, checks, failure } = await readiness.check();
       // Not ready: a load balancer takes this instance out of rotation until the check passes again.
       if (!ready) throw failure!;
       // SQLite's durability setting, for the operator who wonders what a power loss may cost.
-      return { status: 'ready', checks, ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
+      return { status: 'ready' as const, checks, ...(ctx.store.synchronous ? { sqliteSynchronous: ctx.store.synchronous } : {}) };
     },
   );
 

@@ -8,7 +8,7 @@ export const ErrorBody = Type.Object(
       requestId: Type.String(),
     }),
   },
-  { description: 'Every non-2xx answer has this shape' },
+  { title: 'ErrorBody', description: 'Every non-2xx answer has this shape' },
 );
 
 export const EmptyObject = Type.Object({}, { additionalProperties: false });
@@ -36,7 +36,7 @@ export const Passkey = Type.Object({
   createdAt: Type.Integer(),
   lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
   userAgent: Type.Optional(Type.String()),
-});
+}, { title: 'Passkey' });
 
 const b64url = (description: string) => Type.String({ maxLength: 16384, pattern: '^[A-Za-z0-9_-]*$', description });
 
@@ -82,6 +82,16 @@ export const AuthenticationResponseJSON = Type.Object(
   { additionalProperties: true, description: 'PublicKeyCredential.toJSON() of navigator.credentials.get()' },
 );
 
-/** Standard error answers, for the OpenAPI document. */
+/**
+ * What any route may answer, whatever it does: a malformed URL (400 invalid_url), a fault of ours
+ * (500), and 503 while shutting down or while the store is unreachable.
+ */
+const ANY_ROUTE_ERRORS = [400, 500, 503];
+
+/**
+ * The error answers of one route, for the OpenAPI document: the statuses given plus those any
+ * route may answer. A route reading a JSON body lists 413 and 415, a rate-limited one 429, a Backend
+ * API route 401 (test/contract.test.ts checks each route against these rules).
+ */
 export const errorResponses = (...statuses: number[]): Record<number, typeof ErrorBody> =>
-  Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
+  Object.fromEntries([...new Set([...ANY_ROUTE_ERRORS, ...statuses])].sort((a, b) => a - b).map((s) => [s, ErrorBody]));
