@@ -1,4 +1,4 @@
-import type { components } from '../generated/api-types.js';
+import type { components, operations } from '../generated/api-types.js';
 
 /** A project's adoption policy (GET /v2/policy), as the contract defines it. */
 export type Policy = components['schemas']['AdoptionPolicy'];
@@ -62,24 +62,9 @@ export interface FunnelOptions {
   groupBy?: 'day' | 'platform' | 'day,platform';
 }
 
-export interface FunnelRow {
-  day?: string;
-  osFamily?: string;
-  offers: number;
-  appendsStarted: number;
-  appendsCompleted: number;
-  appendsDeclined: number;
-  logins: { passkeyIdentifier: number; passkeyConditionalUI: number; passkeyOneTap: number; password: number };
-  /** Passkey logins / all logins, 0–1. */
-  passkeyLoginRate: number;
-  conditionalCreates: { created: number; failed: number; unsupported: number };
-  fallbackReasons: Record<string, number>;
-  errorReasons: Record<string, number>;
-}
-
-export interface Funnel {
-  from: string;
-  to: string;
-  rows: FunnelRow[];
-  usersWithPasskey: number;
-}
+/**
+ * `GET /v2/analytics/funnel`, derived from the contract (contract/openapi.json) so that it cannot drift
+ * from the server's schema. `passkeyLoginRate` is passkey logins / all logins, 0–1.
+ */
+export type Funnel = operations['getAdoptionFunnel']['responses'][200]['content']['application/json'];
+export type FunnelRow = Funnel['rows'][number];
