@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublishedPackage } from './repo.js';
-import { lockedVersion } from './repo.js';
+import { lockedVersion, REPO_ROOT } from './repo.js';
 import type { PackedPackage } from './pack.js';
 import { appEnv, runOk, type RunResult } from './run.js';
 
@@ -29,6 +29,9 @@ export function createTempApp(packed: Record<PublishedPackage, PackedPackage>): 
     // npm 11 asks before running dependencies' install scripts: better-sqlite3 needs its own, and
     // vite's bundler (esbuild) has one.
     allowScripts: { 'better-sqlite3': true, esbuild: true },
+    // What docs/deploy.md tells an app on Node 20 to add (the repository's own): without it npm
+    // installs two Fastify dependencies that declare Node 22 and warns EBADENGINE.
+    overrides: consumerOverrides(),
   };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
@@ -41,4 +44,9 @@ export function installApp(dir: string, env: Record<string, string>): Promise<Ru
     env: appEnv(env),
     timeoutMs: 200_000,
   });
+}
+
+/** The `overrides` of the repository's package.json: the ones docs/deploy.md gives consumers. */
+export function consumerOverrides(): Record<string, string> {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { overrides: Record<string, string> }).overrides;
 }
