@@ -98,7 +98,10 @@ describe('the API contract (contract/openapi.json and the SDKs’ generated type
 
   it('shared wire shapes are named once under components/schemas', () => {
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['ErrorBody', 'Passkey', 'User', 'PasskeyEvent', 'ConnectToken', 'VerificationResult', 'VerifySignedDataResult', 'AdoptionPolicy']),
+      expect.arrayContaining([
+        'ErrorBody', 'ErrorCode', 'Passkey', 'User', 'PasskeyEvent', 'ConnectToken', 'ConnectTokenData', 'VerificationResult', 'VerifySignedDataResult',
+        'AdoptionPolicy', 'AdoptionPolicyUpdate', 'ClientEvent', 'ClientEventType', 'BackendClientEvent',
+      ]),
     );
     expect(document.paths['/v2/users/{userID}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/User' });
   });

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ErrorCode } from '../errors/error-codes.js';
 import { randomBase62 } from '../util/ids.js';
 
 /**
@@ -10,7 +11,7 @@ import { randomBase62 } from '../util/ids.js';
 export function answerClientError(log: FastifyBaseLogger, timeouts: { headers: number; request: number }) {
   return (error: Error & { code?: string }, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const [status, reason, code, message] =
+    const [status, reason, code, message]: [number, string, ErrorCode, string] =
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', 'request_timeout', `the request arrived too slowly: headers must be complete within ${timeouts.headers} ms and the whole request within ${timeouts.request} ms`]
         : error.code === 'HPE_HEADER_OVERFLOW'

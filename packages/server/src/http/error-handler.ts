@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type ErrorCode } from '../errors/error-codes.js';
 import { LatchkeyError, unavailable } from '../errors/latchkey-error.js';
 import { discardBody } from './discard-body.js';
 import { diagnoseStoreFault, storeFaultMessage, storeUnavailableError } from '../store/store-unavailable.js';
@@ -12,7 +13,7 @@ const sentType = (request: FastifyRequest) => {
 };
 
 /** Fastify's own errors for bad input, mapped to our stable codes, each with a message that says what to send instead. */
-const FASTIFY_CODES: Record<string, [number, string, Hint]> = {
+const FASTIFY_CODES: Record<string, [number, ErrorCode, Hint]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [
     413,
     'body_too_large',
@@ -28,7 +29,10 @@ const FASTIFY_CODES: Record<string, [number, string, Hint]> = {
   FST_ERR_CTP_INVALID_TYPE: [400, 'invalid_request', () => 'the Content-Type header is not a valid media type; send Content-Type: application/json'],
 };
 
-export function sendError(reply: FastifyReply, request: FastifyRequest, status: number, code: string, message: string): FastifyReply {
+const API_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+const isApiErrorCode = (code: string): code is ErrorCode => API_CODES.has(code);
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, status: number, code: ErrorCode, message: string): FastifyReply {
   return reply
     .code(status)
     .header('x-request-id', request.id)
@@ -54,7 +58,9 @@ export function installErrorHandling(app: FastifyInstance, onStoreFailure?: (cod
     const storeFailure = fault?.failure;
     if (storeFailure) onStoreFailure?.(storeFailure);
     const error = fault ? storeUnavailableError(fault.failure, storeFaultMessage(fault)) : thrown;
-    if (error instanceof LatchkeyError) {
+    // An operator's code (error-codes.ts CLI_ERROR_CODES) reaching a route is our bug: the API
+    // answers only the codes its contract lists, so it falls through to the 500 below.
+    if (error instanceof LatchkeyError && isApiErrorCode(error.code)) {
       if (error.headers) reply.headers(error.headers);
       // 503s are operational states (shutting down, store away), not faults: a warning each.
       if (error.status === 503) request.log.warn({ code: error.code, ...(fault ? { err: thrown, cause: fault.cause } : {}) }, error.message);

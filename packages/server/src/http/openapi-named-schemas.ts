@@ -4,7 +4,7 @@ type Json = Record<string, any>;
  * A schema the routes share (the error body, Passkey, User…) carries a `title` in its TypeBox
  * definition. The document names it once, under components/schemas, and refers to it wherever a
  * route uses it, so that the SDKs' generated types have one named type per wire shape instead of a
- * copy per route. Two different schemas with one title are a mistake: refused loudly.
+ * copy per route (an object, a union or an enum). Two different schemas with one title are a mistake: refused loudly.
  */
 export function nameTitledSchemas(document: Json): Json {
   const named: Record<string, Json> = (document.components ??= {}).schemas ??= {};
@@ -15,7 +15,7 @@ export function nameTitledSchemas(document: Json): Json {
     const copy: Json = {};
     for (const [key, value] of Object.entries(node)) copy[key] = visit(value);
     const title = copy.title;
-    if (typeof title !== 'string' || (copy.type === undefined && copy.anyOf === undefined)) return copy;
+    if (typeof title !== 'string' || (copy.type === undefined && copy.anyOf === undefined && copy.enum === undefined)) return copy;
     const { title: _title, ...schema } = copy;
     const text = JSON.stringify(schema);
     const before = seen.get(title);

@@ -16,7 +16,7 @@ export const CLIENT_EVENT_TYPES = [
 
 const short = (maxLength: number) => Type.String({ maxLength });
 const fields = {
-  type: Type.Enum([...CLIENT_EVENT_TYPES]),
+  type: Type.Enum([...CLIENT_EVENT_TYPES], { title: 'ClientEventType' }),
   processId: Type.Optional(short(64)),
   deviceId: Type.Optional(short(64)),
   osFamily: Type.Optional(short(32)),
@@ -28,9 +28,9 @@ const fields = {
 };
 
 /** What a page may report (no identifier: a browser's word about who logged in is not recorded). */
-export const FrontendClientEvent = Type.Object(fields, { additionalProperties: false });
+export const FrontendClientEvent = Type.Object(fields, { additionalProperties: false, title: 'ClientEvent' });
 /** What the app's backend may report: also the identifier of a password login (stored only hashed). */
-export const BackendClientEvent = Type.Object({ ...fields, identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false });
+export const BackendClientEvent = Type.Object({ ...fields, identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false, title: 'BackendClientEvent' });
 
 export const eventBatch = <T extends typeof FrontendClientEvent | typeof BackendClientEvent>(event: T) =>
   Type.Object({ events: Type.Array(event, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false });

@@ -53,7 +53,7 @@ export const PolicyPatchSchema = Type.Object(
     conditionalCreate: Type.Optional(Type.Boolean()),
     oneTap: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'AdoptionPolicyUpdate' },
 );
 export type PolicyPatch = Static<typeof PolicyPatchSchema>;
 

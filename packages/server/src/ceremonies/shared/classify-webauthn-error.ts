@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../errors/error-codes.js';
 import { LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 
 /**
@@ -5,7 +6,7 @@ import { LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
  * each to the stable code the API promises, naming the check. Order matters: the first match wins.
  * Anything unrecognised is still a 422 (the response was unusable), never a 500.
  */
-const RULES: Array<[RegExp, string]> = [
+const RULES: Array<[RegExp, ErrorCode]> = [
   [/RP ID/i, 'rp_id_mismatch'],
   [/user verification/i, 'user_verification_required'],
   [/user (presence|not present|was not present)/i, 'user_presence_required'],

@@ -21,7 +21,10 @@ export async function backendConnectTokenRoutes(app: App, { ctx }: RouteDeps): P
         summary: 'Create a single-use connect token for one user and one action (600 s)',
         body: Type.Object({
           type: TokenType,
-          data: Type.Object({ identifier: Identifier, displayName: Type.Optional(Type.String({ maxLength: 256 })) }),
+          data: Type.Object(
+            { identifier: Identifier, displayName: Type.Optional(Type.String({ maxLength: 256, description: 'passkey-append only: shown by the authenticator; defaults to the identifier' })) },
+            { title: 'ConnectTokenData' },
+          ),
         }),
         response: {
           201: Type.Object(

@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
+import { ERROR_CODES } from '../../errors/error-codes.js';
 
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'stable snake_case code to switch on' }),
+      code: Type.Enum([...ERROR_CODES], { title: 'ErrorCode', description: 'stable snake_case code to switch on (docs/api.md, "Errors")' }),
       message: Type.String({ description: 'for humans; may change' }),
       requestId: Type.String(),
     }),

@@ -1,0 +1,95 @@
+/**
+ * Every `code` the HTTP API can answer, in the error shape `{error: {code, message, requestId}}`.
+ * The one list: LatchkeyError's `code` is typed by it (an unknown code does not compile), the
+ * OpenAPI document's ErrorBody declares it as an `enum` (so both SDKs' generated `ErrorCode` type
+ * is this list), and test/error-codes.test.ts fails when docs/api.md's error table misses one.
+ * Adding a code is a minor change; removing or renaming one is breaking (CHANGELOG.md).
+ */
+export const ERROR_CODES = [
+  // 400
+  'invalid_request',
+  'invalid_json',
+  'invalid_content_length',
+  'credential_id_too_long',
+  'malformed_http',
+  'project_id_missing',
+  'origin_missing',
+  'invalid_client_data',
+  'invalid_cursor',
+  'invalid_url',
+  'client_info_too_large',
+  'invalid_date',
+  'invalid_range',
+  'request_aborted',
+  // 401
+  'invalid_credentials',
+  'connect_token_invalid',
+  'connect_token_revoked',
+  // 403
+  'origin_not_allowed',
+  'connect_token_wrong_type',
+  'login_not_allowed',
+  'append_not_allowed',
+  'conditional_create_not_allowed',
+  // 404
+  'route_not_found',
+  'project_not_found',
+  'process_not_found',
+  'user_not_found',
+  'passkey_not_found',
+  'connect_token_not_found',
+  // 408
+  'request_timeout',
+  // 409
+  'challenge_already_used',
+  'process_completed',
+  'connect_token_spent',
+  'credential_already_registered',
+  // 410
+  'process_expired',
+  'challenge_expired',
+  'connect_token_expired',
+  // 413, 414, 415, 431
+  'body_too_large',
+  'uri_too_long',
+  'unsupported_media_type',
+  'headers_too_large',
+  // 422: the WebAuthn check that failed
+  'origin_mismatch',
+  'rp_id_mismatch',
+  'type_mismatch',
+  'challenge_mismatch',
+  'user_verification_required',
+  'user_presence_required',
+  'bad_signature',
+  'attestation_invalid',
+  'attestation_alg_mismatch',
+  'unsupported_algorithm',
+  'unknown_credential',
+  'user_handle_mismatch',
+  'counter_regressed',
+  'backup_eligibility_changed',
+  'invalid_webauthn_response',
+  // 429
+  'rate_limited',
+  // 500
+  'internal_error',
+  'signing_key_missing',
+  // 503
+  'store_unavailable',
+  'store_timeout',
+  'key_encryption_key_missing',
+  'key_encryption_key_wrong',
+  'shutting_down',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Codes only the operator's commands raise (`latchkey project …`, `secret …`, `policy set`): the
+ * CLI prints them after its one-line message; no HTTP route answers them, so they are not part of
+ * the API's contract (docs/cli.md).
+ */
+export const CLI_ERROR_CODES = ['invalid_origin', 'invalid_rp_id', 'invalid_token_ttl', 'invalid_name', 'nothing_to_change', 'secret_not_found'] as const;
+
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
