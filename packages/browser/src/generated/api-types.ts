@@ -523,9 +523,11 @@ export interface components {
             webauthnId: string;
             createdAt: number;
         };
+        /** @enum {unknown} */
+        PasskeyEventType: "passkey-appended" | "append-failed" | "login-succeeded" | "login-failed" | "passkey-deleted" | "user-deleted" | "connect-token-revoked" | "token-verified" | "token-refused" | "policy-changed";
         PasskeyEvent: {
             id: string;
-            type: string;
+            type: components["schemas"]["PasskeyEventType"];
             userID: string | null;
             credentialID: string | null;
             processId: string | null;

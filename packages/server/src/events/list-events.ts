@@ -1,9 +1,10 @@
 import type { Ctx } from '../context.js';
 import { badRequest } from '../errors/latchkey-error.js';
+import type { PasskeyEventType } from './record-event.js';
 
 export interface PasskeyEvent {
   id: string;
-  type: string;
+  type: PasskeyEventType;
   userID: string | null;
   credentialID: string | null;
   processId: string | null;
@@ -33,7 +34,8 @@ export async function listEvents(
   return {
     passkeyEvents: rows.map((row) => ({
       id: `evt-${row.id}`,
-      type: row.type,
+      // Only recordEvent writes the column, always with one of PASSKEY_EVENT_TYPES.
+      type: row.type as PasskeyEventType,
       userID: row.user_id,
       credentialID: row.credential_id,
       processId: row.process_id,

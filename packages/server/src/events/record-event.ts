@@ -1,17 +1,21 @@
 import type { Ctx } from '../context.js';
 import { nowSeconds } from '../util/clock.js';
 
-export type PasskeyEventType =
-  | 'passkey-appended'
-  | 'append-failed'
-  | 'login-succeeded'
-  | 'login-failed'
-  | 'passkey-deleted'
-  | 'user-deleted'
-  | 'connect-token-revoked'
-  | 'token-verified'
-  | 'token-refused'
-  | 'policy-changed';
+/** Every type of the audit trail (GET /v2/passkeyEvents); the contract's `PasskeyEventType`. */
+export const PASSKEY_EVENT_TYPES = [
+  'passkey-appended',
+  'append-failed',
+  'login-succeeded',
+  'login-failed',
+  'passkey-deleted',
+  'user-deleted',
+  'connect-token-revoked',
+  'token-verified',
+  'token-refused',
+  'policy-changed',
+] as const;
+
+export type PasskeyEventType = (typeof PASSKEY_EVENT_TYPES)[number];
 
 export interface EventInput {
   projectId: string;

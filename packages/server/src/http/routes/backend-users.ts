@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { badRequest } from '../../errors/latchkey-error.js';
 import { listEvents } from '../../events/list-events.js';
+import { PASSKEY_EVENT_TYPES } from '../../events/record-event.js';
 import { toPasskey } from '../../passkeys/passkey.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { toUser } from '../../users/user.js';
@@ -111,7 +112,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
             passkeyEvents: Type.Array(
               Type.Object({
                 id: Type.String(),
-                type: Type.String(),
+                type: Type.Enum([...PASSKEY_EVENT_TYPES], { title: 'PasskeyEventType' }),
                 userID: Type.Union([Type.String(), Type.Null()]),
                 credentialID: Type.Union([Type.String(), Type.Null()]),
                 processId: Type.Union([Type.String(), Type.Null()]),
