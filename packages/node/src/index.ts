@@ -12,6 +12,7 @@ export type {
   ConnectTokenStatus,
   ConnectTokenType,
   CreatedConnectToken,
+  ErrorCode,
   ListPasskeyEventsOptions,
   ListUsersOptions,
   ManageTokenData,

@@ -1,14 +1,16 @@
+import type { ErrorCode } from '../types/api.js';
 import { LatchkeyError } from './latchkey-error.js';
 
 /**
  * Latchkey answered, and the answer is an error (any non-2xx status after retries, or a body that
  * is not what the API promises). `code` is the server's stable error code (`invalid_credentials`,
  * `user_not_found`, `rate_limited`, …), or `unexpected_response` when the body carried none, such
- * as a proxy's HTML error page.
+ * as a proxy's HTML error page. Typed with the contract's ErrorCode, and wider, so that a newer
+ * server's codes still read.
  */
 export class LatchkeyApiError extends LatchkeyError {
   override readonly name = 'LatchkeyApiError';
-  readonly code: string;
+  readonly code: ErrorCode | 'unexpected_response' | (string & {});
   /** HTTP status of the final answer. */
   readonly status: number;
   /** The server's request id (`req_…`): quote it to the operator, it finds the server's log line. */

@@ -1,70 +1,37 @@
-import type { components, operations } from '../generated/api-types.js';
+/**
+ * The adoption shapes of the Backend API (policy, events, funnel), each the contract's
+ * (../generated/api-types.ts, from the server's schemas) or a Pick/Omit of it;
+ * test/contract-types.check.ts fails the typecheck when one drifts.
+ */
+import type { Query, ResponseBody, Wire } from './contract.js';
 
-/** A project's adoption policy (GET /v2/policy), as the contract defines it. */
-export type Policy = components['schemas']['AdoptionPolicy'];
+/** A project's adoption policy (GET /v2/policy). */
+export type Policy = Wire['AdoptionPolicy'];
 
 /** OS families the policy's platform lists and the report use. */
 export type OsFamily = Policy['platforms']['allow'][number];
 
-/** Any part of the policy: objects are merged, values and lists replaced. */
-export interface PolicyUpdate {
-  login?: Partial<Policy['login']>;
-  append?: Partial<Policy['append']>;
-  platforms?: Partial<Policy['platforms']>;
-  nudge?: Partial<Policy['nudge']>;
-  conditionalCreate?: boolean;
-  oneTap?: boolean;
-}
+/** Any part of the policy (PATCH /v2/policy): objects are merged, values and lists replaced. */
+export type PolicyUpdate = Wire['AdoptionPolicyUpdate'];
 
-export type AdoptionEventType =
-  | 'offer-shown'
-  | 'offer-declined'
-  | 'append-started'
-  | 'append-completed'
-  | 'login-started'
-  | 'login-completed'
-  | 'cancelled'
-  | 'fallback'
-  | 'conditional-create'
-  | 'error'
-  | 'password-login';
-
-/** An event for the funnel, reported by the app's backend (POST /v2/events). */
-export interface AdoptionEvent {
-  type: AdoptionEventType;
-  processId?: string;
-  /** The browser SDK's device id (localStorage 'latchkey:device-id'). */
-  deviceId?: string;
-  osFamily?: OsFamily | (string & {});
-  browserFamily?: string;
-  /** Fallback reason, error type or cancelled step (≤ 64 characters). */
-  reason?: string;
-  method?: 'identifier' | 'conditional-ui' | 'one-tap' | 'password';
-  result?: 'created' | 'failed' | 'unsupported';
-  /** Who logged in (≤ 256 characters); the server keeps only a hash of it. */
-  identifier?: string;
-  /** Client time in ms, informational: the server records its own time. */
-  at?: number;
-}
-
-export interface PasswordLogin {
-  identifier: string;
-  deviceId?: string;
-  osFamily?: OsFamily | (string & {});
-  browserFamily?: string;
-}
-
-export interface FunnelOptions {
-  /** First day, YYYY-MM-DD (UTC); default 29 days before `to`. */
-  from?: string;
-  /** Last day, YYYY-MM-DD (UTC); default today. */
-  to?: string;
-  groupBy?: 'day' | 'platform' | 'day,platform';
-}
+export type AdoptionEventType = Wire['ClientEventType'];
 
 /**
- * `GET /v2/analytics/funnel`, derived from the contract (contract/openapi.json) so that it cannot drift
- * from the server's schema. `passkeyLoginRate` is passkey logins / all logins, 0–1.
+ * An event for the funnel, reported by the app's backend (POST /v2/events). `deviceId` is the
+ * browser SDK's device id (localStorage 'latchkey:device-id'); `reason` the fallback reason, error
+ * type or cancelled step (≤ 64 characters); `identifier` who logged in (≤ 256 characters; the server
+ * keeps only a hash of it); `at` the client's time in ms, informational.
  */
-export type Funnel = operations['getAdoptionFunnel']['responses'][200]['content']['application/json'];
+export interface AdoptionEvent extends Omit<Wire['BackendClientEvent'], 'osFamily'> {
+  osFamily?: OsFamily | (string & {});
+}
+
+/** One of the app's own password logins (reported as a `password-login` event). */
+export type PasswordLogin = Required<Pick<AdoptionEvent, 'identifier'>> & Pick<AdoptionEvent, 'deviceId' | 'osFamily' | 'browserFamily'>;
+
+/** `from`: first day, YYYY-MM-DD (UTC), default 29 days before `to`; `to`: last day, default today. */
+export type FunnelOptions = Query<'getAdoptionFunnel'>;
+
+/** `GET /v2/analytics/funnel`. `passkeyLoginRate` is passkey logins / all logins, 0–1. */
+export type Funnel = ResponseBody<'getAdoptionFunnel', 200>;
 export type FunnelRow = Funnel['rows'][number];

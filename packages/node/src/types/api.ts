@@ -1,12 +1,13 @@
 /**
- * The Backend API's shapes. The wire shapes are the contract's (contract/openapi.json, generated
- * from the server's route schemas into ../generated/api-types.ts); the types here name them, and
- * narrow a few where TypeScript can say more than the schema (test/contract-types.check.ts checks
- * at typecheck that every narrowed type still fits the wire shape). Times are Unix seconds.
+ * The Backend API's shapes. Every one is the contract's (contract/openapi.json, generated from the
+ * server's route schemas into ../generated/api-types.ts), named here, or a Pick/Omit of it where
+ * TypeScript can say more than the schema (test/contract-types.check.ts fails the typecheck when
+ * one drifts from the wire shape). Times are Unix seconds.
  */
-import type { components } from '../generated/api-types.js';
+import type { Query, RequestBody, ResponseBody, Wire } from './contract.js';
 
-type Wire = components['schemas'];
+/** Every `code` the API answers in its error shape (LatchkeyApiError's `code`): docs/api.md, "Errors". */
+export type ErrorCode = Wire['ErrorCode'];
 
 /** The six answers of `verifySignedData`; only `success` may start the app's session. */
 export type VerificationResult = Wire['VerificationResult'];
@@ -15,31 +16,23 @@ export type VerificationResult = Wire['VerificationResult'];
 export type VerificationRefusal = Exclude<VerificationResult, 'success'>;
 
 /**
- * `userID` and `username` are set on `success` only, and empty strings on every refusal, so that
- * TypeScript narrows them by `verificationResult`.
+ * The contract's VerifySignedDataResult, narrowed: `userID` and `username` are set on `success`
+ * only, and empty strings on every refusal, so that TypeScript narrows them by `verificationResult`.
  */
 export type VerifySignedDataResult =
-  | { verificationResult: 'success'; userID: string; username: string }
-  | { verificationResult: VerificationRefusal; userID: ''; username: '' };
+  | (Wire['VerifySignedDataResult'] & { verificationResult: 'success' })
+  | (Wire['VerifySignedDataResult'] & { verificationResult: VerificationRefusal; userID: ''; username: '' });
 
-export interface VerifySignedDataOptions {
-  /** The login name the app expects; when given and not the token's, the answer is `usernameMismatch` (and the token is not spent). */
-  username?: string;
-}
+/** `username`: the login name the app expects; when given and not the token's, the answer is `usernameMismatch` (and the token is not spent). */
+export type VerifySignedDataOptions = Pick<RequestBody<'verifySignedData'>, 'username'>;
 
 export type ConnectTokenType = Wire['ConnectToken']['type'];
 
-/** `data` of a `passkey-append` connect token: creates the user if the identifier is new. */
-export interface AppendTokenData {
-  identifier: string;
-  /** Shown by the authenticator; defaults to the identifier. */
-  displayName?: string;
-}
+/** `data` of a `passkey-append` connect token: creates the user if the identifier is new; `displayName` is shown by the authenticator (default: the identifier). */
+export type AppendTokenData = Wire['ConnectTokenData'];
 
 /** `data` of a `passkey-list` or `passkey-delete` connect token (the user must exist). */
-export interface ManageTokenData {
-  identifier: string;
-}
+export type ManageTokenData = Pick<Wire['ConnectTokenData'], 'identifier'>;
 
 /** A new connect token; `secret` (`ctk1_…`) is shown only here: hand it to the page, once. */
 export type CreatedConnectToken = Wire['CreatedConnectToken'];
@@ -55,47 +48,32 @@ export type User = Wire['User'];
 /** `id` (`cre-…`) is what `users.deletePasskey` takes. */
 export type Passkey = Wire['Passkey'];
 
-export type PasskeyEventType =
-  | 'passkey-appended'
-  | 'append-failed'
-  | 'login-succeeded'
-  | 'login-failed'
-  | 'passkey-deleted'
-  | 'user-deleted'
-  | 'connect-token-revoked'
-  | 'token-verified'
-  | 'token-refused'
-  | 'policy-changed';
+/** The audit trail's event types, as this SDK's server version records them. */
+export type PasskeyEventType = Wire['PasskeyEventType'];
 
 export interface PasskeyEvent extends Omit<Wire['PasskeyEvent'], 'type'> {
-  /** One of PasskeyEventType; typed as string so a newer server's event types still read. */
+  /** One of PasskeyEventType; typed wider so that a newer server's event types still read. */
   type: PasskeyEventType | (string & {});
 }
 
 export interface Page {
   /** Pass it back to read on; `null` when there is nothing further. */
-  nextCursor: string | null;
+  nextCursor: ResponseBody<'listUsers', 200>['nextCursor'];
 }
 
 export interface UserPage extends Page {
-  users: User[];
+  users: ResponseBody<'listUsers', 200>['users'];
 }
 
 export interface PasskeyEventPage extends Page {
   passkeyEvents: PasskeyEvent[];
 }
 
-export interface ListUsersOptions {
-  cursor?: string;
-  /** 1–500, default 100. */
-  limit?: number;
-}
+/** `limit`: 1–500, default 100. */
+export type ListUsersOptions = Pick<Query<'listUsers'>, 'cursor' | 'limit'>;
 
-export interface ListPasskeyEventsOptions {
-  /** Only this user's events. */
-  userID?: string;
-  /** `nextCursor` of the previous page; the trail is read oldest first, so keep the last cursor to poll for newer events. */
-  cursor?: string;
-  /** 1–500, default 100. */
-  limit?: number;
-}
+/**
+ * `userID`: only this user's events; `cursor`: `nextCursor` of the previous page (the trail is read
+ * oldest first, so keep the last cursor to poll for newer events); `limit`: 1–500, default 100.
+ */
+export type ListPasskeyEventsOptions = Query<'listPasskeyEvents'>;
