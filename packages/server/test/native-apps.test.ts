@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from '@latchkey/testkit';
-import { updateProject } from '../src/projects/update-project.js';
+import { LatchkeyError } from '../src/errors/latchkey-error.js';
+import { createProject } from '../src/projects/create-project.js';
+import { getProject } from '../src/projects/get-project.js';
+import { updateProject, type UpdateProjectInput } from '../src/projects/update-project.js';
 import { connectToken, expectStatus, verify } from './helpers/ceremonies.js';
 import { expectError, type HttpAnswer } from './helpers/http-client.js';
 import { errorLogs, ORIGIN, startTestServer, type TestProject, type TestServer } from './helpers/harness.js';
@@ -146,5 +149,57 @@ describe('the documents the RP ID domain hosts, served publicly', () => {
     expect((await get('apple-app-site-association')).body).toEqual({ webcredentials: { apps: ['ABCDE12345.com.example.shop'] } });
     expect((await get('webauthn')).body).toEqual({ origins: ['https://shop.example.de'] });
     expectError(await server.request('GET', '/v2/projects/pro-1000000000000000000/.well-known/webauthn'), 404, 'project_not_found');
+  });
+});
+
+describe('settings: apps and related origins are validated strictly; a refusal changes nothing', () => {
+  const FP = RELEASE.colonHex;
+  const ACCEPTED_ANDROID = 'accepted: <package.name>:<SHA-256 of the signing certificate in colon hex, 32 bytes, as the Play Console shows it>';
+  const ACCEPTED_IOS = 'accepted: <TEAMID>.<bundle.id>, e.g. ABCDE12345.com.example.shop (the team ID is 10 upper-case letters and digits)';
+  const cases: Array<[string, UpdateProjectInput, string, string]> = [
+    ['a non-hex byte', { addAndroidApps: ['com.example.shop:FA:C6:ZZ'] }, 'invalid_android_app', `"FA:C6:ZZ" is not colon-separated hex pairs; ${ACCEPTED_ANDROID}`],
+    ['hex without colons', { addAndroidApps: [`com.example.shop:${FP.replaceAll(':', '')}`] }, 'invalid_android_app', 'is not colon-separated hex pairs'],
+    ['a SHA-1 (20 bytes)', { addAndroidApps: [`com.example.shop:${FP.split(':').slice(0, 20).join(':')}`] }, 'invalid_android_app', 'the fingerprint of com.example.shop has 20 bytes, a SHA-256 has 32 (this looks like a SHA-1: copy the SHA-256 line)'],
+    ['33 bytes', { addAndroidApps: [`com.example.shop:${FP}:00`] }, 'invalid_android_app', 'has 33 bytes, a SHA-256 has 32;'],
+    ['no fingerprint', { addAndroidApps: ['com.example.shop'] }, 'invalid_android_app', '"com.example.shop" has no signing-certificate fingerprint'],
+    ['a one-part package name', { addAndroidApps: [`shop:${FP}`] }, 'invalid_android_app', '"shop" is not an Android package name'],
+    ['a package name starting with a digit', { addAndroidApps: [`com.1example:${FP}`] }, 'invalid_android_app', '"com.1example" is not an Android package name'],
+    ['removing an app that is not listed', { removeAndroidApps: [`com.example.shop:${FP}`] }, 'invalid_android_app', `com.example.shop:${FP} is not one of the project's Android apps`],
+    ['a lower-case team ID', { addIosApps: ['abcde12345.com.example.shop'] }, 'invalid_ios_app', `"abcde12345" is not an Apple team ID; ${ACCEPTED_IOS}`],
+    ['a short team ID', { addIosApps: ['ABCDE.com.example.shop'] }, 'invalid_ios_app', '"ABCDE" is not an Apple team ID'],
+    ['no bundle ID', { addIosApps: ['ABCDE12345.'] }, 'invalid_ios_app', '"" is not a bundle ID'],
+    ['a bundle ID with a space', { addIosApps: ['ABCDE12345.com.example shop'] }, 'invalid_ios_app', '"com.example shop" is not a bundle ID'],
+    ['removing an iOS app that is not listed', { removeIosApps: ['ABCDE12345.com.example.shop'] }, 'invalid_ios_app', "ABCDE12345.com.example.shop is not one of the project's iOS apps"],
+    ['a plain-http related origin', { addRelatedOrigins: ['http://shop.example.de'] }, 'invalid_related_origin', 'related origin "http://shop.example.de" must use https'],
+    ['a related origin with a path', { addRelatedOrigins: ['https://shop.example.de/login'] }, 'invalid_related_origin', 'must be an origin only'],
+    ['a related origin under the RP ID', { addRelatedOrigins: ['https://app.localhost'] }, 'invalid_related_origin', 'https://app.localhost is under the RP ID localhost: it needs no related-origin entry; allow it with --add-origin'],
+    ['a related origin on an IP address', { addRelatedOrigins: ['https://192.0.2.1'] }, 'invalid_related_origin', 'is not on a registrable domain'],
+    ['a related origin on a bare public suffix', { addRelatedOrigins: ['https://co.uk'] }, 'invalid_related_origin', 'is not on a registrable domain'],
+    ['not a URL', { addRelatedOrigins: ['shop.example.de'] }, 'invalid_related_origin', '"shop.example.de" is not a URL'],
+    ['removing a related origin that is not listed', { removeRelatedOrigins: ['https://shop.example.de'] }, 'invalid_related_origin', "https://shop.example.de is not one of the project's related origins"],
+  ];
+
+  it.each(cases)('%s: 400 with what is accepted', async (_, change, code, message) => {
+    const p = await server.addProject();
+    const refusal = await updateProject(server.ctx, p.project.id, { addAndroidApps: [`com.example.other:${FP}`], ...change }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(LatchkeyError);
+    expect(refusal).toMatchObject({ status: 400, code });
+    expect((refusal as LatchkeyError).message).toContain(message);
+    expect(await getProject(server.ctx, p.project.id)).toEqual(p.project);
+  });
+
+  it('create validates alike, and lists each app and origin once', async () => {
+    await expect(createProject(server.ctx, { name: 'x', rpId: 'localhost', origins: [ORIGIN], androidApps: ['com.example.shop:00'] })).rejects.toMatchObject({ code: 'invalid_android_app' });
+    const { project } = await createProject(server.ctx, {
+      name: 'Once', rpId: 'localhost', origins: [ORIGIN],
+      androidApps: [`com.example.shop:${FP}`, `com.example.shop:${FP.toLowerCase()}`],
+      iosApps: ['ABCDE12345.com.example.shop', 'ABCDE12345.com.example.shop'],
+      relatedOrigins: ['https://shop.example.de', 'https://SHOP.example.de/'],
+    });
+    expect(project).toMatchObject({
+      androidApps: [{ packageName: 'com.example.shop', sha256CertFingerprint: FP }],
+      iosApps: [{ teamId: 'ABCDE12345', bundleId: 'com.example.shop' }],
+      relatedOrigins: ['https://shop.example.de'],
+    });
   });
 });
