@@ -354,7 +354,7 @@ describe('latchkey project: native apps and related origins', () => {
       [['--add-android-app', 'com.example.shop:FA:C6:ZZ'], /^latchkey: "FA:C6:ZZ" is not colon-separated hex pairs; accepted: <package\.name>:<SHA-256 of the signing certificate in colon hex, 32 bytes/],
       [['--add-android-app', `com.example.shop:${sha1}`], /^latchkey: the fingerprint of com\.example\.shop has 20 bytes, a SHA-256 has 32 \(this looks like a SHA-1: copy the SHA-256 line\); accepted: /],
       [['--add-ios-app', 'abcde12345.com.example.shop'], /^latchkey: "abcde12345" is not an Apple team ID; accepted: <TEAMID>\.<bundle\.id>/],
-      [['--add-related-origin', 'http://shop.example.de'], /^latchkey: related origin "http:\/\/shop\.example\.de" must use https \(invalid_related_origin\)$/],
+      [['--add-related-origin', 'http://shop.example.de'], /^latchkey: related origin "http:\/\/shop\.example\.de" must use https \(invalid_related_origin\)\n$/],
     ];
     for (const [args, expected] of refused) {
       const run = await cli(['project', 'update', id, ...args]);

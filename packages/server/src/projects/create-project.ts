@@ -30,7 +30,7 @@ export async function createProject(ctx: Ctx, input: CreateProjectInput): Promis
   const rpId = validateRpId(input.rpId, origins);
   const rpName = validateName(input.rpName ?? name, 'RP name');
   const tokenTtl = validateTokenTtl(input.tokenTtl ?? DEFAULT_TOKEN_TTL);
-  const reach = editReachLists(
+  const reach = await editReachLists(
     { rpId, relatedOrigins: [], androidApps: [], iosApps: [] },
     { addRelatedOrigins: input.relatedOrigins ?? [], addAndroidApps: input.androidApps ?? [], addIosApps: input.iosApps ?? [] },
   );

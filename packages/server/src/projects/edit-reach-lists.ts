@@ -23,10 +23,10 @@ export interface ReachLists {
 }
 
 /** The lists after the changes, every entry validated; a removal of something not listed is refused. */
-export function editReachLists(current: Pick<Project, 'rpId' | 'relatedOrigins' | 'androidApps' | 'iosApps'>, changes: ReachChanges): ReachLists {
+export async function editReachLists(current: Pick<Project, 'rpId' | 'relatedOrigins' | 'androidApps' | 'iosApps'>, changes: ReachChanges): Promise<ReachLists> {
   let relatedOrigins = [...current.relatedOrigins, ...(changes.addRelatedOrigins ?? [])];
   for (const input of changes.removeRelatedOrigins ?? []) {
-    const removed = normalizeRelatedOrigin(input, current.rpId);
+    const removed = await normalizeRelatedOrigin(input, current.rpId);
     if (!relatedOrigins.includes(removed)) throw badRequest('invalid_related_origin', `${removed} is not one of the project's related origins`);
     relatedOrigins = relatedOrigins.filter((origin) => origin !== removed);
   }
@@ -47,7 +47,7 @@ export function editReachLists(current: Pick<Project, 'rpId' | 'relatedOrigins' 
     iosApps = iosApps.filter((app) => iosAppId(app) !== removed);
   }
 
-  return { relatedOrigins: validateRelatedOrigins(relatedOrigins, current.rpId), androidApps, iosApps };
+  return { relatedOrigins: await validateRelatedOrigins(relatedOrigins, current.rpId), androidApps, iosApps };
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {

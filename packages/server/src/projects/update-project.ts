@@ -33,7 +33,7 @@ export async function updateProject(ctx: Ctx, id: string, input: UpdateProjectIn
     const current = await getProject(txCtx, id);
     const origins = nextOrigins(current.origins, input);
     validateRpId(current.rpId, origins);
-    const reach = editReachLists(current, input);
+    const reach = await editReachLists(current, input);
     await txCtx.store.db
       .updateTable('projects')
       .set({

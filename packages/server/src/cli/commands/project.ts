@@ -55,7 +55,7 @@ export function projectCommands(program: Command): void {
         }),
         { signingKeys: true },
       );
-      warnAbout(p);
+      await warnAbout(p);
       emit(opts.json, { projectId: p.id, apiSecret: apiSecret.secret, apiSecretId: apiSecret.id, project: p }, () =>
         [describe(p), '', `API secret ${apiSecret.secret}`, `(id ${apiSecret.id}) — store it now: it is shown only once.`].join('\n'),
       );
@@ -121,7 +121,7 @@ export function projectCommands(program: Command): void {
       };
       if (Object.keys(changes).length === 0) command.error('nothing to change', { code: 'latchkey.nothingToChange' });
       const p = await withStore((ctx) => updateProject(ctx, id, changes));
-      warnAbout(p);
+      await warnAbout(p);
       emit(opts.json, { project: p }, () => describe(p));
     });
 
@@ -228,9 +228,9 @@ function describeWellKnown(p: Project, documents: WellKnownDocuments): string {
 }
 
 /** Settings that are valid but will not work as the operator expects: said on stderr, stdout stays clean. */
-function warnAbout(p: Project): void {
+async function warnAbout(p: Project): Promise<void> {
   const warnings: string[] = [];
-  const labels = labelLimitWarning(p.relatedOrigins);
+  const labels = await labelLimitWarning(p.relatedOrigins);
   if (labels) warnings.push(labels);
   // An iOS app's ceremony carries origin https://<RP ID> (its associated domain).
   const iosOrigin = `https://${p.rpId}`;
