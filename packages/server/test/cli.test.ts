@@ -165,9 +165,9 @@ describe('bad command lines: one line saying what was wrong and what is accepted
   const P = 'pro-1000000000000000000';
   const cases: Array<[string, string[], RegExp]> = [
     ['unknown command', ['frobnicate'], /^latchkey: unknown command 'frobnicate'; accepted: latchkey serve\|migrate\|project\|secret\|keys\|prune\|policy\|report /],
-    ['a group without its command', ['project'], /^latchkey: a command is missing; accepted: latchkey project create\|list\|show\|update\|delete /],
+    ['a group without its command', ['project'], /^latchkey: a command is missing; accepted: latchkey project create\|list\|show\|update\|well-known\|delete /],
     ['unknown option', ['keys', 'list', '--project', P, '--verbose'], /^latchkey: unknown option '--verbose'; accepted: latchkey keys list --project <id> \[--json\] /],
-    ['a misspelt required option', ['project', 'create', '--nme', 'Shop', '--rp-id', 'localhost'], /^latchkey: unknown option '--nme'; accepted: latchkey project create --name <name> --rp-id <domain> --origin <url> \[--rp-name <name>\] \[--token-ttl <seconds>\] \[--json\] /],
+    ['a misspelt required option', ['project', 'create', '--nme', 'Shop', '--rp-id', 'localhost'], /^latchkey: unknown option '--nme'; accepted: latchkey project create --name <name> --rp-id <domain> --origin <url> \[--rp-name <name>\] \[--token-ttl <seconds>\] \[--related-origin <url>\] \[--android-app <package:sha256>\] \[--ios-app <teamid.bundle>\] \[--json\] /],
     ['a missing required option', ['secret', 'list'], /^latchkey: required option '--project <id>' not specified; accepted: latchkey secret list --project <id> \[--json\] /],
     ['an option without its value', ['project', 'create', '--name'], /^latchkey: option '--name <name>' argument missing; accepted: latchkey project create /],
     ['a missing argument', ['project', 'show'], /^latchkey: missing required argument 'id'; accepted: latchkey project show <id> \[--json\] /],
@@ -176,8 +176,9 @@ describe('bad command lines: one line saying what was wrong and what is accepted
     ['a malformed --project', ['keys', 'rotate', '--project', 'pro-12'], /^latchkey: option '--project <id>' argument 'pro-12' is invalid\. expected a project id: "pro-" and 19 digits/],
     ['a malformed secret id', ['secret', 'revoke', '--project', P, 'latchkey1_abc'], /^latchkey: command-argument value 'latchkey1_abc' is invalid for argument 'secretId'\. expected an API secret id: "sec-" and 19 digits/],
     ['a token lifetime that is not a number', ['project', 'update', P, '--token-ttl', '5m'], /^latchkey: option '--token-ttl <seconds>' argument '5m' is invalid\. expected a whole number/],
-    ['update with nothing to change', ['project', 'update', P], /^latchkey: nothing to change; accepted: latchkey project update <id> \[--name <name>\] \[--rp-name <name>\] \[--origin <url>\] \[--add-origin <url>\] \[--remove-origin <url>\] \[--token-ttl <seconds>\] \[--json\] /],
+    ['update with nothing to change', ['project', 'update', P], /^latchkey: nothing to change; accepted: latchkey project update <id> \[--name <name>\] \[--rp-name <name>\] \[--origin <url>\] \[--add-origin <url>\] \[--remove-origin <url>\] \[--token-ttl <seconds>\] \[--add-related-origin <url>\] \[--remove-related-origin <url>\] \[--add-android-app <package:sha256>\] \[--remove-android-app <package\[:sha256\]>\] \[--add-ios-app <teamid.bundle>\] \[--remove-ios-app <teamid.bundle>\] \[--json\] /],
     ['--origin together with --add-origin', ['project', 'update', P, '--origin', 'https://a.localhost', '--add-origin', 'https://b.localhost'], /^latchkey: --origin replaces the list: use it alone, or --add-origin \/ --remove-origin; accepted: /],
+    ['an unknown well-known document', ['project', 'well-known', P, '--only', 'robots.txt'], /^latchkey: option '--only <document>' argument 'robots\.txt' is invalid\. expected one of assetlinks, apple-app-site-association, webauthn/],
     ['delete without --yes and without a terminal', ['project', 'delete', P], /^latchkey: project delete asks for confirmation in a terminal; pass --yes to delete pro-1000000000000000000 without asking\n$/],
   ];
 
@@ -295,6 +296,91 @@ function cliInTerminal(args: string[], input: string): Promise<Run> {
     child.once('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
 }
+
+describe('latchkey project: native apps and related origins', () => {
+  const FP = 'FA:C6:17:45:DC:09:03:78:6F:B9:ED:E6:2A:96:2B:39:9F:73:48:F0:BB:6F:89:9B:83:32:66:75:91:03:3B:9C';
+  const FP2 = Array.from({ length: 32 }, (_, i) => (i * 7 + 3).toString(16).padStart(2, '0').toUpperCase()).join(':');
+  const RELATION = ['delegate_permission/common.handle_all_urls', 'delegate_permission/common.get_login_creds'];
+
+  it('create, add and remove apps and related origins; show --json and well-known print them exactly', async () => {
+    const created = await cliJson<Created>([
+      'project', 'create', '--name', 'Native', '--rp-id', 'localhost', '--origin', 'http://localhost:3000', '--origin', 'https://localhost',
+      '--android-app', `com.example.shop:${FP.toLowerCase()}`, '--ios-app', 'ABCDE12345.com.example.shop', '--related-origin', 'https://shop.example.de/',
+    ]);
+    const id = created.projectId;
+    expect(created.project).toMatchObject({
+      relatedOrigins: ['https://shop.example.de'],
+      androidApps: [{ packageName: 'com.example.shop', sha256CertFingerprint: FP }],
+      iosApps: [{ teamId: 'ABCDE12345', bundleId: 'com.example.shop' }],
+    });
+    const update = (...args: string[]) => cliJson<{ project: Project }>(['project', 'update', id, ...args]);
+    const updated = await update('--add-android-app', `com.example.shop:${FP2}`, '--add-android-app', `com.example.admin:${FP}`, '--add-ios-app', 'ABCDE12345.com.example.admin', '--add-related-origin', 'https://shop.example.fr');
+    expect(updated.project.androidApps).toEqual([
+      { packageName: 'com.example.shop', sha256CertFingerprint: FP },
+      { packageName: 'com.example.shop', sha256CertFingerprint: FP2 },
+      { packageName: 'com.example.admin', sha256CertFingerprint: FP },
+    ]);
+    const removed = await update('--remove-android-app', 'com.example.admin', '--remove-ios-app', 'ABCDE12345.com.example.admin', '--remove-related-origin', 'https://shop.example.fr');
+    expect(removed.project).toMatchObject({
+      relatedOrigins: ['https://shop.example.de'],
+      androidApps: [{ packageName: 'com.example.shop', sha256CertFingerprint: FP }, { packageName: 'com.example.shop', sha256CertFingerprint: FP2 }],
+      iosApps: [{ teamId: 'ABCDE12345', bundleId: 'com.example.shop' }],
+    });
+
+    const documents = {
+      assetlinks: [{ relation: RELATION, target: { namespace: 'android_app', package_name: 'com.example.shop', sha256_cert_fingerprints: [FP, FP2] } }],
+      appleAppSiteAssociation: { webcredentials: { apps: ['ABCDE12345.com.example.shop'] } },
+      webauthn: { origins: ['https://shop.example.de'] },
+    };
+    expect(await cliJson(['project', 'well-known', id])).toEqual(documents);
+    // --only prints the file's content as it is to be hosted.
+    const only = await cli(['project', 'well-known', id, '--only', 'assetlinks']);
+    expect(only).toMatchObject({ code: 0, stderr: '' });
+    expect(only.stdout).toBe(`${JSON.stringify(documents.assetlinks, null, 2)}\n`);
+    // Without --json: each document under the URL it is to be served at.
+    const human = await cli(['project', 'well-known', id]);
+    expect(human.stdout).toContain(`# https://localhost/.well-known/assetlinks.json\n${JSON.stringify(documents.assetlinks, null, 2)}\n`);
+    expect(human.stdout).toContain('# https://localhost/.well-known/webauthn\n{\n  "origins": [\n    "https://shop.example.de"\n  ]\n}');
+    // The served documents are the same.
+    expect((await httpRequest(server.url, 'GET', `/v2/projects/${id}/.well-known/assetlinks.json`)).body).toEqual(documents.assetlinks);
+  }, SLOW);
+
+  it('refuses malformed apps and related origins: exit 2, one line naming what is accepted; nothing changes', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Strict apps', '--rp-id', 'localhost', '--origin', 'http://localhost:3000']);
+    const id = created.projectId;
+    const sha1 = FP.split(':').slice(0, 20).join(':');
+    // Every refusal's wording is tested in native-apps.test.ts; here, that the CLI says it in one line and exits 2.
+    const refused: Array<[string[], RegExp]> = [
+      [['--add-android-app', 'com.example.shop:FA:C6:ZZ'], /^latchkey: "FA:C6:ZZ" is not colon-separated hex pairs; accepted: <package\.name>:<SHA-256 of the signing certificate in colon hex, 32 bytes/],
+      [['--add-android-app', `com.example.shop:${sha1}`], /^latchkey: the fingerprint of com\.example\.shop has 20 bytes, a SHA-256 has 32 \(this looks like a SHA-1: copy the SHA-256 line\); accepted: /],
+      [['--add-ios-app', 'abcde12345.com.example.shop'], /^latchkey: "abcde12345" is not an Apple team ID; accepted: <TEAMID>\.<bundle\.id>/],
+      [['--add-related-origin', 'http://shop.example.de'], /^latchkey: related origin "http:\/\/shop\.example\.de" must use https \(invalid_related_origin\)\n$/],
+    ];
+    for (const [args, expected] of refused) {
+      const run = await cli(['project', 'update', id, ...args]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
+      expect(run.stderr).toMatch(expected);
+    }
+    expect((await cliJson<{ project: Project }>(['project', 'show', id])).project).toEqual(created.project);
+  }, SLOW);
+
+  it('warns on stderr when related origins span more than 5 labels, or iOS apps lack https://<RP ID>', async () => {
+    const created = await cliJson<Created>(['project', 'create', '--name', 'Wide', '--rp-id', 'localhost', '--origin', 'http://localhost:3000']);
+    const labels = ['https://a.example', 'https://b.example', 'https://c.example', 'https://a.example.de', 'https://d.example', 'https://e.example'];
+    const wide = await cli(['project', 'update', created.projectId, ...labels.flatMap((origin) => ['--add-related-origin', origin]), '--json']);
+    expect(wide.code).toBe(0);
+    expect(JSON.parse(wide.stdout).project.relatedOrigins).toEqual(labels);
+    // Labels are registrable domains without their public suffix: a.example is "a", a.example.de is "example".
+    expect(wide.stderr).toBe(
+      'latchkey: warning: the related origins span 6 registrable-domain labels (a, b, c, example, d, e); browsers honour only the first 5, so passkeys will not work on origins labelled e\n',
+    );
+    const ios = await cli(['project', 'update', created.projectId, '--remove-related-origin', 'https://e.example', '--add-ios-app', 'ABCDE12345.com.example.shop', '--json']);
+    expect(ios.code).toBe(0);
+    expect(ios.stderr).toBe('latchkey: warning: iOS apps sign with origin https://localhost, which is not one of the project\'s origins; allow it with --add-origin https://localhost\n');
+  }, SLOW);
+});
 
 describe('latchkey project delete', () => {
   /** A project with a user, a passkey, a login, a verified token, a connect token, a second secret and a rotated key. */

@@ -191,6 +191,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/passkeys/verifySignedData": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Alias of POST /v2/passkey/verifySignedData
+         * @description Alias of `POST /v2/passkey/verifySignedData` (plural path, as some integration guides write it): the same request, answers, authentication and limits.
+         */
+        post: operations["verifySignedDataAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/connectTokens": {
         parameters: {
             query?: never;
@@ -435,19 +455,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/projects/{projectId}/.well-known/webauthn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project’s related origins as the /.well-known/webauthn document; serve it (or proxy this) at https://<RP ID>/.well-known/webauthn */
+        get: operations["getWebAuthnWellKnown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/projects/{projectId}/.well-known/assetlinks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project’s Android apps as Digital Asset Links; serve it (or proxy this) at https://<RP ID>/.well-known/assetlinks.json */
+        get: operations["getAssetLinks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/projects/{projectId}/.well-known/apple-app-site-association": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project’s iOS apps (webcredentials); serve it (or proxy this) at https://<RP ID>/.well-known/apple-app-site-association */
+        get: operations["getAppleAppSiteAssociation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description stable snake_case code to switch on (docs/api.md, "Errors")
-         * @enum {unknown}
-         */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_content_length" | "credential_id_too_long" | "malformed_http" | "project_id_missing" | "origin_missing" | "invalid_client_data" | "invalid_cursor" | "invalid_url" | "client_info_too_large" | "invalid_date" | "invalid_range" | "request_aborted" | "invalid_credentials" | "connect_token_invalid" | "connect_token_revoked" | "origin_not_allowed" | "connect_token_wrong_type" | "login_not_allowed" | "append_not_allowed" | "conditional_create_not_allowed" | "route_not_found" | "project_not_found" | "process_not_found" | "user_not_found" | "passkey_not_found" | "connect_token_not_found" | "request_timeout" | "challenge_already_used" | "process_completed" | "connect_token_spent" | "credential_already_registered" | "process_expired" | "challenge_expired" | "connect_token_expired" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "origin_mismatch" | "rp_id_mismatch" | "type_mismatch" | "challenge_mismatch" | "user_verification_required" | "user_presence_required" | "bad_signature" | "attestation_invalid" | "attestation_alg_mismatch" | "unsupported_algorithm" | "unknown_credential" | "user_handle_mismatch" | "counter_regressed" | "backup_eligibility_changed" | "invalid_webauthn_response" | "rate_limited" | "internal_error" | "signing_key_missing" | "store_unavailable" | "store_timeout" | "key_encryption_key_missing" | "key_encryption_key_wrong" | "shutting_down";
         /** @description Every non-2xx answer has this shape */
         ErrorBody: {
             error: {
-                code: components["schemas"]["ErrorCode"];
+                /** @description stable snake_case code to switch on */
+                code: string;
                 /** @description for humans; may change */
                 message: string;
                 requestId: string;
@@ -467,23 +534,6 @@ export interface components {
             lastUsedAt: number | null;
             userAgent?: string;
         };
-        /** @enum {unknown} */
-        ClientEventType: "offer-shown" | "offer-declined" | "append-started" | "append-completed" | "login-started" | "login-completed" | "cancelled" | "fallback" | "conditional-create" | "error" | "password-login";
-        ClientEvent: {
-            type: components["schemas"]["ClientEventType"];
-            processId?: string;
-            deviceId?: string;
-            osFamily?: string;
-            browserFamily?: string;
-            /** @description fallback reason, error type or cancelled step */
-            reason?: string;
-            /** @enum {unknown} */
-            method?: "identifier" | "conditional-ui" | "one-tap" | "password";
-            /** @enum {unknown} */
-            result?: "created" | "failed" | "unsupported";
-            /** @description client time, informational; the server’s time is recorded */
-            at?: number;
-        };
         VerificationResult: "success" | "invalidSignature" | "expired" | "alreadyUsed" | "usernameMismatch" | "projectMismatch";
         VerifySignedDataResult: {
             verificationResult: components["schemas"]["VerificationResult"];
@@ -491,12 +541,6 @@ export interface components {
             userID: string;
             /** @description on success only (empty otherwise) */
             username: string;
-        };
-        ConnectTokenData: {
-            /** @description the user’s login identifier as the app knows it */
-            identifier: string;
-            /** @description passkey-append only: shown by the authenticator; defaults to the identifier */
-            displayName?: string;
         };
         CreatedConnectToken: {
             id: string;
@@ -523,11 +567,9 @@ export interface components {
             webauthnId: string;
             createdAt: number;
         };
-        /** @enum {unknown} */
-        PasskeyEventType: "passkey-appended" | "append-failed" | "login-succeeded" | "login-failed" | "passkey-deleted" | "user-deleted" | "connect-token-revoked" | "token-verified" | "token-refused" | "policy-changed";
         PasskeyEvent: {
             id: string;
-            type: components["schemas"]["PasskeyEventType"];
+            type: string;
             userID: string | null;
             credentialID: string | null;
             processId: string | null;
@@ -563,45 +605,22 @@ export interface components {
             /** @description the browser may remember the last account */
             oneTap: boolean;
         };
-        AdoptionPolicyUpdate: {
-            login?: {
-                /** @description false = kill switch */
-                enabled?: boolean;
-                /** @description users in the rollout: bucket(user) < rolloutPercent */
-                rolloutPercent?: number;
-            };
-            append?: {
-                /** @description false = kill switch */
-                enabled?: boolean;
-                /** @description users in the rollout: bucket(user) < rolloutPercent */
-                rolloutPercent?: number;
-            };
-            platforms?: {
-                allow?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
-                deny?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
-            };
-            nudge?: {
-                /** @description days of back-off after the 1st, 2nd, … dismissal; the last applies from then on */
-                backoffDays?: number[];
-            };
-            conditionalCreate?: boolean;
-            oneTap?: boolean;
+        WebAuthnWellKnown: {
+            origins: string[];
         };
-        BackendClientEvent: {
-            type: components["schemas"]["ClientEventType"];
-            processId?: string;
-            deviceId?: string;
-            osFamily?: string;
-            browserFamily?: string;
-            /** @description fallback reason, error type or cancelled step */
-            reason?: string;
-            /** @enum {unknown} */
-            method?: "identifier" | "conditional-ui" | "one-tap" | "password";
-            /** @enum {unknown} */
-            result?: "created" | "failed" | "unsupported";
-            /** @description client time, informational; the server’s time is recorded */
-            at?: number;
-            identifier?: string;
+        AssetLinks: {
+            relation: string[];
+            target: {
+                /** @enum {string} */
+                namespace: "android_app";
+                package_name: string;
+                sha256_cert_fingerprints: string[];
+            };
+        }[];
+        AppleAppSiteAssociation: {
+            webcredentials: {
+                apps: string[];
+            };
         };
     };
     responses: never;
@@ -1829,7 +1848,22 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: components["schemas"]["ClientEvent"][];
+                    events: {
+                        /** @enum {unknown} */
+                        type: "offer-shown" | "offer-declined" | "append-started" | "append-completed" | "login-started" | "login-completed" | "cancelled" | "fallback" | "conditional-create" | "error" | "password-login";
+                        processId?: string;
+                        deviceId?: string;
+                        osFamily?: string;
+                        browserFamily?: string;
+                        /** @description fallback reason, error type or cancelled step */
+                        reason?: string;
+                        /** @enum {unknown} */
+                        method?: "identifier" | "conditional-ui" | "one-tap" | "password";
+                        /** @enum {unknown} */
+                        result?: "created" | "failed" | "unsupported";
+                        /** @description client time, informational; the server’s time is recorded */
+                        at?: number;
+                    }[];
                 };
             };
         };
@@ -2010,6 +2044,97 @@ export interface operations {
             };
         };
     };
+    verifySignedDataAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    signedPasskeyData: string;
+                    /** @description when given, must equal the token’s username */
+                    username?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifySignedDataResult"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listConnectTokens: {
         parameters: {
             query: {
@@ -2091,7 +2216,11 @@ export interface operations {
             content: {
                 "application/json": {
                     type: "passkey-append" | "passkey-list" | "passkey-delete";
-                    data: components["schemas"]["ConnectTokenData"];
+                    data: {
+                        /** @description the user’s login identifier as the app knows it */
+                        identifier: string;
+                        displayName?: string;
+                    };
                 };
             };
         };
@@ -2834,7 +2963,30 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AdoptionPolicyUpdate"];
+                "application/json": {
+                    login?: {
+                        /** @description false = kill switch */
+                        enabled?: boolean;
+                        /** @description users in the rollout: bucket(user) < rolloutPercent */
+                        rolloutPercent?: number;
+                    };
+                    append?: {
+                        /** @description false = kill switch */
+                        enabled?: boolean;
+                        /** @description users in the rollout: bucket(user) < rolloutPercent */
+                        rolloutPercent?: number;
+                    };
+                    platforms?: {
+                        allow?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
+                        deny?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
+                    };
+                    nudge?: {
+                        /** @description days of back-off after the 1st, 2nd, … dismissal; the last applies from then on */
+                        backoffDays?: number[];
+                    };
+                    conditionalCreate?: boolean;
+                    oneTap?: boolean;
+                };
             };
         };
         responses: {
@@ -2922,7 +3074,23 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: components["schemas"]["BackendClientEvent"][];
+                    events: {
+                        /** @enum {unknown} */
+                        type: "offer-shown" | "offer-declined" | "append-started" | "append-completed" | "login-started" | "login-completed" | "cancelled" | "fallback" | "conditional-create" | "error" | "password-login";
+                        processId?: string;
+                        deviceId?: string;
+                        osFamily?: string;
+                        browserFamily?: string;
+                        /** @description fallback reason, error type or cancelled step */
+                        reason?: string;
+                        /** @enum {unknown} */
+                        method?: "identifier" | "conditional-ui" | "one-tap" | "password";
+                        /** @enum {unknown} */
+                        result?: "created" | "failed" | "unsupported";
+                        /** @description client time, informational; the server’s time is recorded */
+                        at?: number;
+                        identifier?: string;
+                    }[];
                 };
             };
         };
@@ -3346,6 +3514,207 @@ export interface operations {
             };
             /** @description Every non-2xx answer has this shape */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getWebAuthnWellKnown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebAuthnWellKnown"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAssetLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetLinks"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAppleAppSiteAssociation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppleAppSiteAssociation"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -30,6 +30,7 @@ import { frontendLoginRoutes } from './routes/frontend-login.js';
 import { frontendManageRoutes } from './routes/frontend-manage.js';
 import { originCheckRoute } from './routes/origin-check.js';
 import { publicRoutes } from './routes/public.js';
+import { publicWellKnownRoutes } from './routes/public-well-known.js';
 
 export interface AppOptions {
   ctx: Ctx;
@@ -151,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await publicRoutes(app, deps);
+  await publicWellKnownRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.js';
 import { badRequest, notFound } from '../errors/latchkey-error.js';
+import { webOrigins } from '../projects/accepted-origins.js';
 import { findProject } from '../projects/get-project.js';
 import { originRefused } from '../projects/origin-refusal.js';
 import type { Project } from '../projects/project.js';
@@ -31,7 +32,7 @@ export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOr
       if (origin) {
         const project = request.method === 'OPTIONS' ? null : await resolveProject(ctx, request);
         // Preflights name no project; unknown projects still get readable errors on known origins.
-        allowed = project ? project.origins.includes(origin) : await knownOrigins.has(origin);
+        allowed = project ? webOrigins(project).includes(origin) : await knownOrigins.has(origin);
       }
       return {
         origin: allowed ? origin : false,
@@ -65,8 +66,10 @@ export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOr
     if (typeof header !== 'string' || header === '') throw badRequest('project_id_missing', 'the X-Project-ID header is required');
     const project = await resolveProject(ctx, request);
     if (!project) throw notFound('project_not_found', `no project ${header}`);
+    // No Origin header: not a browser page (a native app, a server). Nothing to check here; the
+    // WebAuthn response's own origin (clientDataJSON) is what admits or refuses its ceremony.
     const origin = request.headers.origin;
-    if (origin !== undefined && !project.origins.includes(origin)) {
+    if (origin !== undefined && !webOrigins(project).includes(origin)) {
       throw originRefused(origin, project.id);
     }
     request.project = project;

@@ -2,11 +2,12 @@ import type { Ctx } from '../context.js';
 import { badRequest } from '../errors/latchkey-error.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { nowSeconds } from '../util/clock.js';
+import { editReachLists, type ReachChanges } from './edit-reach-lists.js';
 import { getProject } from './get-project.js';
 import type { Project } from './project.js';
 import { normalizeOrigin, validateName, validateOrigins, validateRpId, validateTokenTtl } from './validate-settings.js';
 
-export interface UpdateProjectInput {
+export interface UpdateProjectInput extends ReachChanges {
   name?: string;
   rpName?: string;
   /** Replaces the whole origin list. */
@@ -32,12 +33,16 @@ export async function updateProject(ctx: Ctx, id: string, input: UpdateProjectIn
     const current = await getProject(txCtx, id);
     const origins = nextOrigins(current.origins, input);
     validateRpId(current.rpId, origins);
+    const reach = await editReachLists(current, input);
     await txCtx.store.db
       .updateTable('projects')
       .set({
         name: input.name !== undefined ? validateName(input.name, 'project name') : current.name,
         rp_name: input.rpName !== undefined ? validateName(input.rpName, 'RP name') : current.rpName,
         origins: JSON.stringify(origins),
+        related_origins: JSON.stringify(reach.relatedOrigins),
+        android_apps: JSON.stringify(reach.androidApps),
+        ios_apps: JSON.stringify(reach.iosApps),
         token_ttl: input.tokenTtl !== undefined ? validateTokenTtl(input.tokenTtl) : current.tokenTtl,
         updated_at: nowSeconds(txCtx.clock),
       })

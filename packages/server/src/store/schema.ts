@@ -30,6 +30,12 @@ export interface ProjectTable {
   rp_name: string;
   /** JSON array of origins, e.g. ["https://app.example.com"]. */
   origins: string;
+  /** JSON array of related origins (other domains under this RP ID), e.g. ["https://shop.example.de"]. */
+  related_origins: Generated<string>;
+  /** JSON array of {packageName, sha256CertFingerprint} (colon hex, as the Play Console shows it). */
+  android_apps: Generated<string>;
+  /** JSON array of {teamId, bundleId}. */
+  ios_apps: Generated<string>;
   token_ttl: number;
   created_at: number;
   updated_at: number;

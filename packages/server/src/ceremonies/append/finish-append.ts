@@ -7,6 +7,7 @@ import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent } from '../../events/record-event.js';
 import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
+import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
 import type { CredentialRow, ProcessRow } from '../../store/schema.js';
 import { inTransaction } from '../../store/in-transaction.js';
@@ -58,7 +59,7 @@ async function verifyAndStore(
 ): Promise<Passkey> {
   refuseOverlongCredentialId(response.rawId);
   refuseOverlongCredentialId(response.id);
-  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.create', project.origins);
+  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.create', project);
   const challenge = await consumeChallenge(ctx, { processId: process.id, kind: ['append', 'append-conditional'], challenge: clientData.challenge });
   // Only a challenge issued for conditional create (automatic upgrade right after a password
   // login) may be answered without user presence or verification; every other append needs both.
@@ -67,7 +68,7 @@ async function verifyAndStore(
   const verification = await verifyRegistrationResponse({
     response,
     expectedChallenge: challenge.challenge,
-    expectedOrigin: project.origins,
+    expectedOrigin: acceptedOrigins(project),
     expectedRPID: project.rpId,
     requireUserPresence: !conditional,
     requireUserVerification: !conditional,

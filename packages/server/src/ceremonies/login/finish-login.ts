@@ -5,6 +5,7 @@ import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { forbidden, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent } from '../../events/record-event.js';
+import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
 import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
 import { inTransaction } from '../../store/in-transaction.js';
@@ -63,7 +64,7 @@ async function verifyAndIssue(
   attempt: Attempt,
 ): Promise<FinishLoginResult> {
   const response = input.assertionResponse;
-  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.get', project.origins);
+  const clientData = readClientData(response.response.clientDataJSON, 'webauthn.get', project);
   // Conditional UI answers the challenge handed out by init; identifier-first answers the one from start.
   const challenge = await consumeChallenge(ctx, {
     processId: process.id,
@@ -96,7 +97,7 @@ async function verifyAndIssue(
   const verification = await verifyAuthenticationResponse({
     response,
     expectedChallenge: challenge.challenge,
-    expectedOrigin: project.origins,
+    expectedOrigin: acceptedOrigins(project),
     expectedRPID: project.rpId,
     credential: {
       id: credential.credential_id,

@@ -1,4 +1,7 @@
 import { badRequest, webauthnFailed } from '../../errors/latchkey-error.js';
+import { acceptedOrigins } from '../../projects/accepted-origins.js';
+import { appRefused } from '../../projects/origin-refusal.js';
+import type { Project } from '../../projects/project.js';
 
 export interface ClientData {
   type: string;
@@ -11,7 +14,7 @@ export interface ClientData {
  * anything is spent, so that a phishing page's response is refused with a precise code and never
  * touches a challenge. @simplewebauthn/server checks them again.
  */
-export function readClientData(clientDataJSON: string, expectedType: 'webauthn.create' | 'webauthn.get', origins: string[]): ClientData {
+export function readClientData(clientDataJSON: string, expectedType: 'webauthn.create' | 'webauthn.get', project: Project): ClientData {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8'));
@@ -23,7 +26,10 @@ export function readClientData(clientDataJSON: string, expectedType: 'webauthn.c
     throw badRequest('invalid_client_data', 'response.clientDataJSON lacks type, challenge or origin');
   }
   if (data.type !== expectedType) throw webauthnFailed('type_mismatch', `clientDataJSON.type is "${data.type}", expected "${expectedType}"`);
-  if (!origins.includes(data.origin)) {
+  if (!acceptedOrigins(project).includes(data.origin)) {
+    // A native app's ceremony reaches us without an Origin header (no CORS), so this is the only
+    // place its origin is checked: refused as a disallowed origin, named, with how to allow it.
+    if (!/^https?:/.test(data.origin)) throw appRefused(data.origin, project.id);
     throw webauthnFailed('origin_mismatch', `the response was made on ${data.origin}, which is not an origin of this project`);
   }
   // A ceremony inside a cross-origin iframe runs on our origin for someone else's page: refused,

@@ -4,15 +4,31 @@ import { projectOf } from '../request-context.js';
 import type { App, RouteDeps } from '../route-deps.js';
 import { errorResponses } from '../schemas/common.js';
 
-export async function backendVerifyRoutes(app: App, { ctx, metrics }: RouteDeps): Promise<void> {
+/**
+ * `POST /v2/passkey/verifySignedData`, and its alias `POST /v2/passkeys/verifySignedData` (plural,
+ * as some integration guides write it): one handler, one schema, one auth and rate-limit scope,
+ * one verification counter. Only the OpenAPI operation id and the metrics' route label differ.
+ */
+export async function backendVerifyRoutes(app: App, deps: RouteDeps): Promise<void> {
+  verifyRoute(app, deps, '/passkey/verifySignedData', {
+    operationId: 'verifySignedData',
+    summary: 'Verify signedPasskeyData once; only `success` may start the app’s session',
+  });
+  verifyRoute(app, deps, '/passkeys/verifySignedData', {
+    operationId: 'verifySignedDataAlias',
+    summary: 'Alias of POST /v2/passkey/verifySignedData',
+    description: 'Alias of `POST /v2/passkey/verifySignedData` (plural path, as some integration guides write it): the same request, answers, authentication and limits.',
+  });
+}
+
+function verifyRoute(app: App, { ctx, metrics }: RouteDeps, path: string, doc: { operationId: string; summary: string; description?: string }): void {
   app.post(
-    '/passkey/verifySignedData',
+    path,
     {
       schema: {
-        operationId: 'verifySignedData',
+        ...doc,
         tags: ['Backend API'],
         security: [{ basicAuth: [] }],
-        summary: 'Verify signedPasskeyData once; only `success` may start the app’s session',
         body: Type.Object({
           signedPasskeyData: Type.String({ maxLength: 16384 }),
           username: Type.Optional(Type.String({ maxLength: 256, description: 'when given, must equal the token’s username' })),
