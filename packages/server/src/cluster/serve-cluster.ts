@@ -129,6 +129,7 @@ export class ServeCluster {
         break;
       case 'failed':
         slot.failure = { line: message.line, exitCode: message.exitCode };
+        if (this.starting) this.abortStart(slot.failure);
         break;
     }
   }
@@ -143,13 +144,7 @@ export class ServeCluster {
       return;
     }
     const failure = slot.failure ?? { line: `a worker exited ${signal ? `on ${signal}` : `with code ${code}`}`, exitCode: EXIT.unexpected };
-    if (this.starting) {
-      // One worker that cannot start means none can (the same port, store and build): stop the rest, say why once.
-      const { reject } = this.starting;
-      this.starting = undefined;
-      void this.stop('a worker failed to start').then(() => reject(new OperatorError(failure.line, failure.exitCode as ExitCode)));
-      return;
-    }
+    if (this.starting) return this.abortStart(failure);
     const now = Date.now();
     const delay = this.restarts.delayAfterExit(now, slot.listeningSince);
     if (delay === undefined) {
@@ -163,6 +158,13 @@ export class ServeCluster {
     setTimeout(() => {
       if (!this.stopping) this.fork(slot);
     }, delay);
+  }
+
+  /** One worker that cannot start means none can (the same port, store and build): stop the rest, say why once. */
+  private abortStart(failure: Failure): void {
+    const { reject } = this.starting!;
+    this.starting = undefined;
+    void this.stop('a worker failed to start').then(() => reject(new OperatorError(failure.line, failure.exitCode as ExitCode)));
   }
 
   private checkAllExited(): void {
