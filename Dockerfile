@@ -30,6 +30,7 @@ RUN echo '{"name":"latchkey-image","private":true,"allowScripts":{"better-sqlite
 
 FROM node:${NODE_VERSION}-bookworm-slim AS final
 ENV NODE_ENV=production \
+    LATCHKEY_WORKERS=1 \
     LATCHKEY_HOST=0.0.0.0 \
     LATCHKEY_PORT=4000 \
     LATCHKEY_DATABASE_URL=file:/data/latchkey.sqlite
@@ -43,9 +44,11 @@ EXPOSE 4000
 # No curl in a slim image: Node's own fetch asks /readyz (200 when the store answers, else 503).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.LATCHKEY_PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Node runs as PID 1: `latchkey serve` installs its own SIGTERM/SIGINT handlers (it finishes requests
-# in flight, closes the store, exits 0) and starts no child processes, so no init is needed to
-# forward signals or reap children. `docker run --init` adds one anyway if your policy wants it.
+# One worker per container (LATCHKEY_WORKERS=1): scale with replicas; the CPU count Node sees is the
+# host's, not the container's quota. Node runs as PID 1: `latchkey serve` installs its own
+# SIGTERM/SIGINT handlers (it finishes requests in flight, closes the store, exits 0) and, with one
+# worker, starts no child processes (with more, it forwards signals to its workers and reaps them
+# itself), so no init is needed. `docker run --init` adds one anyway if your policy wants it.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "/opt/latchkey/node_modules/@latchkey/server/bin/latchkey.js"]
 CMD ["serve"]

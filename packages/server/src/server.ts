@@ -44,11 +44,44 @@ function logStoreSettings(logger: pino.Logger, config: Pick<Config, 'allowPlaint
 }
 
 /**
+ * What runs once per start, whatever the number of processes: pending migrations, the
+ * key-encryption key (created beside a new SQLite file), sealing plain signing keys, and the
+ * readiness check that refuses to serve when a login could not work. The cluster's primary runs
+ * it before forking, so that workers never race on any of it.
+ */
+export async function prepareStore(config: Config, store: Store, logger: pino.Logger, clock?: Clock): Promise<Ctx> {
+  const applied = await migrateToLatest(store);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+  const kek = await resolveKeyEncryptionKey(config, store);
+  const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, clock), log: logger };
+  const sealed = await sealPlainSigningKeys(ctx);
+  // Serving while a login cannot work would only turn every login into an error: refuse instead,
+  // before any other start-up line (a refusal is one line on stderr, nothing on stdout).
+  await refuseUnlessReady(ctx);
+  logStoreSettings(logger, config, store, kek, sealed);
+  return ctx;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: pino.Logger;
+  /**
+   * Set in a cluster worker: the primary has already prepared the store (prepareStore) and hands
+   * over the key-encryption key it resolved.
+   */
+  prepared?: { keyEncryptionKey: Uint8Array | undefined };
+  /** Whether this process runs housekeeping (default true); in a cluster only one worker does. */
+  housekeeping?: boolean;
+  /** Called with the metrics before the app is built (a cluster worker answers /metrics for all workers). */
+  adaptMetrics?: (metrics: Metrics) => void;
+}
+
+/**
  * Opens the store, applies pending migrations, listens, and prunes expired rows on a schedule.
  * `close()` stops accepting connections, lets requests in flight (and a housekeeping run) finish,
  * then closes the store.
  */
-export async function startServer(config: Config, options: { clock?: Clock; logger?: pino.Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const store = openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
@@ -57,16 +90,11 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed; it is replaced on next use'),
   });
   try {
-    const applied = await migrateToLatest(store);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-    const kek = await resolveKeyEncryptionKey(config, store);
-    const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock), log: logger };
-    const sealed = await sealPlainSigningKeys(ctx);
-    // Serving while a login cannot work would only turn every login into an error: refuse instead,
-    // before any other start-up line (a refusal is one line on stderr, nothing on stdout).
-    await refuseUnlessReady(ctx);
-    logStoreSettings(logger, config, store, kek, sealed);
+    const ctx = options.prepared
+      ? { ...createContext({ keyEncryptionKey: options.prepared.keyEncryptionKey }, store, options.clock), log: logger }
+      : await prepareStore(config, store, logger, options.clock);
     const metrics = new Metrics(store);
+    options.adaptMetrics?.(metrics);
     const app = await buildApp({
       ctx,
       metrics,
@@ -80,7 +108,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
       throw explainListenError(error, config.host, config.port);
     });
-    const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval, { clientEventRetentionDays: config.clientEventRetentionDays });
+    const interval = options.housekeeping === false ? 0 : config.housekeepingInterval;
+    const housekeeping = startHousekeeping(ctx, metrics, interval, { clientEventRetentionDays: config.clientEventRetentionDays });
     return {
       app,
       ctx,

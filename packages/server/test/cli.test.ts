@@ -750,6 +750,7 @@ describe('latchkey serve', () => {
     const printed = JSON.parse(stdout) as { url: string; demoProject: { projectId: string; apiSecret: string } };
     expect(printed).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      workers: 1,
       demoProject: { projectId: expect.stringMatching(/^pro-\d{19}$/), apiSecret: expect.stringMatching(/^latchkey1_[0-9A-Za-z]{40}$/) },
     });
     expect((await verifyJunk(printed.url, printed.demoProject.projectId, printed.demoProject.apiSecret)).body.verificationResult).toBe('invalidSignature');

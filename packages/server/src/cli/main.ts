@@ -1,12 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config.js';
 import { describeEnvironment } from '../config/environment.js';
-import { EXIT, OperatorError } from '../errors/exit-codes.js';
-import { LatchkeyError } from '../errors/latchkey-error.js';
-import { explainStoreFault } from '../store/explain-store-fault.js';
-import { MigrationError } from '../store/migrate.js';
-import { StoreUrlError } from '../store/store.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { policyCommands } from './commands/policy.js';
@@ -14,6 +8,7 @@ import { projectCommands } from './commands/project.js';
 import { reportCommands } from './commands/report.js';
 import { secretCommands } from './commands/secret.js';
 import { serveCommands } from './commands/serve.js';
+import { describeFailure } from './describe-failure.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { exitForCommanderError, reportUsageErrorsInOneLine } from './usage.js';
 import { packageVersion } from './version.js';
@@ -35,33 +30,13 @@ policyCommands(program);
 reportCommands(program);
 reportUsageErrorsInOneLine(program);
 
-/**
- * Errors go to stderr as one line that says what to do, with a non-zero exit code that tells a
- * supervisor what kind of failure it was (src/errors/exit-codes.ts; docs/operations.md). Only a
- * bug prints a stack trace.
- */
+/** One line on stderr and the exit code that says what kind of failure it was (describe-failure.ts). */
 function fail(thrown: unknown): never {
   // One line saying what was wrong and what is accepted (src/cli/usage.ts); 0 for --help/--version.
   if (thrown instanceof CommanderError) exitForCommanderError(thrown);
-  const error = explainStoreFault(thrown, 'the database of LATCHKEY_DATABASE_URL');
-  if (error instanceof OperatorError) {
-    process.stderr.write(`latchkey: ${error.message}\n`);
-    process.exit(error.exitCode);
-  }
-  if (error instanceof LatchkeyError) {
-    process.stderr.write(`latchkey: ${error.message} (${error.code})\n`);
-    process.exit(error.status === 404 ? EXIT.notFound : EXIT.config);
-  }
-  if (error instanceof ConfigError || error instanceof StoreUrlError) {
-    process.stderr.write(`latchkey: ${error.message}\n`);
-    process.exit(EXIT.config);
-  }
-  if (error instanceof MigrationError) {
-    process.stderr.write(`latchkey: ${error.message}\n`);
-    process.exit(EXIT.store);
-  }
-  process.stderr.write(`latchkey: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(EXIT.unexpected);
+  const { line, exitCode } = describeFailure(thrown);
+  process.stderr.write(`latchkey: ${line}\n`);
+  process.exit(exitCode);
 }
 
 try {

@@ -38,8 +38,13 @@ export interface Config {
   housekeepingInterval: number;
   /** Days raw funnel events are kept after their day was rolled up into daily aggregates. */
   clientEventRetentionDays: number;
+  /** `serve` processes that share the port (LATCHKEY_WORKERS); undefined = one per core. `--workers` wins. */
+  workers: number | undefined;
   production: boolean;
 }
+
+/** More worker processes than this is a typo, not a machine (and each holds its own pool and caches). */
+export const MAX_WORKERS = 64;
 
 export const SQLITE_SYNCHRONOUS = ['normal', 'full'] as const;
 export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
@@ -85,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeout: integer(env, 'LATCHKEY_DATABASE_TIMEOUT', DEFAULTS.databaseTimeout, 100, 600_000),
     housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
     clientEventRetentionDays: integer(env, 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', DEFAULTS.clientEventRetentionDays, 1, 3650),
+    workers: env.LATCHKEY_WORKERS ? integer(env, 'LATCHKEY_WORKERS', 1, 1, MAX_WORKERS) : undefined,
     production: env.NODE_ENV === 'production',
   };
 }

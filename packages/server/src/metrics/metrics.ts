@@ -46,6 +46,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * The text GET /metrics answers: this registry's. A cluster worker replaces it with the counts
+   * of all workers, which it asks the primary for (cluster/metrics-from-primary.ts).
+   */
+  render: () => Promise<string> = () => this.registry.metrics();
+
   constructor(store?: Store) {
     collectDefaultMetrics({ register: this.registry, prefix: 'latchkey_' });
     const pool = store?.pool;

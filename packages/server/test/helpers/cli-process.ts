@@ -19,13 +19,15 @@ export function killAllCliProcesses(): void {
   for (const child of children) child.kill('SIGKILL');
 }
 
-/** The parent's environment without any LATCHKEY_* (or loader) setting, plus `extra` (undefined removes). */
+/** The parent's environment without any LATCHKEY_* (or loader) setting, plus `extra` (undefined removes); `serve` runs one process unless `extra` says otherwise. */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('LATCHKEY_') && key !== 'NODE_OPTIONS') env[key] = value;
   }
   env.LATCHKEY_LOG_LEVEL = 'warn';
+  // One process, as before `serve --workers` existed: the suites about several processes ask for them.
+  env.LATCHKEY_WORKERS = '1';
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
@@ -39,6 +41,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Working directory (a directory without a .env, unless the test is about one). */
   cwd: string;
+  /** runCli kills a command still running after this long (default 20 s). */
+  timeoutMs?: number;
 }
 
 export interface Run {
@@ -66,14 +70,14 @@ export function startCli(args: string[], options: RunOptions): ChildProcess {
   return child;
 }
 
-/** Runs one CLI command to its end (killed after 20 s so that a command that never returns fails instead of hanging). */
+/** Runs one CLI command to its end (killed after 20 s, or `timeoutMs`, so that a command that never returns fails instead of hanging). */
 export function runCli(args: string[], options: RunOptions): Promise<Run> {
   const child = startCli(args, options);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   return new Promise((resolvePromise, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -119,7 +123,7 @@ export interface Served {
  * `latchkey serve` on a free port; resolves once it prints where it listens and (unless `probe` is
  * false) answers GET /healthz.
  */
-export function serveCli(args: string[], options: RunOptions, probe = true): Promise<Served> {
+export function serveCli(args: string[], options: RunOptions, probe = true, startTimeoutMs = 20_000): Promise<Served> {
   const child = startCli(['serve', ...args], { ...options, env: { LATCHKEY_PORT: '0', ...options.env } });
   let stdout = '';
   let stderr = '';
@@ -130,8 +134,8 @@ export function serveCli(args: string[], options: RunOptions, probe = true): Pro
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`latchkey serve did not start within 20 s; stdout: ${stdout} stderr: ${stderr}`));
-    }, 20_000);
+      reject(new Error(`latchkey serve did not start within ${startTimeoutMs / 1000} s; stdout: ${stdout} stderr: ${stderr}`));
+    }, startTimeoutMs);
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { loadConfig } from '../../config/config.js';
+import { ServeCluster } from '../../cluster/serve-cluster.js';
+import { resolveWorkerCount } from '../../cluster/worker-count.js';
+import { loadConfig, MAX_WORKERS, type Config } from '../../config/config.js';
 import { createProject } from '../../projects/create-project.js';
 import { listProjects } from '../../projects/get-project.js';
 import { startServer, type RunningServer } from '../../server.js';
@@ -8,6 +10,7 @@ import { explainStoreFault } from '../../store/explain-store-fault.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { openStore } from '../../store/store.js';
 import { withStore } from '../cli-context.js';
+import { stopGracefully } from '../stop-gracefully.js';
 
 const DEMO_NAME = 'Latchkey demo';
 const DEMO_ORIGINS = ['http://localhost:3000', 'http://localhost:4000'];
@@ -38,16 +41,53 @@ function describeDemo(demo: DemoProject & { origins: string[] }): string {
   return lines.join('\n');
 }
 
-/** Stops accepting connections, lets requests in flight finish, closes the store, exits. */
-function shutDown(server: RunningServer, reason: string): void {
-  server.ctx.log?.info({ reason }, 'stopping: finishing requests in flight');
-  server.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      server.ctx.log?.error({ err: error }, 'error while stopping');
-      process.exit(1);
-    },
-  );
+/** The banner: one "listening" line with the worker count, then where to look. */
+function describeListening(url: string, workers: number): string {
+  const count = workers === 1 ? '1 process' : `${workers} worker processes`;
+  return [`Latchkey is listening on ${url} (${count})`, `  API reference  ${url}/docs`, `  health         ${url}/healthz`, ''].join('\n');
+}
+
+function printListening(url: string, workers: number, demo: (DemoProject & { origins: string[] }) | undefined, json: boolean | undefined): void {
+  if (json) {
+    const demoProject = demo ? { projectId: demo.projectId, ...(demo.apiSecret ? { apiSecret: demo.apiSecret } : {}) } : undefined;
+    process.stdout.write(`${JSON.stringify({ url, workers, ...(demoProject ? { demoProject } : {}) })}\n`);
+  } else {
+    process.stdout.write(describeListening(url, workers));
+  }
+}
+
+/** Today's single process: no cluster, the server in this process. */
+async function serveInThisProcess(config: Config, logger: pino.Logger | undefined, onListening: (url: string) => void): Promise<void> {
+  // Signal handlers go in before the server listens: a supervisor that sends SIGTERM the moment
+  // it sees the banner (or even earlier) must get a graceful stop, never a kill.
+  let server: RunningServer | undefined;
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (server) stopGracefully(server, signal); // else: shut down as soon as it has started
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  server = await startServer(config, logger ? { logger } : {});
+  if (stopping) {
+    stopGracefully(server, 'a signal during start-up');
+    return;
+  }
+  onListening(server.url);
+}
+
+/** `--workers N`: a primary that prepares the store once and N worker processes that share the port. */
+async function serveInWorkers(config: Config, workers: number, logger: pino.Logger, logsToStderr: boolean, onListening: (url: string) => void): Promise<void> {
+  const serving = new ServeCluster(config, { workers, logger, logsToStderr });
+  const stop = (signal: string) => void serving.stop(signal).then((code) => process.exit(code));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  void serving.failed.then(({ line, exitCode }) => {
+    process.stderr.write(`latchkey: ${line}\n`);
+    process.exit(exitCode);
+  });
+  if (await serving.start()) onListening(serving.listeningUrl);
 }
 
 export function serveCommands(program: Command): void {
@@ -55,36 +95,18 @@ export function serveCommands(program: Command): void {
     .command('serve')
     .description('run the HTTP server (Frontend API, Backend API, JWKS, health, metrics, docs); applies pending migrations first')
     .option('--demo', 'create a demo project on first start (what `npm start` does)')
-    .option('--json', 'print one JSON object ({url, demoProject?}) on stdout once listening; logs go to stderr')
-    .action(async (opts: { demo?: boolean; json?: boolean }) => {
+    .option('--json', 'print one JSON object ({url, workers, demoProject?}) on stdout once listening; logs go to stderr')
+    .option('--workers <n>', `processes that serve, sharing the port (default: LATCHKEY_WORKERS, else one per core; 1 = a single process, at most ${MAX_WORKERS})`)
+    .action(async (opts: { demo?: boolean; json?: boolean; workers?: string }) => {
+      const config = loadConfig();
+      const workers = resolveWorkerCount(opts.workers, config.workers);
       const demo = opts.demo ? await ensureDemoProject() : undefined;
       if (demo && !opts.json) process.stdout.write(`${describeDemo(demo)}\n`);
-      // Signal handlers go in before the server listens: a supervisor that sends SIGTERM the moment
-      // it sees the banner (or even earlier) must get a graceful stop, never a kill.
-      let server: RunningServer | undefined;
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        if (server) shutDown(server, signal); // else: shut down as soon as it has started
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
-      const config = loadConfig();
+      const onListening = (url: string) => printListening(url, workers, demo, opts.json);
       // With --json, stdout carries the one JSON object only: logs move to stderr.
-      server = await startServer(config, opts.json ? { logger: pino({ level: config.logLevel }, pino.destination(2)) } : {});
-      if (stopping) {
-        shutDown(server, 'a signal during start-up');
-        return;
-      }
-      if (opts.json) {
-        const demoProject = demo ? { projectId: demo.projectId, ...(demo.apiSecret ? { apiSecret: demo.apiSecret } : {}) } : undefined;
-        process.stdout.write(`${JSON.stringify({ url: server.url, ...(demoProject ? { demoProject } : {}) })}\n`);
-        return;
-      }
-      process.stdout.write(
-        [`Latchkey is listening on ${server.url}`, `  API reference  ${server.url}/docs`, `  health         ${server.url}/healthz`, ''].join('\n'),
-      );
+      const logger = opts.json ? pino({ level: config.logLevel }, pino.destination(2)) : undefined;
+      if (workers === 1) await serveInThisProcess(config, logger, onListening);
+      else await serveInWorkers(config, workers, logger ?? pino({ level: config.logLevel }), Boolean(opts.json), onListening);
     });
 
   program

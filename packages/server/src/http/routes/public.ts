@@ -63,6 +63,6 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
 
   app.get('/metrics', { schema: { tags: ['Operations'], summary: 'Prometheus metrics', hide: true } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metrics.render();
   });
 }
