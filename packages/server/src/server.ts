@@ -8,6 +8,7 @@ import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/r
 import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
 import { PolicyCache } from './adoption/policy/policy-cache.js';
+import { EventQueue, type EventQueueOptions } from './events/event-queue.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
 import { refuseUnlessReady } from './health/refuse-unless-ready.js';
@@ -23,8 +24,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createContext(config: Pick<Config, 'keyEncryptionKey'>, store: Store, clock: Clock = systemClock): Ctx {
-  return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey), policies: new PolicyCache() };
+/**
+ * The context services receive. A serving process passes `events` to get the write-behind queue for
+ * refusal events (events/event-queue.ts); without it (the CLI) every event is written at once.
+ */
+export function createContext(
+  config: Pick<Config, 'keyEncryptionKey'>,
+  store: Store,
+  clock: Clock = systemClock,
+  options: { events?: EventQueueOptions } = {},
+): Ctx {
+  return {
+    store,
+    clock,
+    keyEncryptionKey: config.keyEncryptionKey,
+    signingKeys: new SigningKeyCache(config.keyEncryptionKey),
+    policies: new PolicyCache(),
+    ...(options.events ? { events: new EventQueue(store, options.events) } : {}),
+  };
 }
 
 /** One start-up line says how durable the store is and how signing keys are protected. */
@@ -60,7 +77,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
     const kek = await resolveKeyEncryptionKey(config, store);
-    const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock), log: logger };
+    const ctx = { ...createContext({ keyEncryptionKey: kek.key }, store, options.clock, { events: { flushMs: config.eventFlushMs, log: logger } }), log: logger };
     const sealed = await sealPlainSigningKeys(ctx);
     // Serving while a login cannot work would only turn every login into an error: refuse instead,
     // before any other start-up line (a refusal is one line on stderr, nothing on stdout).

@@ -38,6 +38,8 @@ export interface Config {
   housekeepingInterval: number;
   /** Days raw funnel events are kept after their day was rolled up into daily aggregates. */
   clientEventRetentionDays: number;
+  /** Milliseconds refusal events may wait to be written together (events/event-queue.ts); 0 writes each at once. */
+  eventFlushMs: number;
   production: boolean;
 }
 
@@ -64,6 +66,7 @@ export const DEFAULTS = {
   databaseTimeout: 5000,
   housekeepingInterval: 60,
   clientEventRetentionDays: 30,
+  eventFlushMs: 10,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeout: integer(env, 'LATCHKEY_DATABASE_TIMEOUT', DEFAULTS.databaseTimeout, 100, 600_000),
     housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
     clientEventRetentionDays: integer(env, 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', DEFAULTS.clientEventRetentionDays, 1, 3650),
+    eventFlushMs: integer(env, 'LATCHKEY_EVENT_FLUSH_MS', DEFAULTS.eventFlushMs, 0, 10_000),
     production: env.NODE_ENV === 'production',
   };
 }

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Ctx } from '../context.js';
-import { recordEvent } from '../events/record-event.js';
+import { recordEvent, recordRefusal } from '../events/record-event.js';
 import { findSigningKey, ROTATION_GRACE } from '../keys/signing-keys.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { nowSeconds } from '../util/clock.js';
@@ -130,7 +130,7 @@ async function refuse(
   result: Exclude<VerificationResult, 'success'>,
   claims: SignedPasskeyClaims | undefined,
 ): Promise<VerifySignedDataAnswer> {
-  await recordEvent(ctx, {
+  await recordRefusal(ctx, {
     projectId,
     type: 'token-refused',
     // Only a token whose signature held names a user we can trust.

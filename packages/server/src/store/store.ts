@@ -5,6 +5,7 @@ import { discardBrokenConnections } from './discard-broken-connections.js';
 import type { SqliteSynchronous } from '../config/config.js';
 import { explainStoreFault } from './explain-store-fault.js';
 import { sqlitePath } from './sqlite-path.js';
+import { cacheStatements } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -76,7 +77,7 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
   return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, close: () => db.destroy() };
 }
 
