@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { PolicyCache } from './adoption/policy/policy-cache.js';
+import type { EventQueue } from './events/event-queue.js';
 import type { SigningKeyCache } from './keys/signing-key-cache.js';
 import type { Store } from './store/store.js';
 import type { Clock } from './util/clock.js';
@@ -17,5 +18,7 @@ export interface Ctx {
   signingKeys: SigningKeyCache;
   /** Adoption policies, cached for seconds per instance (see policy-cache.ts). */
   policies: PolicyCache;
+  /** The server's write-behind queue for refusal events (absent in the CLI: written at once). */
+  events?: EventQueue;
   log?: Logger;
 }

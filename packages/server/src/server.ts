@@ -8,6 +8,7 @@ import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/r
 import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
 import { PolicyCache } from './adoption/policy/policy-cache.js';
+import { EventQueue, type EventQueueOptions } from './events/event-queue.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
 import { refuseUnlessReady } from './health/refuse-unless-ready.js';
@@ -23,8 +24,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createContext(config: Pick<Config, 'keyEncryptionKey'>, store: Store, clock: Clock = systemClock): Ctx {
-  return { store, clock, keyEncryptionKey: config.keyEncryptionKey, signingKeys: new SigningKeyCache(config.keyEncryptionKey), policies: new PolicyCache() };
+/**
+ * The context services receive. A serving process passes `events` to get the write-behind queue for
+ * refusal events (events/event-queue.ts); without it (the CLI) every event is written at once.
+ */
+export function createContext(
+  config: Pick<Config, 'keyEncryptionKey'>,
+  store: Store,
+  clock: Clock = systemClock,
+  options: { events?: EventQueueOptions } = {},
+): Ctx {
+  return {
+    store,
+    clock,
+    keyEncryptionKey: config.keyEncryptionKey,
+    signingKeys: new SigningKeyCache(config.keyEncryptionKey),
+    policies: new PolicyCache(),
+    ...(options.events ? { events: new EventQueue(store, options.events) } : {}),
+  };
 }
 
 /** One start-up line says how durable the store is and how signing keys are protected. */
@@ -90,9 +107,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed; it is replaced on next use'),
   });
   try {
-    const ctx = options.prepared
-      ? { ...createContext({ keyEncryptionKey: options.prepared.keyEncryptionKey }, store, options.clock), log: logger }
-      : await prepareStore(config, store, logger, options.clock);
+    const keyEncryptionKey = options.prepared
+      ? options.prepared.keyEncryptionKey
+      : (await prepareStore(config, store, logger, options.clock)).keyEncryptionKey;
+    const ctx = { ...createContext({ keyEncryptionKey }, store, options.clock, { events: { flushMs: config.eventFlushMs, log: logger } }), log: logger };
     const metrics = new Metrics(store);
     options.adaptMetrics?.(metrics);
     const app = await buildApp({

@@ -40,6 +40,8 @@ export interface Config {
   clientEventRetentionDays: number;
   /** `serve` processes that share the port (LATCHKEY_WORKERS); undefined = one per core. `--workers` wins. */
   workers: number | undefined;
+  /** Milliseconds refusal events may wait to be written together (events/event-queue.ts); 0 writes each at once. */
+  eventFlushMs: number;
   production: boolean;
 }
 
@@ -69,6 +71,7 @@ export const DEFAULTS = {
   databaseTimeout: 5000,
   housekeepingInterval: 60,
   clientEventRetentionDays: 30,
+  eventFlushMs: 10,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
     clientEventRetentionDays: integer(env, 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', DEFAULTS.clientEventRetentionDays, 1, 3650),
     workers: env.LATCHKEY_WORKERS ? integer(env, 'LATCHKEY_WORKERS', 1, 1, MAX_WORKERS) : undefined,
+    eventFlushMs: integer(env, 'LATCHKEY_EVENT_FLUSH_MS', DEFAULTS.eventFlushMs, 0, 10_000),
     production: env.NODE_ENV === 'production',
   };
 }

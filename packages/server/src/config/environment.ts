@@ -33,6 +33,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'LATCHKEY_HOUSEKEEPING_INTERVAL', default: String(DEFAULTS.housekeepingInterval), meaning: 'seconds between prunes of expired rows; 0 = off' },
   { name: 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', default: String(DEFAULTS.clientEventRetentionDays), meaning: 'days raw adoption events are kept once rolled up into daily aggregates' },
   { name: 'LATCHKEY_WORKERS', default: 'number of cores', meaning: 'serve processes sharing the port (1 = no cluster); `serve --workers N` wins' },
+  { name: 'LATCHKEY_EVENT_FLUSH_MS', default: String(DEFAULTS.eventFlushMs), meaning: 'milliseconds refusal events may wait to be written together (a crash loses at most these); 0 = each at once' },
   { name: 'NODE_ENV', default: 'unset', meaning: 'production: refuse plain-PEM signing keys (PostgreSQL without a key-encryption key)' },
 ];
 

@@ -26,6 +26,8 @@ export async function listEvents(
   projectId: string,
   options: { userId?: string; cursor?: string; limit: number },
 ): Promise<{ passkeyEvents: PasskeyEvent[]; nextCursor: string | null }> {
+  // Refusals this instance has queued are written first: a reader sees every event recorded here.
+  await ctx.events?.flush();
   let query = ctx.store.db.selectFrom('passkey_events').selectAll().where('project_id', '=', projectId);
   if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
   if (options.cursor !== undefined) query = query.where('id', '>', decodeCursor(options.cursor));

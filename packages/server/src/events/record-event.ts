@@ -26,18 +26,46 @@ export interface EventInput {
   detail?: Record<string, unknown>;
 }
 
-/** Appends one entry to the audit trail. Entries are never updated or deleted (user deletion keeps them). */
+export interface PasskeyEventRow {
+  project_id: string;
+  user_id: string | null;
+  type: PasskeyEventType;
+  credential_id: string | null;
+  process_id: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+/** The row of an event, timed now (when it happened, not when it is written). */
+function eventRow(ctx: Ctx, event: EventInput): PasskeyEventRow {
+  return {
+    project_id: event.projectId,
+    user_id: event.userId ?? null,
+    type: event.type,
+    credential_id: event.credentialId ?? null,
+    process_id: event.processId ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+    created_at: nowSeconds(ctx.clock),
+  };
+}
+
+/**
+ * Appends one entry to the audit trail, now, in the caller's transaction when there is one.
+ * Entries are never updated or deleted (user deletion keeps them).
+ */
 export async function recordEvent(ctx: Ctx, event: EventInput): Promise<void> {
-  await ctx.store.db
-    .insertInto('passkey_events')
-    .values({
-      project_id: event.projectId,
-      user_id: event.userId ?? null,
-      type: event.type,
-      credential_id: event.credentialId ?? null,
-      process_id: event.processId ?? null,
-      detail: event.detail ? JSON.stringify(event.detail) : null,
-      created_at: nowSeconds(ctx.clock),
-    })
-    .execute();
+  // Queued refusals first, so the trail keeps this instance's order (inTransaction does the same).
+  if (ctx.events?.size && !ctx.store.db.isTransaction) await ctx.events.flush();
+  await ctx.store.db.insertInto('passkey_events').values(eventRow(ctx, event)).execute();
+}
+
+/**
+ * Appends a refusal to the audit trail through the server's write-behind queue (events/event-queue.ts):
+ * written within the queue's flush interval, with others, in one statement. Only for refusals: a
+ * crash may lose the last interval's refusals, never a success. Without a queue (the CLI), or inside
+ * a transaction (the entry then commits or rolls back with it), it is written at once.
+ */
+export async function recordRefusal(ctx: Ctx, event: EventInput): Promise<void> {
+  if (ctx.events?.defers && !ctx.store.db.isTransaction) ctx.events.enqueue(eventRow(ctx, event));
+  else await recordEvent(ctx, event);
 }

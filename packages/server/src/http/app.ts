@@ -72,6 +72,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   installBodyParsing(app);
   installInputGuards(app);
   refuseWhileClosing(app);
+  // After the last request has been answered: the queued refusal events are written before the store closes.
+  app.addHook('onClose', async () => ctx.events?.close());
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // Answers carry secrets, tokens (connect tokens, signedPasskeyData) and personal data: no

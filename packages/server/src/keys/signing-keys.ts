@@ -45,7 +45,7 @@ export async function activeSigningKey(ctx: Ctx, projectId: string): Promise<Sig
 
 /** Any key by kid, retired ones included: a retired key's tokens then read as `expired`, not forged. */
 export async function findSigningKey(ctx: Ctx, kid: string): Promise<SigningKeyRow | undefined> {
-  return ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kid).executeTakeFirst();
+  return ctx.signingKeys.row(kid, ctx.clock.nowMs(), () => ctx.store.db.selectFrom('signing_keys').selectAll().where('id', '=', kid).executeTakeFirst());
 }
 
 /**
@@ -68,6 +68,7 @@ export async function rotateSigningKey(ctx: Ctx, projectId: string): Promise<{ a
       .returning('id')
       .execute();
     const active = await createSigningKey(txCtx, projectId);
+    ctx.signingKeys.forgetRows();
     return { active, rotated: rotated.map((r) => r.id) };
   });
 }

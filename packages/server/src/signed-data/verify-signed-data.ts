@@ -1,14 +1,13 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Ctx } from '../context.js';
-import { recordEvent } from '../events/record-event.js';
+import { recordRefusal } from '../events/record-event.js';
 import { findSigningKey, ROTATION_GRACE } from '../keys/signing-keys.js';
-import { inTransaction } from '../store/in-transaction.js';
-import { nowSeconds } from '../util/clock.js';
 import { ID_PATTERNS } from '../util/ids.js';
 import { MAX_TOKEN_TTL } from '../projects/project.js';
 import type { SigningKeyRow } from '../store/schema.js';
 import { hasClaimShape, NOT_BEFORE_SKEW, type SignedPasskeyClaims } from './claims.js';
 import { isCanonicalCompactJws } from './compact-jws.js';
+import { spendToken } from './spend-token.js';
 
 export type VerificationResult = 'success' | 'invalidSignature' | 'expired' | 'alreadyUsed' | 'usernameMismatch' | 'projectMismatch';
 
@@ -42,20 +41,8 @@ export async function verifySignedPasskeyData(
   if (checked.result !== 'success') return refuse(ctx, projectId, checked.result, checked.claims);
 
   const claims = checked.claims;
-  const answer = await inTransaction(ctx, async (txCtx) => {
-    const inserted = await txCtx.store.db
-      .insertInto('spent_tokens')
-      .values({ jti: claims.jti, project_id: projectId, user_id: claims.sub, spent_at: nowSeconds(ctx.clock), expires_at: claims.exp })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
-    await recordEvent(
-      txCtx,
-      { projectId, type: 'token-verified', userId: claims.sub, credentialId: claims.credential, processId: claims.processId, detail: { jti: claims.jti } },
-    );
-    return { verificationResult: 'success', userID: claims.sub, username: claims.username } satisfies VerifySignedDataAnswer;
-  });
-  return answer ?? refuse(ctx, projectId, 'alreadyUsed', claims);
+  if (!(await spendToken(ctx, projectId, claims))) return refuse(ctx, projectId, 'alreadyUsed', claims);
+  return { verificationResult: 'success', userID: claims.sub, username: claims.username };
 }
 
 type Checked = { result: 'success'; claims: SignedPasskeyClaims } | { result: Exclude<VerificationResult, 'success'>; claims?: SignedPasskeyClaims };
@@ -130,7 +117,7 @@ async function refuse(
   result: Exclude<VerificationResult, 'success'>,
   claims: SignedPasskeyClaims | undefined,
 ): Promise<VerifySignedDataAnswer> {
-  await recordEvent(ctx, {
+  await recordRefusal(ctx, {
     projectId,
     type: 'token-refused',
     // Only a token whose signature held names a user we can trust.

@@ -7,5 +7,9 @@ import type { Ctx } from '../context.js';
  */
 export async function inTransaction<T>(ctx: Ctx, work: (txCtx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.store.db.isTransaction) return work(ctx);
+  // Refusal events this instance queued are written first, so that the trail keeps the order in
+  // which things happened here (a transaction's events never overtake an earlier refusal). Before
+  // the transaction, not in it: on SQLite the transaction holds the one connection the flush needs.
+  if (ctx.events?.size) await ctx.events.flush();
   return ctx.store.db.transaction().execute((trx) => work({ ...ctx, store: { ...ctx.store, db: trx } }));
 }

@@ -6,6 +6,7 @@ import type { SqliteSynchronous } from '../config/config.js';
 import { explainStoreFault } from './explain-store-fault.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqlitePath } from './sqlite-path.js';
+import { cacheStatements } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -77,7 +78,7 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
-  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: cacheStatements(sqlite) }) });
   return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, close: () => db.destroy() };
 }
 

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomPoolBytes } from './random-pool.js';
 
 /**
  * Identifier shapes are fixed by the API contract (docs/api.md). Every random part comes from the
@@ -12,7 +13,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
+    for (const byte of randomPoolBytes(length * 2)) {
       // 248 = 4 * 62: bytes at or above it would favour the first characters.
       if (byte < 248) out += BASE62[byte % 62];
       if (out.length === length) break;
@@ -29,7 +30,7 @@ const LIMIT = U64 - (U64 % SPAN_19); // largest multiple of SPAN_19 below 2^64
 /** A uniformly random 19-digit decimal string (no leading zero). */
 export function randomDigits19(): string {
   for (;;) {
-    const value = randomBytes(8).readBigUInt64BE();
+    const value = randomPoolBytes(8).readBigUInt64BE();
     if (value < LIMIT) return (MIN_19 + (value % SPAN_19)).toString();
   }
 }

@@ -19,7 +19,7 @@ export type { HttpAnswer, TestProject } from './http-client.js';
 export const ORIGIN = 'http://localhost:3000';
 
 /** The production defaults (an empty environment's configuration). */
-const { headersTimeout, requestTimeout, keepAliveTimeout } = loadConfig({});
+const { headersTimeout, requestTimeout, keepAliveTimeout, eventFlushMs: DEFAULT_EVENT_FLUSH_MS } = loadConfig({});
 const DEFAULT_TIMEOUTS: RequestTimeouts = { headers: headersTimeout, request: requestTimeout, keepAlive: keepAliveTimeout };
 export const RP_ID = 'localhost';
 
@@ -47,6 +47,8 @@ export interface TestServerOptions {
   keyEncryptionKey?: Uint8Array;
   /** Milliseconds a database connection or statement may take (the store's default otherwise). */
   databaseTimeout?: number;
+  /** The refusal events' write-behind interval (the production default otherwise; 0: written at once). */
+  eventFlushMs?: number;
 }
 
 /**
@@ -71,7 +73,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
   });
   await migrateToLatest(store);
-  const ctx = { ...createContext({ keyEncryptionKey: options.keyEncryptionKey }, store, clock), log: logger };
+  const ctx = {
+    ...createContext({ keyEncryptionKey: options.keyEncryptionKey }, store, clock, { events: { flushMs: options.eventFlushMs ?? DEFAULT_EVENT_FLUSH_MS, log: logger } }),
+    log: logger,
+  };
   const app = await buildApp({
     ctx,
     metrics: new Metrics(store),

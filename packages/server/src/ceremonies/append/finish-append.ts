@@ -5,7 +5,7 @@ import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
-import { recordEvent } from '../../events/record-event.js';
+import { recordEvent, recordRefusal } from '../../events/record-event.js';
 import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
 import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
@@ -38,7 +38,7 @@ export async function finishAppend(
   } catch (error) {
     // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
     if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
-      await recordEvent(ctx, {
+      await recordRefusal(ctx, {
         projectId: project.id,
         type: 'append-failed',
         userId: process?.user_id ?? null,

@@ -4,7 +4,7 @@ import { recordProcessFact } from '../../adoption/events/record-adoption-event.j
 import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { forbidden, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
-import { recordEvent } from '../../events/record-event.js';
+import { recordEvent, recordRefusal } from '../../events/record-event.js';
 import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
 import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
@@ -43,7 +43,7 @@ export async function finishLogin(
   } catch (error) {
     // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
     if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
-      await recordEvent(ctx, {
+      await recordRefusal(ctx, {
         projectId: project.id,
         type: 'login-failed',
         userId: attempt.userId ?? process?.user_id ?? null,

@@ -2,7 +2,7 @@ import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJS
 import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
 import type { DecisionTag } from '../../adoption/decisions/tags.js';
 import type { Ctx } from '../../context.js';
-import { recordEvent } from '../../events/record-event.js';
+import { recordRefusal } from '../../events/record-event.js';
 import { listUserCredentials } from '../../passkeys/passkeys.js';
 import type { Project } from '../../projects/project.js';
 import { findUserByIdentifier } from '../../users/users.js';
@@ -33,7 +33,7 @@ export async function startLogin(
     const policy = await ctx.policies.get(ctx, project.id);
     const refusal = policyRefusal(policy, { projectId: project.id, flow: 'login', userId: user.id, osFamily: process.os_family });
     if (refusal.length > 0) {
-      await recordEvent(ctx, {
+      await recordRefusal(ctx, {
         projectId: project.id,
         type: 'login-failed',
         userId: user.id,
@@ -45,7 +45,7 @@ export async function startLogin(
   }
   const credentials = user ? await listUserCredentials(ctx, project.id, user.id) : [];
   if (!user || credentials.length === 0) {
-    await recordEvent(ctx, {
+    await recordRefusal(ctx, {
       projectId: project.id,
       type: 'login-failed',
       userId: user?.id ?? null,

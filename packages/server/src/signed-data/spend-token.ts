@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context.js';
+import { recordEvent } from '../events/record-event.js';
+import { inTransaction } from '../store/in-transaction.js';
+import { nowSeconds } from '../util/clock.js';
+import type { SignedPasskeyClaims } from './claims.js';
+
+/**
+ * Spends the token's jti and records `token-verified`, atomically: the event of a success is
+ * committed with the spend, or neither is. Single use is the INSERT on the jti's unique key: of any
+ * number of concurrent calls, on any number of instances, exactly one inserts. True when this call
+ * spent it.
+ *
+ * On PostgreSQL both writes are one statement (a data-modifying WITH; one statement is one
+ * transaction), so a verification costs one round trip instead of four (BEGIN, two INSERTs, COMMIT).
+ */
+export async function spendToken(ctx: Ctx, projectId: string, claims: SignedPasskeyClaims): Promise<boolean> {
+  const now = nowSeconds(ctx.clock);
+  const event = {
+    projectId,
+    type: 'token-verified' as const,
+    userId: claims.sub,
+    credentialId: claims.credential,
+    processId: claims.processId,
+    detail: { jti: claims.jti },
+  };
+  if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) {
+    // Refusals queued earlier go first, so that the trail keeps this instance's order.
+    if (ctx.events?.size) await ctx.events.flush();
+    const { rows } = await sql<{ id: number }>`
+      WITH spent AS (
+        INSERT INTO spent_tokens (jti, project_id, user_id, spent_at, expires_at)
+        VALUES (${claims.jti}, ${projectId}, ${claims.sub}, ${now}, ${claims.exp})
+        ON CONFLICT (jti) DO NOTHING
+        RETURNING jti
+      )
+      INSERT INTO passkey_events (project_id, user_id, type, credential_id, process_id, detail, created_at)
+      SELECT ${projectId}::text, ${event.userId}::text, ${event.type}::text, ${event.credentialId}::text, ${event.processId}::text, ${JSON.stringify(event.detail)}::text, ${now}::bigint
+      FROM spent
+      RETURNING id`.execute(ctx.store.db);
+    return rows.length === 1;
+  }
+  return inTransaction(ctx, async (txCtx) => {
+    const inserted = await txCtx.store.db
+      .insertInto('spent_tokens')
+      .values({ jti: claims.jti, project_id: projectId, user_id: claims.sub, spent_at: now, expires_at: claims.exp })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+    await recordEvent(txCtx, event);
+    return true;
+  });
+}
