@@ -118,7 +118,8 @@ export function renderReport(r: Results): string {
       '## Memory under steady load (Latchkey, SQLite)',
       '',
       `${s.seconds} s soak, 4 lanes of login + verify: ${int(s.logins)} logins, ${int(s.verifications)} verifications, ${ms(s.cpuMsPerPair)} server CPU ms per login+verify. ` +
-        `Server RSS: start ${mb(s.rssStart)} MB, end ${mb(s.rssEnd)} MB (end ÷ start ${times(s.rssEnd / s.rssStart)}), highest ${mb(s.rssMax)} MB.` +
+        `Server RSS: start ${mb(s.rssStart)} MB, end ${mb(s.rssEnd)} MB (end ÷ start ${times(s.rssEnd / s.rssStart)}), highest ${mb(s.rssMax)} MB; ` +
+        `at each tenth of the soak: ${s.rssTrend.map((b) => mb(b)).join(', ')} MB (a plateau is warm-up, a steady climb would be a leak).` +
         (s.seconds < 600 ? ' The issue asks for 600 s: `BENCH_ONLY=soak BENCH_SOAK_SECONDS=600 npm run bench`.' : ''),
       '',
     );

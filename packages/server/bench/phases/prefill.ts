@@ -12,13 +12,14 @@ export interface PrefillCounts {
  * Fills a migrated Latchkey SQLite file, before its server starts, with `n` users each holding one
  * passkey, `n` spent tokens still alive, and n/10 spent tokens expired beyond retention (for
  * housekeeping to prune): one transaction of batched INSERTs into the real schema, which is what
- * makes a million rows take seconds rather than hours.
+ * makes millions of rows a matter of a minute or so.
  */
 export function prefillSqlite(file: string, projectId: string, n: number): PrefillCounts {
   const started = Date.now();
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -131072');
   const now = Math.floor(Date.now() / 1000);
   const user = db.prepare('INSERT INTO users (id, project_id, identifier, display_name, webauthn_id, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const credential = db.prepare(
@@ -29,18 +30,20 @@ export function prefillSqlite(file: string, projectId: string, n: number): Prefi
   // Any well-formed COSE key will do: these passkeys are looked past, never used.
   const publicKey = randomBytes(77).toString('base64url');
   const aaguid = '00000000-0000-0000-0000-000000000000';
-  const salt = randomBytes(6).toString('hex');
+  // Keys in ascending order (a run prefix, then a zero-padded counter): the B-trees are appended to
+  // rather than split at random, which is most of the speed. A lookup costs the same either way.
+  const prefix = randomBytes(6).toString('hex');
+  const key = (i: number) => `${prefix}${String(i).padStart(8, '0')}`;
   const expired = Math.floor(n / 10);
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
-      const userId = `usr-pf${salt}${i}`;
-      user.run(userId, projectId, `prefill-${i}@example.com`, '', `pf${salt}${i}`, now);
-      credential.run(`cred-pf${salt}${i}`, projectId, userId, `pf${salt}${i.toString(36)}${randomBytes(8).toString('base64url')}`, publicKey, aaguid, now);
+      const userId = `usr-pf${key(i)}`;
+      user.run(userId, projectId, `prefill-${key(i)}@example.com`, '', `pf${key(i)}`, now);
+      credential.run(`cred-pf${key(i)}`, projectId, userId, `pf${key(i)}`, publicKey, aaguid, now);
     }
     for (let i = 0; i < n + expired; i++) {
-      const userId = `usr-pf${salt}${i % n}`;
       const expiresAt = i < n ? now + 86_400 : now - 7200;
-      spent.run(`jti-pf${salt}${i}${randomBytes(6).toString('base64url')}`, projectId, userId, expiresAt - 600, expiresAt);
+      spent.run(`jti-pf${key(i)}`, projectId, `usr-pf${key(i % n)}`, expiresAt - 600, expiresAt);
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');

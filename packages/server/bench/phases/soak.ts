@@ -13,6 +13,8 @@ export interface SoakFigures {
   rssStart: number;
   rssEnd: number;
   rssMax: number;
+  /** RSS at each tenth of the soak: a plateau is warm-up, a steady climb a leak. */
+  rssTrend: number[];
   /** Server CPU ms per login + verify pair over the whole soak. */
   cpuMsPerPair: number;
 }
@@ -29,7 +31,13 @@ export async function soak(target: Target, errors: LoadErrors, seconds: number, 
     progress(`${target.name}: soak, ${seconds} s of logins and verifications`);
     const rssStart = treeRssBytes(target.pid);
     let rssMax = rssStart;
-    const sampler = setInterval(() => (rssMax = Math.max(rssMax, treeRssBytes(target.pid))), 1000);
+    const rssTrend: number[] = [];
+    const soakStart = performance.now();
+    const sampler = setInterval(() => {
+      const rss = treeRssBytes(target.pid);
+      rssMax = Math.max(rssMax, rss);
+      if (performance.now() - soakStart >= ((rssTrend.length + 1) * seconds * 1000) / 10) rssTrend.push(rss);
+    }, 1000);
     const cpu0 = treeCpuMs(target.pid);
     const end = performance.now() + seconds * 1000;
     let logins = 0;
@@ -47,7 +55,7 @@ export async function soak(target: Target, errors: LoadErrors, seconds: number, 
     clearInterval(sampler);
     const cpuMs = treeCpuMs(target.pid) - cpu0;
     const rssEnd = treeRssBytes(target.pid);
-    return { seconds, logins, verifications, rssStart, rssEnd, rssMax: Math.max(rssMax, rssEnd), cpuMsPerPair: cpuMs / Math.max(1, logins) };
+    return { seconds, logins, verifications, rssStart, rssEnd, rssMax: Math.max(rssMax, rssEnd), rssTrend, cpuMsPerPair: cpuMs / Math.max(1, logins) };
   } finally {
     client.close();
   }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startChild } from './child.js';
@@ -31,7 +32,8 @@ export async function startLatchkey(opts: LatchkeyOptions): Promise<Target> {
     ...process.env,
     NODE_ENV: 'production',
     LATCHKEY_DATABASE_URL: opts.databaseUrl,
-    LATCHKEY_PORT: '0',
+    // Several workers share one listening port: give them a fixed free one rather than 0.
+    LATCHKEY_PORT: opts.workers === undefined ? '0' : String(await freePort()),
     LATCHKEY_HOST: '127.0.0.1',
     LATCHKEY_LOG_LEVEL: 'info',
     LATCHKEY_FRONTEND_RATE_LIMIT: '1000000000',
@@ -78,4 +80,16 @@ export async function startLatchkey(opts: LatchkeyOptions): Promise<Target> {
 export async function serveHasWorkers(packageDir: string): Promise<boolean> {
   const help = await run(process.execPath, [join(packageDir, 'bin/latchkey.js'), 'serve', '--help'], { cwd: packageDir });
   return help.stdout.includes('--workers');
+}
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
