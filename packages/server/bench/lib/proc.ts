@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time and memory of a server process and all its descendants (cluster workers), read from
+ * /proc, so that the figure is the server's own whatever the load side does. CPU time counts the
+ * ticks the kernel charged to the processes: it does not depend on how busy the machine is, which
+ * makes CPU ms per operation the most robust figure on a shared machine.
+ */
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+interface StatLine {
+  ppid: number;
+  /** utime + stime, in ms. */
+  cpuMs: number;
+}
+
+function readStat(pid: number): StatLine | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its ')'.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(rest[1]);
+    const ticks = Number(rest[11]) + Number(rest[12]);
+    return { ppid, cpuMs: (ticks * 1000) / CLOCK_TICKS };
+  } catch {
+    return undefined; // gone in the meantime
+  }
+}
+
+/** The pid and every live descendant of it. */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (!stat) continue;
+    const list = parents.get(stat.ppid) ?? [];
+    list.push(pid);
+    parents.set(stat.ppid, list);
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(parents.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** CPU ms (user + system) of a process and its live descendants. */
+export function treeCpuMs(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
+}
+
+/** Resident set size in bytes of a process and its live descendants. */
+export function treeRssBytes(root: number): number {
+  return processTree(root).reduce((sum, pid) => {
+    try {
+      const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return sum + (match ? Number(match[1]) * 1024 : 0);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** Whether util-linux `taskset` is on this machine. */
+export const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Binds every thread of this process (the load generator) to `cores`, e.g. "1". */
+export function pinSelf(cores: string): boolean {
+  if (!hasTaskset) return false;
+  try {
+    execFileSync('taskset', ['-a', '-cp', cores, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line that runs `argv` on `cores` (as is when taskset is missing). */
+export const onCores = (cores: string, argv: string[]): string[] => (hasTaskset ? ['taskset', '-c', cores, ...argv] : argv);

@@ -1,0 +1,101 @@
+import { JsonClient } from '../lib/http.js';
+import { treeCpuMs, treeRssBytes } from '../lib/proc.js';
+import { percentile } from '../lib/stats.js';
+import { closedLoopLogins, pacedLogins, verifyAll } from '../load/drivers.js';
+import type { LoadErrors } from '../load/errors.js';
+import { UserPool } from '../load/users.js';
+import type { Target } from '../targets/target.js';
+
+export interface TargetFigures {
+  name: string;
+  loginsPerSec: number;
+  /** Server CPU ms per login (all its processes), and the share of one core the server used meanwhile. */
+  loginCpuMs: number;
+  loginCoreUse: number;
+  /** Load-side CPU ms per login (the software authenticator signs here). */
+  loadCpuMsPerLogin: number;
+  p50AtLanes: number;
+  p99AtLanes: number;
+  halfRate: number;
+  p50AtHalf: number;
+  p99AtHalf: number;
+  verificationsPerSec: number;
+  verifyCpuMs: number;
+  verifyCoreUse: number;
+  verified: number;
+  rssBytes: number;
+}
+
+export interface MeasureOptions {
+  lanes: number;
+  seconds: number;
+  verifyConcurrency: number;
+  /** Skip the half-peak phase (workers section: throughput and CPU only). */
+  skipHalfPeak?: boolean;
+  progress: (message: string) => void;
+}
+
+/** Users registered per target: enough that open-loop ceremonies never wait for a free passkey. */
+const POOL_SIZE = 64;
+
+const loadCpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+/**
+ * The issue's table row for one server: logins/s at `lanes` concurrent ceremonies (closed loop),
+ * whole-login p50/p99 there and at half that rate (open loop), then verifications/s of every token
+ * those logins issued (each fresh), with the server's CPU ms per operation for each.
+ */
+export async function measureTarget(target: Target, errors: LoadErrors, opts: MeasureOptions): Promise<TargetFigures> {
+  const client = new JsonClient(target.url);
+  try {
+    opts.progress(`${target.name}: registering ${POOL_SIZE} passkeys, warming up`);
+    const users = await UserPool.create(target, client, POOL_SIZE, 'bench');
+    const warm = await closedLoopLogins(target, client, users, errors, opts.lanes, Math.min(2, opts.seconds));
+    await verifyAll(target, client, errors, warm.tokens, opts.verifyConcurrency);
+
+    opts.progress(`${target.name}: logins at ${opts.lanes} concurrent ceremonies, ${opts.seconds} s`);
+    let server0 = treeCpuMs(target.pid);
+    let load0 = loadCpuMs();
+    const peak = await closedLoopLogins(target, client, users, errors, opts.lanes, opts.seconds);
+    const loginServerMs = treeCpuMs(target.pid) - server0;
+    const loadMs = loadCpuMs() - load0;
+    const loginsPerSec = peak.logins / peak.seconds;
+
+    let half = { latencies: [] as number[], tokens: [] as string[] };
+    const halfRate = loginsPerSec / 2;
+    if (!opts.skipHalfPeak) {
+      opts.progress(`${target.name}: logins paced at ${halfRate.toFixed(0)}/s (half the peak), ${opts.seconds} s`);
+      half = await pacedLogins(target, client, users, errors, halfRate, opts.seconds);
+    }
+
+    const tokens = [...peak.tokens, ...half.tokens];
+    opts.progress(`${target.name}: verifying ${tokens.length} fresh tokens, ${opts.verifyConcurrency} in flight`);
+    server0 = treeCpuMs(target.pid);
+    load0 = loadCpuMs();
+    const verify = await verifyAll(target, client, errors, tokens, opts.verifyConcurrency);
+    const verifyServerMs = treeCpuMs(target.pid) - server0;
+
+    return {
+      name: target.name,
+      loginsPerSec,
+      loginCpuMs: loginServerMs / Math.max(1, peak.logins),
+      loginCoreUse: loginServerMs / (peak.seconds * 1000),
+      loadCpuMsPerLogin: loadMs / Math.max(1, peak.logins),
+      p50AtLanes: percentile(peak.latencies, 50),
+      p99AtLanes: percentile(peak.latencies, 99),
+      halfRate,
+      p50AtHalf: percentile(half.latencies, 50),
+      p99AtHalf: percentile(half.latencies, 99),
+      verificationsPerSec: verify.verified / verify.seconds,
+      verifyCpuMs: verifyServerMs / Math.max(1, verify.verified),
+      verifyCoreUse: verifyServerMs / (verify.seconds * 1000),
+      verified: verify.verified,
+      rssBytes: treeRssBytes(target.pid),
+    };
+  } finally {
+    client.close();
+  }
+}
