@@ -7,6 +7,8 @@ export type PasskeyEventType =
   | 'login-succeeded'
   | 'login-failed'
   | 'passkey-deleted'
+  | 'passkey-renamed'
+  | 'user-updated'
   | 'user-deleted'
   | 'connect-token-revoked'
   | 'token-verified'
