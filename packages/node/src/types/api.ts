@@ -36,7 +36,7 @@ export interface AppendTokenData {
   displayName?: string;
 }
 
-/** `data` of a `passkey-list` or `passkey-delete` connect token (the user must exist). */
+/** `data` of a `passkey-list`, `passkey-delete` or `passkey-rename` connect token (the user must exist). */
 export interface ManageTokenData {
   identifier: string;
 }
@@ -52,8 +52,20 @@ export type ConnectToken = Wire['ConnectToken'];
 
 export type User = Wire['User'];
 
-/** `id` (`cre-…`) is what `users.deletePasskey` takes. */
+/**
+ * `id` (`cre-…`) is what `users.deletePasskey` and `users.renamePasskey` take. `provider` (name and
+ * icons, from the AAGUID) is there when the AAGUID is known; `name` is the user's label or null.
+ */
 export type Passkey = Wire['Passkey'];
+
+/** Who keeps a passkey: `iconLight` / `iconDark` are data: URIs when the server's data set has them. */
+export type PasskeyProvider = Wire['PasskeyProvider'];
+
+/** `users.update`: give one or both. An empty `displayName` falls back to the identifier. */
+export interface UserUpdate {
+  identifier?: string;
+  displayName?: string;
+}
 
 export type PasskeyEventType =
   | 'passkey-appended'
@@ -61,6 +73,8 @@ export type PasskeyEventType =
   | 'login-succeeded'
   | 'login-failed'
   | 'passkey-deleted'
+  | 'passkey-renamed'
+  | 'user-updated'
   | 'user-deleted'
   | 'connect-token-revoked'
   | 'token-verified'
