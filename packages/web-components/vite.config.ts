@@ -7,9 +7,12 @@ import { defineConfig, type Plugin } from 'vite';
  * The budget for everything a page needs: SDK, elements, Lit and SimpleWebAuthn. Raised from 15 KB
  * to 19 KB on purpose with the adoption engine (issue 10): clientInfo collection, decisions, the
  * events queue, one-tap, the append offer card and conditional create took the measured bundle
- * from 14.97 KB to 18.28 KB gzipped. A page that needs less imports the tsc output instead.
+ * from 14.97 KB to 18.28 KB gzipped. Raised again to 20 KB with the passkey lifecycle (issue 13):
+ * the list's inline rename with its validation, the Signal API calls (signalAllAcceptedCredentials,
+ * signalCurrentUserDetails) and PRF took it to 19.69 KB. Provider icons are not in the bundle (they
+ * come as data: URIs in the server's answer). A page that needs less imports the tsc output instead.
  */
-const GZIP_BUDGET_BYTES = 19 * 1024;
+const GZIP_BUDGET_BYTES = 20 * 1024;
 const BUNDLE = 'latchkey-elements.js';
 
 /** Print the bundle's gzipped size and fail the build when it is over budget. */

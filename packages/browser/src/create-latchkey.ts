@@ -8,6 +8,7 @@ import { listPasskeys } from './methods/list-passkeys.js';
 import { login } from './methods/login.js';
 import { loginDecision } from './methods/login-decision.js';
 import { offerAppend } from './methods/offer-append.js';
+import { renamePasskey } from './methods/rename-passkey.js';
 import { forgetLastAccount, lastAccount } from './one-tap/last-account.js';
 import type { Config, Latchkey, LatchkeyOptions } from './types.js';
 
@@ -48,6 +49,7 @@ export function createLatchkey(options: LatchkeyOptions): Latchkey {
     offerAppend: (connectToken, callOptions) => offerAppend(config, connectToken, callOptions),
     listPasskeys: (connectToken, callOptions) => listPasskeys(config, connectToken, callOptions),
     deletePasskey: (connectToken, passkeyId, callOptions) => deletePasskey(config, connectToken, passkeyId, callOptions),
+    renamePasskey: (connectToken, passkeyId, name, callOptions) => renamePasskey(config, connectToken, passkeyId, name, callOptions),
     lastAccount: () => lastAccount(projectId),
     forgetLastAccount: () => forgetLastAccount(projectId),
     reportEvents: (events) => config.events.report(events),

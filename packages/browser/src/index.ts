@@ -6,6 +6,7 @@ export type {
   AppendOfferResult,
   AppendOptions,
   AppendResult,
+  AutofillOptions,
   CallOptions,
   Capabilities,
   ClientEvent,
@@ -25,4 +26,7 @@ export type {
   LoginResult,
   LoginSuccess,
   Passkey,
+  PrfInputs,
+  PrfOutputs,
+  RenameResult,
 } from './types.js';

@@ -4,8 +4,9 @@ import type { EventQueue } from './events/event-queue.js';
 import type { LoginInit } from './methods/init-login.js';
 import type { LastAccount } from './one-tap/last-account.js';
 import type { components } from './generated/api-types.js';
+import type { PrfInputs, PrfOutputs } from './webauthn/prf.js';
 
-export type { ClientInfo, ClientEvent, LastAccount };
+export type { ClientInfo, ClientEvent, LastAccount, PrfInputs, PrfOutputs };
 
 /**
  * The public types of `@latchkey/browser`. Every call resolves to a result; nothing throws for a
@@ -72,12 +73,16 @@ export interface LoginSuccess {
   isConditionalUI: boolean;
   /** The server's decision tags for this login (informational ones only, since it was allowed). */
   decisionTags: string[];
+  /** The PRF outputs when the login asked for them (`prf`): `results.first` is the secret, 32 bytes. Never sent to Latchkey. */
+  prf?: PrfOutputs;
 }
 
 export type LoginResult = LoginSuccess | Failure;
-export type AppendResult = { ok: true; passkey: Passkey } | Failure;
+/** `prf`: when the append asked for PRF, whether the passkey supports it (and outputs, where the authenticator evaluates at creation). */
+export type AppendResult = { ok: true; passkey: Passkey; prf?: PrfOutputs } | Failure;
 export type ListResult = { ok: true; passkeys: Passkey[] } | Failure;
 export type DeleteResult = { ok: true } | Failure;
+export type RenameResult = { ok: true; passkey: Passkey } | Failure;
 
 export interface Capabilities {
   /** The browser has WebAuthn (`PublicKeyCredential`). */
@@ -121,6 +126,13 @@ export interface LoginOptions extends CallOptions {
   identifier: string;
   /** How the user started it, for the report: `'one-tap'` for "Continue as …". Default `'identifier'`. */
   method?: 'identifier' | 'one-tap';
+  /** Evaluate the PRF extension: the outputs come back as `result.prf`, and are stripped from what Latchkey receives. */
+  prf?: PrfInputs;
+}
+
+export interface AutofillOptions extends CallOptions {
+  /** As for `login()`: `prf.eval` (an autofill has no allow list, so no `evalByCredential`). */
+  prf?: PrfInputs;
 }
 
 export interface AppendOptions extends CallOptions {
@@ -131,6 +143,11 @@ export interface AppendOptions extends CallOptions {
    * `{ ok: false, reason: 'unsupported' }` without showing anything.
    */
   conditional?: boolean;
+  /**
+   * Ask the authenticator to enable PRF for the new passkey (`true`), or also evaluate it now
+   * (`{ eval: { first } }`, where the authenticator can). Needed before `login({ prf })` can work.
+   */
+  prf?: PrfInputs | true;
 }
 
 /** `loginDecision()`: may this page offer passkey login, and why (not). */
@@ -175,7 +192,7 @@ export interface Latchkey {
   /** Ask the server whether to offer passkey login here (the answer is reused by the next login or autofill). */
   loginDecision(options?: CallOptions): Promise<LoginDecisionResult>;
   login(options: LoginOptions): Promise<LoginResult>;
-  autofill(options?: CallOptions): Promise<LoginResult>;
+  autofill(options?: AutofillOptions): Promise<LoginResult>;
   appendPasskey(connectToken: string, options?: AppendOptions): Promise<AppendResult>;
   /** Ask whether to offer this user a passkey now (after a password login). */
   offerAppend(connectToken: string, options?: CallOptions): Promise<AppendOfferResult>;
@@ -189,6 +206,8 @@ export interface Latchkey {
   flushEvents(): Promise<void>;
   listPasskeys(connectToken: string, options?: CallOptions): Promise<ListResult>;
   deletePasskey(connectToken: string, passkeyId: string, options?: CallOptions): Promise<DeleteResult>;
+  /** Label one passkey with a `passkey-rename` connect token (1–64 characters after trimming; `invalid_label` otherwise). */
+  renamePasskey(connectToken: string, passkeyId: string, name: string, options?: CallOptions): Promise<RenameResult>;
 }
 
 /** The resolved configuration every method works with. */

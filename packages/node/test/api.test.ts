@@ -116,6 +116,33 @@ describe('users', () => {
     await expectApiError(client.users.deletePasskey(dora.userID, passkeyId), 404, 'passkey_not_found');
   });
 
+  it('renamePasskey labels a passkey (trimmed) and the list shows it with its provider, synced / device-bound and dates', async () => {
+    const google = new SoftAuthenticator({ aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4', backupEligible: true, backupState: true });
+    const appended = await appendPasskey(latchkey, latchkey.project, google, 'gil@example.com');
+    const gil = (await client.users.findByIdentifier('gil@example.com'))!;
+    const renamed = await client.users.renamePasskey(gil.userID, appended.id, '  Pixel 9  ');
+    expect(renamed).toMatchObject({ id: appended.id, name: 'Pixel 9', provider: { name: 'Google Password Manager' }, backedUp: true, deviceBound: false, createdAt: expect.any(Number), lastUsedAt: null });
+    expect(await client.users.listPasskeys(gil.userID)).toEqual([renamed]);
+    await expectApiError(client.users.renamePasskey(gil.userID, appended.id, ' \t '), 400, 'invalid_label');
+    await expectApiError(client.users.renamePasskey(gil.userID, appended.id, 'x'.repeat(65)), 400, 'invalid_label');
+    await expectApiError(client.users.renamePasskey(gil.userID, 'cre-1', 'x'), 404, 'passkey_not_found');
+    const events = await client.passkeyEvents.list({ userID: gil.userID });
+    expect(events.passkeyEvents.map((e) => e.type)).toContain('passkey-renamed');
+  });
+
+  it('update changes identifier and display name; identifier_taken when another user has it', async () => {
+    const hal = new SoftAuthenticator();
+    await appendPasskey(latchkey, latchkey.project, hal, 'hal@example.com');
+    await appendPasskey(latchkey, latchkey.project, new SoftAuthenticator(), 'ida@example.com');
+    const user = (await client.users.findByIdentifier('hal@example.com'))!;
+    expect(await client.users.update(user.userID, { identifier: 'hal9000@example.com', displayName: 'HAL' })).toEqual({ ...user, identifier: 'hal9000@example.com', displayName: 'HAL' });
+    expect(await client.users.findByIdentifier('hal@example.com')).toBeNull();
+    await loginWithPasskey(latchkey, latchkey.project, hal, 'hal9000@example.com');
+    await expectApiError(client.users.update(user.userID, { identifier: 'ida@example.com' }), 409, 'identifier_taken');
+    await expect(client.users.update(user.userID, {})).rejects.toMatchObject({ name: 'LatchkeyConfigError', code: 'invalid_argument' });
+    expect((await client.passkeyEvents.list({ userID: user.userID })).passkeyEvents.filter((e) => e.type === 'user-updated')).toHaveLength(1);
+  });
+
   it('delete removes the user with their passkeys', async () => {
     const eve = new SoftAuthenticator();
     await appendPasskey(latchkey, latchkey.project, eve, 'eve@example.com');

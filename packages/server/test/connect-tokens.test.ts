@@ -37,7 +37,7 @@ const passkeysOf = async (p: TestProject, userID: string) => {
 
 /** The contract's passkey object, and nothing else. */
 function expectPasskeyShape(passkey: Record<string, unknown>): void {
-  const allowed = ['id', 'credentialId', 'aaguid', 'authenticatorName', 'backupEligible', 'backupState', 'transports', 'createdAt', 'lastUsedAt', 'userAgent'];
+  const allowed = ['id', 'credentialId', 'aaguid', 'authenticatorName', 'provider', 'name', 'backupEligible', 'backupState', 'backedUp', 'deviceBound', 'transports', 'createdAt', 'lastUsedAt', 'userAgent'];
   expect(Object.keys(passkey).filter((k) => !allowed.includes(k))).toEqual([]);
   expect(passkey).toMatchObject({
     id: expect.stringMatching(/^cre-\d{19,20}$/),
@@ -306,7 +306,7 @@ describe('POST /v2/connect/manage/list', () => {
     const token = await connectToken(server.main, 'passkey-list', identifier);
     const answer = await server.main.frontend('/manage/list', { connectToken: token });
     expectStatus(answer, 200);
-    expect(Object.keys(answer.body)).toEqual(['passkeys']);
+    expect(Object.keys(answer.body)).toEqual(['passkeys', 'signals']);
     const passkeys = answer.body.passkeys as any[];
     expect(passkeys).toHaveLength(2);
     for (const passkey of passkeys) expectPasskeyShape(passkey);
@@ -335,7 +335,7 @@ describe('POST /v2/connect/manage/list', () => {
     await connectToken(server.main, 'passkey-append', 'empty@example.com');
     const token = await connectToken(server.main, 'passkey-list', 'empty@example.com');
     const answer = await server.main.frontend('/manage/list', { connectToken: token });
-    expect([answer.status, answer.body]).toEqual([200, { passkeys: [] }]);
+    expect([answer.status, answer.body.passkeys, answer.body.signals.acceptedCredentialIds]).toEqual([200, [], []]);
   });
 
   it('only the token’s user’s passkeys are listed', async () => {
@@ -411,7 +411,7 @@ describe('POST /v2/connect/manage/delete', () => {
 
     const token = await connectToken(server.main, 'passkey-delete', identifier);
     const answer = await server.main.frontend('/manage/delete', { connectToken: token, passkeyId: appended.body.passkey.id });
-    expect([answer.status, answer.body]).toEqual([200, {}]);
+    expect([answer.status, answer.body.signals.acceptedCredentialIds]).toEqual([200, [kept.credentials[0]!.id]]);
     const left = await passkeysOf(server.main, user.userID);
     expect(left.map((p) => p.credentialId)).toEqual([kept.credentials[0]!.id]);
 
@@ -436,7 +436,7 @@ describe('POST /v2/connect/manage/delete', () => {
     }
     expect((await tokensFor(server.main, identifier)).body.connectTokens.find((t: any) => t.type === 'passkey-delete').status).toBe('initial');
     const answer = await server.main.frontend('/manage/delete', { connectToken: token, passkeyId: appended.body.passkey.id });
-    expect([answer.status, answer.body]).toEqual([200, {}]);
+    expect([answer.status, Object.keys(answer.body)]).toEqual([200, ['signals']]);
   });
 
   it('another user’s passkey: 404 passkey_not_found, it is not deleted, and the token still works for the right one', async () => {

@@ -271,7 +271,7 @@ describe('CORS', () => {
   });
 
   it('preflights for every Frontend route from a known origin succeed', async () => {
-    for (const path of ['login/init', 'login/start', 'login/finish', 'append/init', 'append/start', 'append/finish', 'manage/list', 'manage/delete']) {
+    for (const path of ['login/init', 'login/start', 'login/finish', 'append/init', 'append/start', 'append/finish', 'manage/list', 'manage/delete', 'manage/rename']) {
       const answer = await preflight('https://app.second.test', `/v2/connect/${path}`);
       expect([path, answer.status]).toEqual([path, 204]);
       expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.second.test');
@@ -526,6 +526,7 @@ const ROUTES: Route[] = [
   { name: 'append/finish', method: 'POST', path: '/v2/connect/append/finish', api: 'frontend' },
   { name: 'manage/list', method: 'POST', path: '/v2/connect/manage/list', api: 'frontend' },
   { name: 'manage/delete', method: 'POST', path: '/v2/connect/manage/delete', api: 'frontend' },
+  { name: 'manage/rename', method: 'POST', path: '/v2/connect/manage/rename', api: 'frontend' },
   { name: 'verifySignedData', method: 'POST', path: '/v2/passkey/verifySignedData', api: 'backend' },
   { name: 'POST connectTokens', method: 'POST', path: '/v2/connectTokens', api: 'backend' },
   { name: 'GET connectTokens', method: 'GET', path: '/v2/connectTokens', api: 'backend' },
@@ -533,6 +534,8 @@ const ROUTES: Route[] = [
   { name: 'GET users', method: 'GET', path: '/v2/users', api: 'backend' },
   { name: 'GET users/{id}', method: 'GET', path: '/v2/users/{a}', api: 'backend' },
   { name: 'DELETE users/{id}', method: 'DELETE', path: '/v2/users/{a}', api: 'backend' },
+  { name: 'PATCH users/{id}', method: 'PATCH', path: '/v2/users/{a}', api: 'backend' },
+  { name: 'PATCH users/{id}/passkeys/{id}', method: 'PATCH', path: '/v2/users/{a}/passkeys/{b}', api: 'backend' },
   { name: 'GET users/{id}/passkeys', method: 'GET', path: '/v2/users/{a}/passkeys', api: 'backend' },
   { name: 'DELETE users/{id}/passkeys/{id}', method: 'DELETE', path: '/v2/users/{a}/passkeys/{b}', api: 'backend' },
   { name: 'GET passkeyEvents', method: 'GET', path: '/v2/passkeyEvents', api: 'backend' },

@@ -143,7 +143,7 @@ describe('login/finish: signedPasskeyData', () => {
     const answer = await finish(started.processId, response, false);
     const after = Math.floor(Date.now() / 1000);
     expectStatus(answer, 200);
-    expect(Object.keys(answer.body).sort()).toEqual(['passkeyOperation', 'signedPasskeyData']);
+    expect(Object.keys(answer.body).sort()).toEqual(['passkeyOperation', 'signals', 'signedPasskeyData']);
     expect(answer.body.passkeyOperation).toEqual({ identifier, credentialId: authenticator.credentials[0]!.id, userId: user.userID });
 
     const { rawHeader, rawPayload, header, payload } = decode(answer.body.signedPasskeyData);

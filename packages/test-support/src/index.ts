@@ -1,11 +1,12 @@
 export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from './chromium/chromium-path.js';
 export { launchChromium } from './chromium/launch-chromium.js';
-export { addVirtualAuthenticator, toStandardBase64, type VirtualAuthenticator, type VirtualCredential } from './chromium/virtual-authenticator.js';
+export { addVirtualAuthenticator, toStandardBase64, type VirtualAuthenticator, type VirtualAuthenticatorOptions, type VirtualCredential } from './chromium/virtual-authenticator.js';
 export { startLatchkey, TEST_ORIGIN, type StartLatchkeyOptions, type TestLatchkey } from './latchkey/start-latchkey.js';
 export type { ConnectTokenType, TestProject } from './latchkey/test-project.js';
 export { TestClock } from '@latchkey/testkit';
 export { startStaticServer, type StaticServer } from './http/static-server.js';
 export { startHoldingProxy, type HoldingProxy } from './http/holding-proxy.js';
+export { startRecordingProxy, type RecordingProxy, type RecordedRequest } from './http/recording-proxy.js';
 export { freePort } from './http/free-port.js';
 export { claimsOf, headerOf } from './tokens/claims-of.js';
 export { startBrowserStack, type BrowserStack } from './stacks/browser-stack.js';

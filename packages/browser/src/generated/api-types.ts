@@ -149,8 +149,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Delete one of the user’s passkeys with a passkey-delete connect token (spent on success) */
+        /**
+         * Delete one of the user’s passkeys with a passkey-delete connect token (spent on success)
+         * @description `signals` lists the passkeys that remain, for signalAllAcceptedCredentials.
+         */
         post: operations["manageDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/connect/manage/rename": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give one of the user’s passkeys a label with a passkey-rename connect token (spent on success)
+         * @description The label is trimmed and must then be 1–64 characters without control characters: 400 invalid_label otherwise (the token stays usable).
+         */
+        post: operations["manageRename"];
         delete?: never;
         options?: never;
         head?: never;
@@ -281,7 +304,11 @@ export interface paths {
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a user’s identifier and/or display name
+         * @description The identifier is kept exactly as given (1–256 characters); another user’s identifier answers 409 identifier_taken. An empty displayName falls back to the identifier. Password managers learn the new names on the user’s next visit (the browser SDK calls signalCurrentUserDetails). Audited as user-updated.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v2/users/{userID}/passkeys": {
@@ -315,7 +342,11 @@ export interface paths {
         delete: operations["deleteUserPasskey"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Give one of a user’s passkeys a label
+         * @description The label is trimmed and must then be 1–64 characters without control characters: 400 invalid_label otherwise. Audited as passkey-renamed.
+         */
+        patch: operations["renameUserPasskey"];
         trace?: never;
     };
     "/v2/passkeyEvents": {
@@ -520,15 +551,42 @@ export interface components {
                 requestId: string;
             };
         };
+        /** @description for the WebAuthn Signal API: the browser SDK calls signalCurrentUserDetails with the names and, where listed, signalAllAcceptedCredentials */
+        CredentialSignals: {
+            rpId: string;
+            /** @description the WebAuthn user handle, base64url (the webauthnId’s UTF-8 bytes) */
+            userHandle: string;
+            /** @description the user’s identifier (user.name of the passkey) */
+            name: string;
+            displayName: string;
+            /** @description every passkey of the user Latchkey accepts, base64url */
+            acceptedCredentialIds?: string[];
+        };
+        /** @description who keeps the passkey, from its AAGUID (a data set shipped with the server) */
+        PasskeyProvider: {
+            name: string;
+            /** @description data: URI (SVG or PNG) for light backgrounds */
+            iconLight?: string;
+            /** @description data: URI (SVG or PNG) for dark backgrounds */
+            iconDark?: string;
+        };
         Passkey: {
             /** @description cre-… */
             id: string;
             /** @description WebAuthn credential id, base64url */
             credentialId: string;
             aaguid: string;
+            /** @description the provider’s name (= provider.name), when the AAGUID is known */
             authenticatorName?: string;
+            provider?: components["schemas"]["PasskeyProvider"];
+            /** @description the label the user gave the passkey (rename), or null */
+            name: string | null;
             backupEligible: boolean;
             backupState: boolean;
+            /** @description the passkey is synced now (= backupState) */
+            backedUp: boolean;
+            /** @description the passkey can never leave its authenticator (= !backupEligible) */
+            deviceBound: boolean;
             transports: string[];
             createdAt: number;
             lastUsedAt: number | null;
@@ -546,14 +604,14 @@ export interface components {
             id: string;
             /** @description ctk1_…, shown only here: hand it to the page, once */
             secret: string;
-            type: "passkey-append" | "passkey-list" | "passkey-delete";
+            type: "passkey-append" | "passkey-list" | "passkey-delete" | "passkey-rename";
             /** @enum {string} */
             status: "initial";
             expires: number;
         };
         ConnectToken: {
             id: string;
-            type: "passkey-append" | "passkey-list" | "passkey-delete";
+            type: "passkey-append" | "passkey-list" | "passkey-delete" | "passkey-rename";
             status: "initial" | "consumed" | "revoked" | "expired";
             userID: string;
             createdAt: number;
@@ -926,6 +984,7 @@ export interface operations {
                             credentialId: string;
                             userId: string;
                         };
+                        signals: components["schemas"]["CredentialSignals"];
                     };
                 };
             };
@@ -1354,6 +1413,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         passkey: components["schemas"]["Passkey"];
+                        signals: components["schemas"]["CredentialSignals"];
                     };
                 };
             };
@@ -1608,6 +1668,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         passkeys: components["schemas"]["Passkey"][];
+                        signals: components["schemas"]["CredentialSignals"];
                     };
                 };
             };
@@ -1734,7 +1795,139 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        signals: components["schemas"]["CredentialSignals"];
+                    };
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    manageRename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    connectToken: string;
+                    passkeyId: string;
+                    /** @description 1–64 characters after trimming, no control characters */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        passkey: components["schemas"]["Passkey"];
+                    };
                 };
             };
             /** @description Every non-2xx answer has this shape */
@@ -2215,7 +2408,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    type: "passkey-append" | "passkey-list" | "passkey-delete";
+                    type: "passkey-append" | "passkey-list" | "passkey-delete" | "passkey-rename";
                     data: {
                         /** @description the user’s login identifier as the app knows it */
                         identifier: string;
@@ -2644,6 +2837,125 @@ export interface operations {
             };
         };
     };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userID: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    identifier?: string;
+                    displayName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listUserPasskeys: {
         parameters: {
             query?: never;
@@ -2781,6 +3093,119 @@ export interface operations {
             };
             /** @description Every non-2xx answer has this shape */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renameUserPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userID: string;
+                passkeyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1–64 characters after trimming, no control characters */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        passkey: components["schemas"]["Passkey"];
+                    };
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Every non-2xx answer has this shape */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,7 +14,7 @@ import { initAppend } from './init-append.js';
  * browser can create a passkey conditionally (`getClientCapabilities().conditionalCreate`), and
  * resolves `unsupported` where it cannot.
  */
-export async function appendPasskey(config: Config, connectToken: string, { signal, conditional = false }: AppendOptions = {}): Promise<AppendResult> {
+export async function appendPasskey(config: Config, connectToken: string, { signal, conditional = false, prf }: AppendOptions = {}): Promise<AppendResult> {
   if (signal?.aborted) return abortedFailure();
   if (!browserSupportsWebAuthn()) return failure('unsupported', 'this browser does not support WebAuthn');
   if (conditional && !(await collectClientInfo()).conditionalCreate) {
@@ -23,5 +23,5 @@ export async function appendPasskey(config: Config, connectToken: string, { sign
   }
   const init = await initAppend(config, connectToken, signal);
   if ('ok' in init) return init;
-  return completeAppend(config, init, conditional, signal);
+  return completeAppend(config, init, conditional, signal, prf);
 }

@@ -1,6 +1,7 @@
 import { browserSupportsWebAuthnAutofill, startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { abortedFailure, failure, notAllowed } from '../results/failure.js';
-import type { CallOptions, Config, LoginResult } from '../types.js';
+import type { AutofillOptions, Config, LoginResult } from '../types.js';
+import { splitPrf, withPrf } from '../webauthn/prf.js';
 import { ceremonyFailure } from '../webauthn/ceremony-failure.js';
 import { beginAutofill, cancel, modalInProgress, runCeremony } from '../webauthn/ceremony-coordinator.js';
 import { finishLogin, rpIdOf } from './finish-login.js';
@@ -13,14 +14,14 @@ import { reportFailure } from './report-failure.js';
  * `aborted` when the signal aborts, when `login()` or `appendPasskey()` starts, or when another
  * autofill starts; it yields at once (`aborted`) if a login or append is already under way.
  */
-export async function autofill(config: Config, options: CallOptions = {}): Promise<LoginResult> {
+export async function autofill(config: Config, options: AutofillOptions = {}): Promise<LoginResult> {
   const result = await autofillOnce(config, options);
   // An autofill that is not supported here, or ended by the page, is nothing to report.
   if (!result.ok && result.reason !== 'unsupported') reportFailure(config, result, 'autofill');
   return result;
 }
 
-async function autofillOnce(config: Config, { signal }: CallOptions): Promise<LoginResult> {
+async function autofillOnce(config: Config, { signal, prf }: AutofillOptions): Promise<LoginResult> {
   if (signal?.aborted || modalInProgress()) return abortedFailure();
   if (!(await browserSupportsWebAuthnAutofill().catch(() => false))) {
     return failure('unsupported', 'this browser does not offer passkeys in autofill (no conditional mediation)');
@@ -39,13 +40,13 @@ async function autofillOnce(config: Config, { signal }: CallOptions): Promise<Lo
     const { processId, loginAllowed, conditionalUIChallenge, decisionTags, oneTap } = init;
     if (!loginAllowed) return notAllowed('login', decisionTags);
     if (controller.signal.aborted) return abortedFailure();
-    const options = conditionalUIChallenge as unknown as PublicKeyCredentialRequestOptionsJSON;
+    const options = withPrf(conditionalUIChallenge as unknown as PublicKeyCredentialRequestOptionsJSON, prf);
 
-    let assertion: AuthenticationResponseJSON;
+    let answered: AuthenticationResponseJSON;
     try {
       // The identifier field may sit in a shadow root, where SimpleWebAuthn's document-wide check
       // for an autocomplete="… webauthn" input cannot see it; the browser itself can.
-      assertion = await runCeremony(me, () => startAuthentication({ optionsJSON: options, useBrowserAutofill: true, verifyBrowserAutofillInput: false }));
+      answered = await runCeremony(me, () => startAuthentication({ optionsJSON: options, useBrowserAutofill: true, verifyBrowserAutofillInput: false }));
     } catch (error) {
       if (controller.signal.aborted) return abortedFailure();
       return ceremonyFailure(error, 'get');
@@ -54,7 +55,9 @@ async function autofillOnce(config: Config, { signal }: CallOptions): Promise<Lo
     // the caller's own signal does.
     end();
     end = () => {};
-    return await finishLogin(config, { processId, assertion, isConditionalUI: true, rpId: rpIdOf(options), signalIfUnknown: true, decisionTags, oneTap }, controller.signal);
+    // PRF outputs stay on the page: what goes to Latchkey has them removed.
+    const { response: assertion, prf: prfOutputs } = splitPrf(answered);
+    return await finishLogin(config, { processId, assertion, isConditionalUI: true, rpId: rpIdOf(options), signalIfUnknown: true, decisionTags, oneTap, prf: prfOutputs }, controller.signal);
   } finally {
     end();
     signal?.removeEventListener('abort', onAbort);

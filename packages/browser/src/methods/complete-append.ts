@@ -4,7 +4,9 @@ import { abortedFailure, failure, invalidResponse, notAllowed } from '../results
 import { isPasskey, isRecord } from '../results/shape.js';
 import type { AppendResult, Config, Passkey } from '../types.js';
 import { beginModal } from '../webauthn/ceremony-coordinator.js';
+import { splitPrf, withPrf, type PrfInputs } from '../webauthn/prf.js';
 import { runModalCeremony } from '../webauthn/run-modal-ceremony.js';
+import { signalCredentials } from '../webauthn/signal-credentials.js';
 import { refusedBy, type AppendInit } from './init-append.js';
 import { reportFailure } from './report-failure.js';
 
@@ -13,8 +15,8 @@ import { reportFailure } from './report-failure.js';
  * (or, for conditional create, no dialog) → `append/finish`, which alone spends the connect token.
  * Reports the conditional-create outcome, and cancellations and errors, as client events.
  */
-export async function completeAppend(config: Config, init: AppendInit, conditional: boolean, signal: AbortSignal | undefined): Promise<AppendResult> {
-  const result = await completeOnce(config, init, conditional, signal);
+export async function completeAppend(config: Config, init: AppendInit, conditional: boolean, signal: AbortSignal | undefined, prf?: PrfInputs | true): Promise<AppendResult> {
+  const result = await completeOnce(config, init, conditional, signal, prf);
   if (conditional) {
     const outcome = result.ok ? 'created' : result.reason === 'unsupported' ? 'unsupported' : 'failed';
     config.events.report([{ type: 'conditional-create', processId: init.processId, result: outcome, ...(result.ok ? {} : { reason: result.code ?? result.reason }) }]);
@@ -24,7 +26,7 @@ export async function completeAppend(config: Config, init: AppendInit, condition
   return result;
 }
 
-async function completeOnce(config: Config, init: AppendInit, conditional: boolean, signal: AbortSignal | undefined): Promise<AppendResult> {
+async function completeOnce(config: Config, init: AppendInit, conditional: boolean, signal: AbortSignal | undefined, prf: PrfInputs | true | undefined): Promise<AppendResult> {
   const { processId } = init;
   if (refusedBy(init.decisionTags)) return notAllowed('append', init.decisionTags);
   if (conditional && !init.conditionalCreate) {
@@ -36,15 +38,18 @@ async function completeOnce(config: Config, init: AppendInit, conditional: boole
     const start = await postFrontend<{ attestationOptions?: unknown }>(config, '/append/start', conditional ? { processId, conditional: true } : { processId }, signal);
     if (!start.ok) return start.code === 'append_not_allowed' ? { ...notAllowed('append', init.decisionTags), ...pick(start) } : start;
     if (!isRecord(start.body.attestationOptions)) return invalidResponse('append/start without attestationOptions', start.status);
-    const options = start.body.attestationOptions as unknown as PublicKeyCredentialCreationOptionsJSON;
+    const options = withPrf(start.body.attestationOptions as unknown as PublicKeyCredentialCreationOptionsJSON, prf);
 
     const ceremony = await runModalCeremony(signal, 'create', () => startRegistration({ optionsJSON: options, useAutoRegister: conditional }));
     if (!ceremony.ok) return ceremony;
 
-    const finish = await postFrontend<{ passkey?: unknown }>(config, '/append/finish', { processId, attestationResponse: ceremony.value }, signal);
+    // PRF outputs (where the authenticator evaluates at creation) stay on the page.
+    const { response: attestationResponse, prf: prfOutputs } = splitPrf(ceremony.value);
+    const finish = await postFrontend<{ passkey?: unknown; signals?: unknown }>(config, '/append/finish', { processId, attestationResponse }, signal);
     if (!finish.ok) return finish;
     if (!isPasskey(finish.body.passkey)) return invalidResponse('append/finish without passkey', finish.status);
-    return { ok: true, passkey: finish.body.passkey as Passkey };
+    signalCredentials(finish.body.signals);
+    return { ok: true, passkey: finish.body.passkey as Passkey, ...(prfOutputs ? { prf: prfOutputs } : {}) };
   } finally {
     end();
   }

@@ -4,6 +4,8 @@ import { rememberLastAccount } from '../one-tap/last-account.js';
 import { invalidResponse, notAllowed } from '../results/failure.js';
 import { isRecord } from '../results/shape.js';
 import type { Config, LoginResult } from '../types.js';
+import type { PrfOutputs } from '../webauthn/prf.js';
+import { signalCredentials } from '../webauthn/signal-credentials.js';
 import { signalUnknownCredential } from '../webauthn/signal-unknown-credential.js';
 
 export interface FinishLoginInput {
@@ -21,10 +23,12 @@ export interface FinishLoginInput {
   decisionTags: string[];
   /** login/init said the project allows one-tap: remember the account on success. */
   oneTap: boolean;
+  /** The PRF outputs, already stripped from `assertion`: handed to the page on success only. */
+  prf?: PrfOutputs | undefined;
 }
 
 export async function finishLogin(config: Config, input: FinishLoginInput, signal?: AbortSignal): Promise<LoginResult> {
-  const answer = await postFrontend<{ signedPasskeyData?: unknown; passkeyOperation?: unknown }>(
+  const answer = await postFrontend<{ signedPasskeyData?: unknown; passkeyOperation?: unknown; signals?: unknown }>(
     config,
     '/login/finish',
     { processId: input.processId, assertionResponse: input.assertion, isConditionalUI: input.isConditionalUI },
@@ -49,7 +53,18 @@ export async function finishLogin(config: Config, input: FinishLoginInput, signa
     return invalidResponse('login/finish without passkeyOperation', answer.status);
   }
   if (input.oneTap) rememberLastAccount(config.projectId, identifier);
-  return { ok: true, signedPasskeyData, identifier, credentialId, userId, isConditionalUI: input.isConditionalUI, decisionTags: input.decisionTags };
+  // The user's current names: the app may have renamed the account since the passkey was made.
+  signalCredentials(answer.body.signals);
+  return {
+    ok: true,
+    signedPasskeyData,
+    identifier,
+    credentialId,
+    userId,
+    isConditionalUI: input.isConditionalUI,
+    decisionTags: input.decisionTags,
+    ...(input.prf ? { prf: input.prf } : {}),
+  };
 }
 
 /** The RP ID a signal must name: the one in the options, else this page's host (WebAuthn's default). */

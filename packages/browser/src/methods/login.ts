@@ -4,6 +4,7 @@ import { abortedFailure, failure, invalidResponse, notAllowed } from '../results
 import { isRecord, tagsOf } from '../results/shape.js';
 import type { Config, LoginOptions, LoginResult } from '../types.js';
 import { beginModal } from '../webauthn/ceremony-coordinator.js';
+import { splitPrf, withPrf } from '../webauthn/prf.js';
 import { runModalCeremony } from '../webauthn/run-modal-ceremony.js';
 import { reportFailure } from './report-failure.js';
 import { finishLogin, rpIdOf } from './finish-login.js';
@@ -19,7 +20,7 @@ export async function login(config: Config, options: LoginOptions): Promise<Logi
   return result;
 }
 
-async function loginOnce(config: Config, { identifier, method = 'identifier', signal }: LoginOptions): Promise<LoginResult> {
+async function loginOnce(config: Config, { identifier, method = 'identifier', signal, prf }: LoginOptions): Promise<LoginResult> {
   const end = beginModal();
   try {
     if (signal?.aborted) return abortedFailure();
@@ -37,15 +38,16 @@ async function loginOnce(config: Config, { identifier, method = 'identifier', si
       return failure('noPasskey', 'there is no passkey for this identifier', startTags.length > 0 ? { decisionTags: startTags } : {});
     }
     if (start.body.status !== 'ok' || !isRecord(start.body.assertionOptions)) return invalidResponse('login/start without assertionOptions', start.status);
-    const options = start.body.assertionOptions as unknown as PublicKeyCredentialRequestOptionsJSON;
+    const options = withPrf(start.body.assertionOptions as unknown as PublicKeyCredentialRequestOptionsJSON, prf);
 
     const ceremony = await runModalCeremony(signal, 'get', () => startAuthentication({ optionsJSON: options }));
     if (!ceremony.ok) return ceremony;
-    const assertion = ceremony.value;
+    // PRF outputs stay on the page: what goes to Latchkey has them removed.
+    const { response: assertion, prf: prfOutputs } = splitPrf(ceremony.value);
 
     const listed = options.allowCredentials?.some((descriptor) => descriptor.id === assertion.id) ?? false;
     const tags = [...new Set([...decisionTags, ...startTags])];
-    return await finishLogin(config, { processId, assertion, isConditionalUI: false, rpId: rpIdOf(options), signalIfUnknown: listed, decisionTags: tags, oneTap }, signal);
+    return await finishLogin(config, { processId, assertion, isConditionalUI: false, rpId: rpIdOf(options), signalIfUnknown: listed, decisionTags: tags, oneTap, prf: prfOutputs }, signal);
   } finally {
     end();
   }

@@ -22,8 +22,8 @@ export async function offerAppend(config: Config, connectToken: string, { signal
     conditionalCreate: init.conditionalCreate,
     nextOfferAt: init.nextOfferAt,
     processId,
-    accept: async ({ conditional = false, signal: acceptSignal } = {}) => {
-      const result = await completeAppend(config, init, conditional, acceptSignal);
+    accept: async ({ conditional = false, signal: acceptSignal, prf } = {}) => {
+      const result = await completeAppend(config, init, conditional, acceptSignal, prf);
       created ||= result.ok;
       return result;
     },

@@ -19,6 +19,7 @@ import type {
   PasskeyEventPage,
   User,
   UserPage,
+  UserUpdate,
   VerifySignedDataOptions,
   VerifySignedDataResult,
 } from '../types/api.js';
@@ -29,6 +30,8 @@ import { findUserByIdentifier } from '../users/find-user-by-identifier.js';
 import { getUser } from '../users/get-user.js';
 import { listUserPasskeys } from '../users/list-user-passkeys.js';
 import { listUsers } from '../users/list-users.js';
+import { renameUserPasskey } from '../users/rename-user-passkey.js';
+import { updateUser } from '../users/update-user.js';
 import { createLocalJwksCheck } from '../verify/local-jwks-check.js';
 import { verifySignedData } from '../verify/verify-signed-data.js';
 import { resolveOptions, type ClientOptions } from './options.js';
@@ -39,7 +42,7 @@ export interface LatchkeyClient {
   verifySignedData(signedPasskeyData: string, options?: VerifySignedDataOptions): Promise<VerifySignedDataResult>;
   readonly connectTokens: {
     create(type: 'passkey-append', data: AppendTokenData): Promise<CreatedConnectToken>;
-    create(type: 'passkey-list' | 'passkey-delete', data: ManageTokenData): Promise<CreatedConnectToken>;
+    create(type: 'passkey-list' | 'passkey-delete' | 'passkey-rename', data: ManageTokenData): Promise<CreatedConnectToken>;
     list(identifier: string): Promise<ConnectToken[]>;
     revoke(id: string): Promise<void>;
   };
@@ -50,6 +53,10 @@ export interface LatchkeyClient {
     delete(userID: string): Promise<void>;
     listPasskeys(userID: string): Promise<Passkey[]>;
     deletePasskey(userID: string, passkeyId: string): Promise<void>;
+    /** Label one of the user's passkeys (1–64 characters after trimming; `invalid_label` otherwise). */
+    renamePasskey(userID: string, passkeyId: string, name: string): Promise<Passkey>;
+    /** Change the user's identifier and/or display name (`identifier_taken` when another user has it). */
+    update(userID: string, update: UserUpdate): Promise<User>;
   };
   readonly passkeyEvents: {
     list(options?: ListPasskeyEventsOptions): Promise<PasskeyEventPage>;
@@ -93,6 +100,8 @@ export function createClient(options: ClientOptions): LatchkeyClient {
       delete: (userID) => deleteUser(transport, userID),
       listPasskeys: (userID) => listUserPasskeys(transport, userID),
       deletePasskey: (userID, passkeyId) => deleteUserPasskey(transport, userID, passkeyId),
+      renamePasskey: (userID, passkeyId, name) => renameUserPasskey(transport, userID, passkeyId, name),
+      update: (userID, update) => updateUser(transport, userID, update),
     },
     passkeyEvents: {
       list: (listOptions) => listPasskeyEvents(transport, listOptions),

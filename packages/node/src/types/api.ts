@@ -31,7 +31,7 @@ export type ConnectTokenType = Wire['ConnectToken']['type'];
 /** `data` of a `passkey-append` connect token: creates the user if the identifier is new; `displayName` is shown by the authenticator (default: the identifier). */
 export type AppendTokenData = Wire['ConnectTokenData'];
 
-/** `data` of a `passkey-list` or `passkey-delete` connect token (the user must exist). */
+/** `data` of a `passkey-list`, `passkey-delete` or `passkey-rename` connect token (the user must exist). */
 export type ManageTokenData = Pick<Wire['ConnectTokenData'], 'identifier'>;
 
 /** A new connect token; `secret` (`ctk1_…`) is shown only here: hand it to the page, once. */
@@ -45,8 +45,20 @@ export type ConnectToken = Wire['ConnectToken'];
 
 export type User = Wire['User'];
 
-/** `id` (`cre-…`) is what `users.deletePasskey` takes. */
+/**
+ * `id` (`cre-…`) is what `users.deletePasskey` and `users.renamePasskey` take. `provider` (name and
+ * icons, from the AAGUID) is there when the AAGUID is known; `name` is the user's label or null.
+ */
 export type Passkey = Wire['Passkey'];
+
+/** Who keeps a passkey: `iconLight` / `iconDark` are data: URIs when the server's data set has them. */
+export type PasskeyProvider = Wire['PasskeyProvider'];
+
+/** `users.update`: give one or both. An empty `displayName` falls back to the identifier. */
+export interface UserUpdate {
+  identifier?: string;
+  displayName?: string;
+}
 
 /** The audit trail's event types, as this SDK's server version records them. */
 export type PasskeyEventType = Wire['PasskeyEventType'];

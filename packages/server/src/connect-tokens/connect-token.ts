@@ -1,6 +1,6 @@
 import type { ConnectTokenRow } from '../store/schema.js';
 
-export const CONNECT_TOKEN_TYPES = ['passkey-append', 'passkey-list', 'passkey-delete'] as const;
+export const CONNECT_TOKEN_TYPES = ['passkey-append', 'passkey-list', 'passkey-delete', 'passkey-rename'] as const;
 export type ConnectTokenType = (typeof CONNECT_TOKEN_TYPES)[number];
 export const CONNECT_TOKEN_TTL = 600;
 

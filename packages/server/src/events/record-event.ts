@@ -8,6 +8,8 @@ export const PASSKEY_EVENT_TYPES = [
   'login-succeeded',
   'login-failed',
   'passkey-deleted',
+  'passkey-renamed',
+  'user-updated',
   'user-deleted',
   'connect-token-revoked',
   'token-verified',

@@ -1,14 +1,23 @@
 import type { CredentialRow } from '../store/schema.js';
-import { authenticatorName } from './authenticator-names.js';
+import { passkeyProvider, type PasskeyProvider } from './passkey-provider.js';
 
-/** The `passkey` object of the API contract. */
+/** The `passkey` object of the API contract, with the lifecycle fields (docs/api.md). */
 export interface Passkey {
   id: string;
   credentialId: string;
   aaguid: string;
+  /** The provider's name (kept for clients written against the first contract; = provider.name). */
   authenticatorName?: string;
+  /** Who keeps the passkey, from its AAGUID; absent when the AAGUID is unknown. */
+  provider?: PasskeyProvider;
+  /** The label the user gave it (rename), or null. */
+  name: string | null;
   backupEligible: boolean;
   backupState: boolean;
+  /** = backupState: the passkey is synced (backed up) now. */
+  backedUp: boolean;
+  /** = !backupEligible: the passkey can never leave its authenticator. */
+  deviceBound: boolean;
   transports: string[];
   createdAt: number;
   lastUsedAt: number | null;
@@ -16,14 +25,17 @@ export interface Passkey {
 }
 
 export function toPasskey(row: CredentialRow): Passkey {
-  const name = authenticatorName(row.aaguid);
+  const provider = passkeyProvider(row.aaguid);
   return {
     id: row.id,
     credentialId: row.credential_id,
     aaguid: row.aaguid,
-    ...(name ? { authenticatorName: name } : {}),
+    ...(provider ? { authenticatorName: provider.name, provider: { ...provider } } : {}),
+    name: row.name ?? null,
     backupEligible: row.backup_eligible === 1,
     backupState: row.backup_state === 1,
+    backedUp: row.backup_state === 1,
+    deviceBound: row.backup_eligible !== 1,
     transports: JSON.parse(row.transports) as string[],
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,

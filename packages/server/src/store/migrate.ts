@@ -5,6 +5,7 @@ import { adoptionSchema } from './migrations/0003-adoption.js';
 import { revokedConnectTokens } from './migrations/0003-cli-revoked-tokens.js';
 import { healthProbe } from './migrations/0003-health-probe.js';
 import { nativeApps } from './migrations/0004-native-apps.js';
+import { passkeyLifecycle } from './migrations/0004-passkey-lifecycle.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
 
@@ -17,6 +18,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0003-cli-revoked-tokens': revokedConnectTokens,
     '0003-health-probe': healthProbe,
     '0004-native-apps': nativeApps,
+    '0004-passkey-lifecycle': passkeyLifecycle,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /**
  * The tables, as Kysely sees them. Times are Unix seconds; flags are 0/1 integers and lists are JSON
@@ -99,6 +99,8 @@ export interface CredentialTable {
   last_used_at: number | null;
   /** The browser SDK's device id of the device the passkey was created on, when it sent one. */
   device_id: string | null;
+  /** The label the user gave the passkey (0004-passkey-lifecycle); null until renamed. Optional on insert. */
+  name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConnectTokenTable {

@@ -7,7 +7,7 @@ import type { HttpAnswer, TestProject } from './harness.js';
  * expected to fail is checked, so a test reads as the promise it proves.
  */
 
-export async function connectToken(p: TestProject, type: 'passkey-append' | 'passkey-list' | 'passkey-delete', identifier: string, displayName?: string): Promise<string> {
+export async function connectToken(p: TestProject, type: 'passkey-append' | 'passkey-list' | 'passkey-delete' | 'passkey-rename', identifier: string, displayName?: string): Promise<string> {
   const answer = await p.backend('POST', '/connectTokens', { type, data: { identifier, ...(displayName ? { displayName } : {}) } });
   expectStatus(answer, 201);
   return answer.body.secret as string;

@@ -32,15 +32,18 @@ export interface VirtualAuthenticator {
   deleted: string[];
 }
 
+/** CDP options over the defaults, e.g. `{ ctap2Version: 'ctap2_1', hasPrf: true }` for the PRF extension. */
+export type VirtualAuthenticatorOptions = Record<string, unknown>;
+
 /**
  * Chromium's CDP virtual authenticator for `page` (and its browser context): a platform authenticator
  * with resident keys and user verification, like Touch ID, that answers every ceremony without a dialog.
  */
-export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
+export async function addVirtualAuthenticator(page: Page, overrides: VirtualAuthenticatorOptions = {}): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId: id } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, ...overrides },
   });
   const deleted: string[] = [];
   cdp.on('WebAuthn.credentialDeleted', (event) => deleted.push(event.credentialId));

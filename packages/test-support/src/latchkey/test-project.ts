@@ -1,5 +1,5 @@
-/** The three kinds of connect token an app's backend creates for the browser (docs/api.md). */
-export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete';
+/** The kinds of connect token an app's backend creates for the browser (docs/api.md). */
+export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete' | 'passkey-rename';
 
 /** A project on a test Latchkey, with its API secret and the Backend API calls tests make most. */
 export interface TestProject {

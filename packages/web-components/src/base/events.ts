@@ -39,8 +39,10 @@ export interface AppendDismissDetail {
   nextOfferAt: number | null;
 }
 export interface PasskeyListCompleteDetail {
-  /** The id (`cre-…`) of the passkey just deleted. */
-  deleted: string;
+  /** After a delete: the id (`cre-…`) of the passkey just deleted. */
+  deleted?: string;
+  /** After a rename: the passkey as it is now (its `name` is the new label). */
+  renamed?: Passkey;
 }
 
 declare global {

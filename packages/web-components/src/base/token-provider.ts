@@ -1,6 +1,6 @@
 import type { Failure } from '@latchkey/browser';
 
-export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete';
+export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete' | 'passkey-rename';
 
 /**
  * Your function that asks your backend for a fresh connect token of `type` for the logged-in user
@@ -13,7 +13,7 @@ export type TokenProvider = (type: ConnectTokenType) => Promise<string | null>;
 
 /** The token (or, for `passkey-list` only, `null`: nothing to list), or a failure an element reports as `latchkey-error`. */
 export async function requestToken(provider: TokenProvider | undefined, type: 'passkey-list', element: string): Promise<string | null | Failure>;
-export async function requestToken(provider: TokenProvider | undefined, type: 'passkey-append' | 'passkey-delete', element: string): Promise<string | Failure>;
+export async function requestToken(provider: TokenProvider | undefined, type: 'passkey-append' | 'passkey-delete' | 'passkey-rename', element: string): Promise<string | Failure>;
 export async function requestToken(provider: TokenProvider | undefined, type: ConnectTokenType, element: string): Promise<string | null | Failure> {
   if (typeof provider !== 'function') {
     return { ok: false, reason: 'unsupported', code: 'not_configured', message: `<${element}> needs a tokenProvider property` };

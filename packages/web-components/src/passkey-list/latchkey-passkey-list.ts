@@ -4,7 +4,7 @@ import type { PasskeyListCompleteDetail } from '../base/events.js';
 import { LatchkeyElement } from '../base/latchkey-element.js';
 import { baseStyles } from '../base/styles.js';
 import { requestToken, type TokenProvider } from '../base/token-provider.js';
-import { formatDate, passkeyName } from './format.js';
+import { formatDate, labelProblem, passkeyName, providerName } from './format.js';
 
 const LIST_STRINGS = {
   listLabel: 'Your passkeys',
@@ -13,6 +13,15 @@ const LIST_STRINGS = {
   lastUsed: 'last used {date}',
   neverUsed: 'never used',
   synced: 'synced',
+  deviceBound: 'this device only',
+  rename: 'Rename',
+  renameLabel: 'Rename passkey {name}, created {time}',
+  nameField: 'Passkey name',
+  save: 'Save',
+  cancel: 'Cancel',
+  renaming: 'Renaming the passkey…',
+  renamed: 'Passkey renamed.',
+  invalidLabel: 'Use 1 to 64 characters, without line breaks or control characters.',
   delete: 'Delete',
   deleteLabel: 'Delete passkey from {name}, created {time}',
   deleteLabelUnnamed: 'Delete passkey created {time}',
@@ -27,11 +36,15 @@ const LIST_STRINGS = {
 export type PasskeyListStrings = typeof LIST_STRINGS;
 
 /**
- * `<latchkey-passkey-list>`: the logged-in user's passkeys, each with a delete button. Set
- * `tokenProvider`; loading asks it for a `passkey-list` token and each delete for a fresh
- * `passkey-delete` token. Call `refresh()` to load again (e.g. after `<latchkey-append>` completes).
+ * `<latchkey-passkey-list>`: the logged-in user's passkeys, each with its provider's icon and name,
+ * its label, dates and whether it is synced, and rename and delete buttons. Set `tokenProvider`;
+ * loading asks it for a `passkey-list` token, each rename for a `passkey-rename` token and each
+ * delete for a `passkey-delete` token. Call `refresh()` to load again (e.g. after
+ * `<latchkey-append>` completes). Icons come from the server's answer (data: URIs), never from
+ * this bundle.
  *
- * - `latchkey-complete`: after a delete, `detail.deleted` is the passkey's id.
+ * - `latchkey-complete`: after a delete, `detail.deleted` is the passkey's id; after a rename,
+ *   `detail.renamed` is the passkey as it is now.
  * - `latchkey-error`: `detail` is the Failure of a load or delete.
  */
 export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
@@ -39,6 +52,8 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
     ...LatchkeyElement.properties,
     tokenProvider: { attribute: false },
     passkeys: { state: true },
+    editing: { state: true },
+    labelError: { state: true },
   };
 
   static override styles = [
@@ -68,6 +83,33 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
       .name {
         font-weight: 600;
       }
+      .icon {
+        width: 2rem;
+        height: 2rem;
+        flex: none;
+      }
+      .icon img {
+        width: 100%;
+        height: 100%;
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--latchkey-gap, 0.5rem);
+        flex: 1 1 100%;
+      }
+      form input {
+        flex: 1 1 10rem;
+      }
+      .error {
+        flex: 1 1 100%;
+        margin: 0;
+        color: var(--latchkey-color-danger, #b3261e);
+      }
+      button.quiet {
+        background: transparent;
+        color: var(--latchkey-color-primary, #1f4fd1);
+      }
       .meta {
         color: var(--latchkey-color-muted, #4a4f57);
         font-size: 0.9em;
@@ -86,12 +128,17 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
   declare tokenProvider: TokenProvider | undefined;
   /** The passkeys on screen; undefined until the first load succeeded. */
   declare passkeys: Passkey[] | undefined;
+  /** The id of the passkey whose name is being edited, if any. */
+  declare protected editing: string | undefined;
+  declare protected labelError: string;
 
   private loadedWith: TokenProvider | undefined;
 
   constructor() {
     super(LIST_STRINGS);
     this.passkeys = undefined;
+    this.editing = undefined;
+    this.labelError = '';
   }
 
   /** Loads on its own once it has a tokenProvider and a client (and again for a new tokenProvider). */
@@ -118,21 +165,93 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
 
   private renderItem(passkey: Passkey, locale: string | undefined) {
     const name = passkeyName(passkey, this.text('unnamed'));
+    const provider = providerName(passkey);
     const created = formatDate(passkey.createdAt, locale);
     // Spoken names must tell passkeys apart, so they carry the time as well as the date.
     const time = formatDate(passkey.createdAt, locale, true);
-    const label = passkey.authenticatorName ? this.text('deleteLabel', { name, time }) : this.text('deleteLabelUnnamed', { time });
+    const named = passkey.name || provider;
+    const label = named ? this.text('deleteLabel', { name, time }) : this.text('deleteLabelUnnamed', { time });
     const meta = [
+      ...(passkey.name && provider ? [provider] : []),
       this.text('created', { date: created }),
       passkey.lastUsedAt ? this.text('lastUsed', { date: formatDate(passkey.lastUsedAt, locale) }) : this.text('neverUsed'),
-      ...(passkey.backupState ? [this.text('synced')] : []),
-    ].join(' · ');
+      passkey.deviceBound ?? !passkey.backupEligible ? this.text('deviceBound') : passkey.backedUp ?? passkey.backupState ? this.text('synced') : '',
+    ].filter(Boolean).join(' · ');
+    const light = passkey.provider?.iconLight;
+    const dark = passkey.provider?.iconDark;
+    const icon = light || dark
+      ? html`<picture part="icon" class="icon">${dark && light ? html`<source media="(prefers-color-scheme: dark)" srcset=${dark} />` : nothing}<img src=${light || dark || ''} alt="" /></picture>`
+      : nothing;
+    const editing = this.editing === passkey.id;
     return html`<li part="item" data-passkey-id=${passkey.id}>
+      ${icon}
       <span class="details"><span part="name" class="name">${name}</span><span part="meta" class="meta">${meta}</span></span>
+      ${editing
+        ? html`<form part="rename-form" @submit=${(event: Event) => this.submitRename(event, passkey)} @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this.stopEditing(passkey.id)}>
+            <input part="name-input" name="name" .value=${passkey.name ?? named ?? ''} aria-label=${this.text('nameField')} maxlength="256"
+              aria-invalid=${this.labelError ? 'true' : 'false'} aria-describedby="label-error" ?disabled=${this.busy} />
+            <button part="save-button" type="submit" ?disabled=${this.busy}>${this.text('save')}</button>
+            <button part="cancel-button" class="quiet" type="button" @click=${() => this.stopEditing(passkey.id)}>${this.text('cancel')}</button>
+            <p id="label-error" class="error" part="label-error" role="alert">${this.labelError}</p>
+          </form>`
+        : html`<button part="rename-button" class="quiet rename" type="button" ?disabled=${this.busy} aria-label=${this.text('renameLabel', { name, time })} @click=${() => this.startEditing(passkey.id)}>
+            ${this.text('rename')}
+          </button>`}
       <button part="delete-button" class="delete" type="button" ?disabled=${this.busy} aria-label=${label} @click=${() => this.deletePasskey(passkey)}>
         ${this.text('delete')}
       </button>
     </li>`;
+  }
+
+  private async startEditing(id: string): Promise<void> {
+    this.editing = id;
+    this.labelError = '';
+    await this.updateComplete;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('form input');
+    input?.focus();
+    input?.select();
+  }
+
+  /** Back to the passkey's Rename button, so keyboard users stay where they were. */
+  private async stopEditing(id: string): Promise<void> {
+    this.editing = undefined;
+    this.labelError = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`li[data-passkey-id="${id}"] button.rename`)?.focus();
+  }
+
+  private async submitRename(event: Event, passkey: Passkey): Promise<void> {
+    event.preventDefault();
+    const client = this.client();
+    const input = (event.currentTarget as HTMLFormElement).querySelector('input');
+    if (this.busy || !client || !input) return;
+    if (labelProblem(input.value)) {
+      this.labelError = this.text('invalidLabel');
+      input.focus();
+      return;
+    }
+    this.busy = true;
+    this.labelError = '';
+    this.setStatus(this.text('renaming'));
+    try {
+      const token = await requestToken(this.tokenProvider, 'passkey-rename', this.localName);
+      if (typeof token !== 'string') return void this.fail(token);
+      const result = await client.renamePasskey(token, passkey.id, input.value, { signal: this.lifetime.signal });
+      if (!result.ok) {
+        if (result.code === 'invalid_label') {
+          this.setStatus('');
+          this.labelError = this.text('invalidLabel');
+          return;
+        }
+        return void this.fail(result);
+      }
+      this.passkeys = (this.passkeys ?? []).map((p) => (p.id === passkey.id ? result.passkey : p));
+      this.setStatus(this.text('renamed'), 'success');
+      this.emit('latchkey-complete', { renamed: result.passkey });
+    } finally {
+      this.busy = false;
+    }
+    await this.stopEditing(passkey.id);
   }
 
   /** Load the list again with a fresh `passkey-list` token. Resolves to the SDK's result. */

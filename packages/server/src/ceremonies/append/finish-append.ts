@@ -6,8 +6,10 @@ import type { Ctx } from '../../context.js';
 import { spendConnectToken } from '../../connect-tokens/connect-tokens.js';
 import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent, recordRefusal } from '../../events/record-event.js';
+import { credentialSignals, type CredentialSignals } from '../../passkeys/credential-signals.js';
 import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
 import { acceptedOrigins } from '../../projects/accepted-origins.js';
+import { getUser } from '../../users/users.js';
 import type { Project } from '../../projects/project.js';
 import type { CredentialRow, ProcessRow } from '../../store/schema.js';
 import { inTransaction } from '../../store/in-transaction.js';
@@ -30,11 +32,14 @@ export async function finishAppend(
   ctx: Ctx,
   project: Project,
   input: { processId: string; attestationResponse: RegistrationResponseJSON; userAgent?: string },
-): Promise<{ passkey: Passkey }> {
+): Promise<{ passkey: Passkey; signals: CredentialSignals }> {
   let process: ProcessRow | undefined;
   try {
     process = await openProcess(ctx, project.id, input.processId, 'append');
-    return { passkey: await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent) };
+    // The user's current names, for signalCurrentUserDetails (the app may have renamed them).
+    const user = await getUser(ctx, project.id, process.user_id ?? '');
+    const passkey = await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent);
+    return { passkey, signals: credentialSignals(project, user) };
   } catch (error) {
     // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
     if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
@@ -100,6 +105,7 @@ async function verifyAndStore(
     created_at: nowSeconds(ctx.clock),
     last_used_at: null,
     device_id: process.device_id,
+    name: null,
   };
 
   await inTransaction(ctx, async (txCtx) => {

@@ -5,6 +5,7 @@ import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { forbidden, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
 import { recordEvent, recordRefusal } from '../../events/record-event.js';
+import { credentialSignals, type CredentialSignals } from '../../passkeys/credential-signals.js';
 import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
 import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
@@ -19,6 +20,8 @@ import { completeProcess, openProcess } from '../shared/processes.js';
 export interface FinishLoginResult {
   signedPasskeyData: string;
   passkeyOperation: { identifier: string; credentialId: string; userId: string };
+  /** The user's current names, for signalCurrentUserDetails. */
+  signals: CredentialSignals;
 }
 
 interface Attempt {
@@ -137,7 +140,11 @@ async function verifyAndIssue(
     isCUI: input.isConditionalUI,
     crossDevice: response.authenticatorAttachment === 'cross-platform',
   });
-  return { signedPasskeyData: signed.token, passkeyOperation: { identifier: user.identifier, credentialId: credential.credential_id, userId: user.id } };
+  return {
+    signedPasskeyData: signed.token,
+    passkeyOperation: { identifier: user.identifier, credentialId: credential.credential_id, userId: user.id },
+    signals: credentialSignals(project, user),
+  };
 }
 
 /**

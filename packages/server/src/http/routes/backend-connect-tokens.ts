@@ -6,7 +6,7 @@ import { EmptyObject, errorResponses } from '../schemas/common.js';
 
 const tags = ['Backend API: connect tokens'];
 const security = [{ basicAuth: [] }];
-const TokenType = Type.Union([Type.Literal('passkey-append'), Type.Literal('passkey-list'), Type.Literal('passkey-delete')]);
+const TokenType = Type.Union([Type.Literal('passkey-append'), Type.Literal('passkey-list'), Type.Literal('passkey-delete'), Type.Literal('passkey-rename')]);
 const TokenStatus = Type.Union([Type.Literal('initial'), Type.Literal('consumed'), Type.Literal('revoked'), Type.Literal('expired')]);
 const Identifier = Type.String({ minLength: 1, maxLength: 256, description: 'the user’s login identifier as the app knows it' });
 

@@ -4,12 +4,14 @@ import { listEvents } from '../../events/list-events.js';
 import { PASSKEY_EVENT_TYPES } from '../../events/record-event.js';
 import { toPasskey } from '../../passkeys/passkey.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
+import { renameUserPasskey } from '../../passkeys/rename-passkey.js';
+import { updateUser } from '../../users/update-user.js';
 import { toUser } from '../../users/user.js';
 import { deleteUser, getUser, listUsers } from '../../users/users.js';
 import { ID_PATTERNS } from '../../util/ids.js';
 import { projectOf } from '../request-context.js';
 import type { App, RouteDeps } from '../route-deps.js';
-import { EmptyObject, errorResponses, Passkey } from '../schemas/common.js';
+import { EmptyObject, errorResponses, Passkey, PasskeyLabel } from '../schemas/common.js';
 
 const tags = ['Backend API: users'];
 const security = [{ basicAuth: [] }];
@@ -55,6 +57,24 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     async (request) => toUser(await getUser(ctx, projectOf(request).id, request.params.userID)),
   );
 
+  app.patch(
+    '/users/:userID',
+    {
+      schema: {
+        operationId: 'updateUser',
+        tags,
+        security,
+        summary: 'Change a user’s identifier and/or display name',
+        description:
+          'The identifier is kept exactly as given (1–256 characters); another user’s identifier answers 409 identifier_taken. An empty displayName falls back to the identifier. Password managers learn the new names on the user’s next visit (the browser SDK calls signalCurrentUserDetails). Audited as user-updated.',
+        params: UserParams,
+        body: Type.Object({ identifier: Type.Optional(Type.String()), displayName: Type.Optional(Type.String()) }),
+        response: { 200: User, ...errorResponses(400, 401, 404, 409, 413, 414, 415, 429) },
+      },
+    },
+    async (request) => toUser(await updateUser(ctx, projectOf(request).id, request.params.userID, request.body)),
+  );
+
   app.delete(
     '/users/:userID',
     {
@@ -95,6 +115,27 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
       const user = await getUser(ctx, project.id, request.params.userID);
       await deleteUserPasskey(ctx, project.id, user.id, request.params.passkeyId, { via: 'backend' });
       return {};
+    },
+  );
+
+  app.patch(
+    '/users/:userID/passkeys/:passkeyId',
+    {
+      schema: {
+        operationId: 'renameUserPasskey',
+        tags,
+        security,
+        summary: 'Give one of a user’s passkeys a label',
+        description: 'The label is trimmed and must then be 1–64 characters without control characters: 400 invalid_label otherwise. Audited as passkey-renamed.',
+        params: Type.Object({ userID: Type.String({ maxLength: 64 }), passkeyId: Type.String({ maxLength: 64 }) }),
+        body: Type.Object({ name: PasskeyLabel }),
+        response: { 200: Type.Object({ passkey: Passkey }), ...errorResponses(400, 401, 404, 413, 414, 415, 429) },
+      },
+    },
+    async (request) => {
+      const project = projectOf(request);
+      const user = await getUser(ctx, project.id, request.params.userID);
+      return { passkey: toPasskey(await renameUserPasskey(ctx, project.id, user.id, request.params.passkeyId, request.body.name, { via: 'backend' })) };
     },
   );
 

@@ -5,7 +5,7 @@ import { startAppend } from '../../ceremonies/append/start-append.js';
 import { dismissOffer } from '../../adoption/nudges/dismiss-offer.js';
 import { projectOf } from '../request-context.js';
 import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
-import { AnyObject, ClientInfo, DecisionTags, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
+import { AnyObject, ClientInfo, CredentialSignals, DecisionTags, errorResponses, Passkey, ProjectIdHeader, RegistrationResponseJSON } from '../schemas/common.js';
 
 const tags = ['Frontend API: append'];
 const security = [{ projectId: [] }];
@@ -76,7 +76,7 @@ export async function frontendAppendRoutes(app: App, { ctx, metrics }: RouteDeps
         summary: 'Verify and store the new passkey; spends the connect token',
         headers: ProjectIdHeader,
         body: Type.Object({ processId: Type.String({ maxLength: 64 }), attestationResponse: RegistrationResponseJSON }),
-        response: { 200: Type.Object({ passkey: Passkey }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 422, 429) },
+        response: { 200: Type.Object({ passkey: Passkey, signals: CredentialSignals }), ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 422, 429) },
       },
     },
     async (request) => {

@@ -4,7 +4,7 @@ import { initLogin } from '../../ceremonies/login/init-login.js';
 import { startLogin } from '../../ceremonies/login/start-login.js';
 import { projectOf } from '../request-context.js';
 import { countCeremony, userAgentOf, type App, type RouteDeps } from '../route-deps.js';
-import { AnyObject, ClientInfo, AuthenticationResponseJSON, DecisionTags, errorResponses, ProjectIdHeader } from '../schemas/common.js';
+import { AnyObject, ClientInfo, AuthenticationResponseJSON, CredentialSignals, DecisionTags, errorResponses, ProjectIdHeader } from '../schemas/common.js';
 
 const tags = ['Frontend API: login'];
 const security = [{ projectId: [] }];
@@ -89,6 +89,7 @@ export async function frontendLoginRoutes(app: App, { ctx, metrics }: RouteDeps)
           200: Type.Object({
             signedPasskeyData: Type.String(),
             passkeyOperation: Type.Object({ identifier: Type.String(), credentialId: Type.String(), userId: Type.String() }),
+            signals: CredentialSignals,
           }),
           ...errorResponses(400, 403, 404, 409, 410, 413, 415, 422, 429),
         },

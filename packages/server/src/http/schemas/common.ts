@@ -26,18 +26,48 @@ export const ProjectIdHeader = Type.Object({
   'x-project-id': Type.String({ description: 'The project, pro-…', examples: ['pro-7815296293940881620'] }),
 });
 
+export const PasskeyProvider = Type.Object(
+  {
+    name: Type.String(),
+    iconLight: Type.Optional(Type.String({ description: 'data: URI (SVG or PNG) for light backgrounds' })),
+    iconDark: Type.Optional(Type.String({ description: 'data: URI (SVG or PNG) for dark backgrounds' })),
+  },
+  { title: 'PasskeyProvider', description: 'who keeps the passkey, from its AAGUID (a data set shipped with the server)' },
+);
+
 export const Passkey = Type.Object({
   id: Type.String({ description: 'cre-…' }),
   credentialId: Type.String({ description: 'WebAuthn credential id, base64url' }),
   aaguid: Type.String(),
-  authenticatorName: Type.Optional(Type.String()),
+  authenticatorName: Type.Optional(Type.String({ description: 'the provider’s name (= provider.name), when the AAGUID is known' })),
+  provider: Type.Optional(PasskeyProvider),
+  name: Type.Union([Type.String(), Type.Null()], { description: 'the label the user gave the passkey (rename), or null' }),
   backupEligible: Type.Boolean(),
   backupState: Type.Boolean(),
+  backedUp: Type.Boolean({ description: 'the passkey is synced now (= backupState)' }),
+  deviceBound: Type.Boolean({ description: 'the passkey can never leave its authenticator (= !backupEligible)' }),
   transports: Type.Array(Type.String()),
   createdAt: Type.Integer(),
   lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
   userAgent: Type.Optional(Type.String()),
 }, { title: 'Passkey' });
+
+/** A passkey label as a request carries it; passkeyLabel() checks the rest (400 invalid_label). */
+export const PasskeyLabel = Type.String({ description: '1–64 characters after trimming, no control characters' });
+
+export const CredentialSignals = Type.Object(
+  {
+    rpId: Type.String(),
+    userHandle: Type.String({ description: 'the WebAuthn user handle, base64url (the webauthnId’s UTF-8 bytes)' }),
+    name: Type.String({ description: 'the user’s identifier (user.name of the passkey)' }),
+    displayName: Type.String(),
+    acceptedCredentialIds: Type.Optional(Type.Array(Type.String(), { description: 'every passkey of the user Latchkey accepts, base64url' })),
+  },
+  {
+    title: 'CredentialSignals',
+    description: 'for the WebAuthn Signal API: the browser SDK calls signalCurrentUserDetails with the names and, where listed, signalAllAcceptedCredentials',
+  },
+);
 
 const b64url = (description: string) => Type.String({ maxLength: 16384, pattern: '^[A-Za-z0-9_-]*$', description });
 
