@@ -7,6 +7,9 @@ import { LatchkeyError } from '../errors/latchkey-error.js';
 import { explainStoreFault } from '../store/explain-store-fault.js';
 import { MigrationError } from '../store/migrate.js';
 import { StoreUrlError } from '../store/store.js';
+import { attestationCommands } from './commands/attestation.js';
+import { mdsCommands } from './commands/mds.js';
+import { passkeyCommands } from './commands/passkeys.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { policyCommands } from './commands/policy.js';
@@ -33,6 +36,9 @@ keyCommands(program);
 housekeepingCommands(program);
 policyCommands(program);
 reportCommands(program);
+attestationCommands(program);
+mdsCommands(program);
+passkeyCommands(program);
 reportUsageErrorsInOneLine(program);
 
 /**

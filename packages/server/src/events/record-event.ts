@@ -11,7 +11,9 @@ export type PasskeyEventType =
   | 'connect-token-revoked'
   | 'token-verified'
   | 'token-refused'
-  | 'policy-changed';
+  | 'policy-changed'
+  | 'attestation-policy-changed'
+  | 'passkeys-imported';
 
 export interface EventInput {
   projectId: string;
