@@ -4,7 +4,7 @@ import { setAttestationPolicy } from '../../attestation/set-attestation-policy.j
 import { getProject } from '../../projects/get-project.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
-import { collect } from './parse.js';
+import { collect, projectId } from './parse.js';
 
 const describe = (projectId: string, p: AttestationPolicy): string =>
   [`project      ${projectId}`, `attestation  ${p.mode}`, ...(p.aaguids.length > 0 ? [`aaguids      ${p.aaguids.join(', ')}`] : [])].join('\n');
@@ -16,7 +16,7 @@ export function attestationCommands(program: Command): void {
   attestation
     .command('show')
     .description('show the attestation policy')
-    .requiredOption('--project <id>', 'project id (pro-…)')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
       const policy = await withStore(async (ctx) => {
@@ -29,7 +29,7 @@ export function attestationCommands(program: Command): void {
   attestation
     .command('set')
     .description('replace the attestation policy (applies to passkeys appended from now on); audited as attestation-policy-changed')
-    .requiredOption('--project <id>', 'project id (pro-…)')
+    .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .requiredOption('--policy <policy>', `${ATTESTATION_MODES.join(' | ')}: none accepts any authenticator; allow/deny take --aaguid; mds needs \`latchkey mds import\``)
     .option('--aaguid <uuid>', 'an authenticator model’s AAGUID for allow or deny (repeatable)', collect)
     .option('--json', 'print one JSON object')
