@@ -52,8 +52,11 @@ async function enforceMds(ctx: Ctx, aaguid: string, attestation: VerifiedAttesta
   const roots = (entry.metadataStatement?.attestationRootCertificates ?? []).map((der) => convertCertBufferToPEM(Buffer.from(der, 'base64')));
   // validateCertificatePath skips the check when given no roots: an entry without any proves nothing.
   if (roots.length === 0) throw refuse(aaguid, 'no-roots', `${name} has no attestation root certificates in the FIDO Metadata Service`);
+  // Some authenticators send the root too; the chain below a listed root is what needs checking
+  // (the library refuses a trust anchor that also sits in x5c).
+  const below = [chain[0]!, ...chain.slice(1).filter((pem) => !roots.includes(pem))];
   try {
-    await validateCertificatePath(chain, roots);
+    await validateCertificatePath(below, roots);
   } catch (error) {
     throw refuse(aaguid, 'untrusted-chain', `${name}: its attestation certificate does not chain to the roots the FIDO Metadata Service lists for it (${(error as Error).message})`);
   }

@@ -9,7 +9,9 @@ import type { AttestationCertificate } from '@latchkey/testkit';
  * that the mds policy runs end to end against trust roots the tests own. Nothing here reaches
  * production code except through importMdsBlob's trustRoots parameter.
  */
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY = 86_400_000;
