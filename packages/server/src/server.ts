@@ -9,6 +9,7 @@ import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
 import { PolicyCache } from './adoption/policy/policy-cache.js';
 import { EventQueue, type EventQueueOptions } from './events/event-queue.js';
+import { readMdsBlobInfo, staleWarning } from './attestation/mds-blob-info.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { Metrics } from './metrics/metrics.js';
 import { refuseUnlessReady } from './health/refuse-unless-ready.js';
@@ -76,6 +77,9 @@ export async function prepareStore(config: Config, store: Store, logger: pino.Lo
   // before any other start-up line (a refusal is one line on stderr, nothing on stdout).
   await refuseUnlessReady(ctx);
   logStoreSettings(logger, config, store, kek, sealed);
+  // A stale MDS BLOB is still enforced (no data would be worse), but the operator must hear of it.
+  const mds = await readMdsBlobInfo(ctx);
+  if (mds?.stale) logger.warn({ mdsNo: mds.no, mdsNextUpdate: mds.nextUpdate }, staleWarning(mds));
   return ctx;
 }
 

@@ -60,8 +60,13 @@ export interface CreateCredentialParams {
   origin: string;
   /** Default: first entry of options.pubKeyCredParams this authenticator supports. Not checked against pubKeyCredParams when given, so tests can force an unrequested algorithm. */
   algorithm?: Algorithm;
-  /** Default 'none'. 'packed' = self attestation (no x5c). */
+  /** Default 'none'. 'packed' = self attestation (no x5c), or basic attestation with `attestationCertificate`. */
   attestation?: AttestationFormat;
+  /**
+   * Packed basic (full) attestation: the statement is signed with this key and carries `x5c` (DER,
+   * attestation certificate first), as a certified authenticator's is. The tests make the chain.
+   */
+  attestationCertificate?: AttestationCertificate;
   /** UV flag, default true. */
   userVerified?: boolean;
   /**
@@ -86,6 +91,14 @@ export interface CreateCredentialParams {
   crossOrigin?: boolean;
   /** COSE alg written into a packed self attestation statement (default: the credential's own); the signature is still the credential key's. */
   attestationAlg?: number;
+}
+
+export interface AttestationCertificate {
+  /** DER certificates, the attestation certificate first, then any intermediates. */
+  x5c: Uint8Array[];
+  /** The attestation certificate's private key. */
+  privateKey: KeyObject;
+  algorithm: Algorithm;
 }
 
 export interface GetAssertionParams {
@@ -280,6 +293,16 @@ function buildAttestationObject(fmt: AttestationFormat, attStmt: Map<string, CBO
   );
 }
 
+/** Packed basic attestation (WebAuthn §8.2): signed by the attestation key, with its certificate chain. */
+function basicAttestationStatement(cert: AttestationCertificate, authData: Uint8Array, clientData: Uint8Array): Map<string, CBORType> {
+  const sig = signData(cert.algorithm, cert.privateKey, signatureBase(authData, clientData));
+  return new Map<string, CBORType>([
+    ['alg', COSE_ALG[cert.algorithm]],
+    ['sig', bytes(sig)],
+    ['x5c', cert.x5c.map((der) => bytes(der))],
+  ]);
+}
+
 // ---------------------------------------------------------------------------
 // The authenticator
 // ---------------------------------------------------------------------------
@@ -326,7 +349,9 @@ export class SoftAuthenticator {
       params.crossOrigin ?? false,
     );
     const fmt = params.attestation ?? 'none';
-    const attStmt = this.attestationStatement(fmt, algorithm, privateKey, authData, clientData, params.attestationAlg);
+    const attStmt = params.attestationCertificate && fmt === 'packed'
+      ? basicAttestationStatement(params.attestationCertificate, authData, clientData)
+      : this.attestationStatement(fmt, algorithm, privateKey, authData, clientData, params.attestationAlg);
 
     const id = b64url(credentialId);
     this.credentials.push({

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { describeEnvironment } from '../config/environment.js';
+import { attestationCommands } from './commands/attestation.js';
+import { mdsCommands } from './commands/mds.js';
+import { passkeyCommands } from './commands/passkeys.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { policyCommands } from './commands/policy.js';
@@ -28,6 +31,9 @@ keyCommands(program);
 housekeepingCommands(program);
 policyCommands(program);
 reportCommands(program);
+attestationCommands(program);
+mdsCommands(program);
+passkeyCommands(program);
 reportUsageErrorsInOneLine(program);
 
 /** One line on stderr and the exit code that says what kind of failure it was (describe-failure.ts). */

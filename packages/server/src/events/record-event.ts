@@ -15,6 +15,8 @@ export const PASSKEY_EVENT_TYPES = [
   'token-verified',
   'token-refused',
   'policy-changed',
+  'attestation-policy-changed',
+  'passkeys-imported',
 ] as const;
 
 export type PasskeyEventType = (typeof PASSKEY_EVENT_TYPES)[number];

@@ -10,6 +10,7 @@ const PROJECT_TABLES = [
   'adoption_daily',
   'user_devices',
   'project_policies',
+  'attestation_policies',
   'challenges',
   'processes',
   'spent_tokens',
@@ -43,6 +44,8 @@ const KEY: Record<ProjectTable, keyof ProjectContents> = {
   adoption_daily: 'adoptionRecords',
   user_devices: 'adoptionRecords',
   project_policies: 'adoptionRecords',
+  // A policy row, like the adoption policy beside it (counted with the project's settings records).
+  attestation_policies: 'adoptionRecords',
   challenges: 'challenges',
   processes: 'processes',
   spent_tokens: 'spentTokens',

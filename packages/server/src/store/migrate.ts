@@ -6,6 +6,7 @@ import { revokedConnectTokens } from './migrations/0003-cli-revoked-tokens.js';
 import { healthProbe } from './migrations/0003-health-probe.js';
 import { nativeApps } from './migrations/0004-native-apps.js';
 import { passkeyLifecycle } from './migrations/0004-passkey-lifecycle.js';
+import { attestationPolicySchema } from './migrations/0004-attestation-policy.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
 
@@ -19,6 +20,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0003-health-probe': healthProbe,
     '0004-native-apps': nativeApps,
     '0004-passkey-lifecycle': passkeyLifecycle,
+    '0004-attestation-policy': attestationPolicySchema,
   };
 }
 

@@ -21,6 +21,9 @@ export interface Database {
   adoption_events: AdoptionEventTable;
   adoption_daily: AdoptionDailyTable;
   adoption_rollups: AdoptionRollupTable;
+  attestation_policies: AttestationPolicyTable;
+  mds_blobs: MdsBlobTable;
+  mds_entries: MdsEntryTable;
 }
 
 export interface ProjectTable {
@@ -242,4 +245,27 @@ export type NewPasskeyEvent = Insertable<PasskeyEventTable>;
 export interface HealthProbeTable {
   id: string;
   probed_at: number;
+}
+
+/** A project's attestation policy (src/attestation); no row = `none`. */
+export interface AttestationPolicyTable {
+  project_id: string;
+  mode: string;
+  /** JSON array of AAGUIDs. */
+  aaguids: string;
+  updated_at: number;
+}
+
+/** The imported FIDO MDS3 blob's facts (one row, id "current"). */
+export interface MdsBlobTable {
+  id: string;
+  no: number;
+  next_update: string;
+  entries: number;
+  imported_at: number;
+}
+
+export interface MdsEntryTable {
+  key: string;
+  entry: string;
 }

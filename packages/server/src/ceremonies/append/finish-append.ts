@@ -1,5 +1,8 @@
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
+import { readAttestationPolicy } from '../../attestation/attestation-policy.js';
+import { AttestationRefusal } from '../../attestation/attestation-refusal.js';
+import { enforceAttestationPolicy } from '../../attestation/enforce-attestation-policy.js';
 import { recordProcessFact } from '../../adoption/events/record-adoption-event.js';
 import { noteDevice } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
@@ -48,7 +51,7 @@ export async function finishAppend(
         type: 'append-failed',
         userId: process?.user_id ?? null,
         processId: input.processId,
-        detail: { reason: error.code },
+        detail: { reason: error.code, ...(error instanceof AttestationRefusal ? error.audit : {}) },
       });
     }
     throw error;
@@ -87,6 +90,7 @@ async function verifyAndStore(
   // The id the authenticator data carries is the one stored: held to the same limit.
   refuseOverlongCredentialId(info.credential.id);
   refuseSelfAttestationAlgMismatch(response, algorithm);
+  await enforceAttestationPolicy(ctx, await readAttestationPolicy(ctx, project.id), info);
 
   const row: CredentialRow = {
     id: newCredentialRecordId(),

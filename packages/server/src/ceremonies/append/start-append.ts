@@ -1,4 +1,5 @@
 import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { readAttestationPolicy } from '../../attestation/attestation-policy.js';
 import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
 import { recordProcessFact } from '../../adoption/events/record-adoption-event.js';
 import type { Ctx } from '../../context.js';
@@ -39,6 +40,9 @@ export async function startAppend(ctx: Ctx, project: Project, input: { processId
   await assertConnectTokenUsable(ctx, project.id, process.connect_token_id);
   const user = await getUser(ctx, project.id, process.user_id ?? '');
   const existing = await listUserCredentials(ctx, project.id, user.id);
+  // Attestation is asked for only where the project checks it (mds): elsewhere it would add a
+  // browser prompt and nothing the project uses.
+  const attestation = await readAttestationPolicy(ctx, project.id);
   const challenge = await issueChallenge(ctx, {
     projectId: project.id,
     processId: process.id,
@@ -54,7 +58,7 @@ export async function startAppend(ctx: Ctx, project: Project, input: { processId
     userDisplayName: user.display_name,
     challenge: challenge.bytes,
     timeout: WEBAUTHN_TIMEOUT_MS,
-    attestationType: 'none',
+    attestationType: attestation.mode === 'mds' ? 'direct' : 'none',
     excludeCredentials: existing.map((c) => ({ id: c.credential_id, transports: JSON.parse(c.transports) as string[] })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'preferred' },
     supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
