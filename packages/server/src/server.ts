@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { Config } from './config/config.js';
+import { publicUrlOf, type Config } from './config/config.js';
+import { ensureConsoleProject } from './console/console-project.js';
 import type { Ctx } from './context.js';
 import { buildApp } from './http/app.js';
 import { explainListenError } from './http/explain-listen-error.js';
@@ -80,6 +81,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
       throw explainListenError(error, config.host, config.port);
     });
+    // The console's own project (docs/console.md), on the port actually bound when LATCHKEY_PORT=0.
+    await ensureConsoleProject(ctx, publicUrlOf(config, Number(new URL(address).port)));
     const housekeeping = startHousekeeping(ctx, metrics, config.housekeepingInterval, { clientEventRetentionDays: config.clientEventRetentionDays });
     return {
       app,

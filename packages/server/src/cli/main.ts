@@ -7,6 +7,7 @@ import { LatchkeyError } from '../errors/latchkey-error.js';
 import { explainStoreFault } from '../store/explain-store-fault.js';
 import { MigrationError } from '../store/migrate.js';
 import { StoreUrlError } from '../store/store.js';
+import { adminCommands } from './commands/admin.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { policyCommands } from './commands/policy.js';
@@ -33,6 +34,7 @@ keyCommands(program);
 housekeepingCommands(program);
 policyCommands(program);
 reportCommands(program);
+adminCommands(program);
 reportUsageErrorsInOneLine(program);
 
 /**

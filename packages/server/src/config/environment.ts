@@ -32,6 +32,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'LATCHKEY_DATABASE_TIMEOUT', default: String(DEFAULTS.databaseTimeout), meaning: 'milliseconds a database connection or statement may take' },
   { name: 'LATCHKEY_HOUSEKEEPING_INTERVAL', default: String(DEFAULTS.housekeepingInterval), meaning: 'seconds between prunes of expired rows; 0 = off' },
   { name: 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', default: String(DEFAULTS.clientEventRetentionDays), meaning: 'days raw adoption events are kept once rolled up into daily aggregates' },
+  { name: 'LATCHKEY_PUBLIC_URL', default: 'http://localhost:<port>', meaning: 'origin browsers reach the server at: the console\'s origin and passkey RP ID, base of invite links' },
   { name: 'NODE_ENV', default: 'unset', meaning: 'production: refuse plain-PEM signing keys (PostgreSQL without a key-encryption key)' },
 ];
 

@@ -11,7 +11,8 @@ export type PasskeyEventType =
   | 'connect-token-revoked'
   | 'token-verified'
   | 'token-refused'
-  | 'policy-changed';
+  | 'policy-changed'
+  | 'console-action';
 
 export interface EventInput {
   projectId: string;

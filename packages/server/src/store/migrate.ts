@@ -4,6 +4,7 @@ import { expiryIndexes } from './migrations/0002-expiry-indexes.js';
 import { adoptionSchema } from './migrations/0003-adoption.js';
 import { revokedConnectTokens } from './migrations/0003-cli-revoked-tokens.js';
 import { healthProbe } from './migrations/0003-health-probe.js';
+import { consoleSchema } from './migrations/0004-console.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
 
@@ -15,6 +16,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0003-adoption': adoptionSchema(store.dialect),
     '0003-cli-revoked-tokens': revokedConnectTokens,
     '0003-health-probe': healthProbe,
+    '0004-console': consoleSchema,
   };
 }
 
