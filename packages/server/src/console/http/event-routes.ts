@@ -16,6 +16,7 @@ const Filters = Type.Object({
   from: Type.Optional(Type.Integer({ minimum: 0 })),
   to: Type.Optional(Type.Integer({ minimum: 0 })),
   cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
 const PAGE = 50;
 /** One export is at most this many rows; narrow the time range for more. */
@@ -36,7 +37,7 @@ function search(query: { type?: string; user?: string; from?: number; to?: numbe
 export async function consoleEventRoutes(app: App, ctx: Ctx): Promise<void> {
   app.get('/api/projects/:projectId/events', { schema: { hide, params: ProjectParams, querystring: Filters } }, async (request) => {
     await getProject(ctx, request.params.projectId);
-    return searchEvents(ctx, request.params.projectId, search(request.query, PAGE));
+    return searchEvents(ctx, request.params.projectId, search(request.query, request.query.limit ?? PAGE));
   });
 
   app.get('/api/projects/:projectId/events.csv', { schema: { hide, params: ProjectParams, querystring: Filters } }, async (request, reply) => {
