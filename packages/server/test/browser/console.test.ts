@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from '../../../test-support/src/chromium/launch-chromium.js';
 import { addVirtualAuthenticator } from '../../../test-support/src/chromium/virtual-authenticator.js';
 import { ensureConsoleProject } from '../../src/console/console-project.js';
@@ -22,6 +22,9 @@ import { startTestServer, type TestServer } from '../helpers/harness.js';
  */
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = process.env.SCREENSHOTS_DIR;
+/** A shared machine can be slow: wait long for what the page will show, fail only if it never does. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000 });
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 60_000 });
 
 let server: TestServer;
 let base: string;
@@ -63,7 +66,7 @@ async function register(target: Page, email: string, role: 'owner' | 'viewer'): 
   const invite = await createInvite(server.ctx, email, role);
   await target.goto(`${base}/console/#/invite/${invite.token}`);
   await target.getByRole('button', { name: 'Create my passkey' }).click();
-  await expect.poll(() => target.getByRole('status').textContent()).toContain(`Your passkey for ${email} is registered.`);
+  await poll(() => target.getByRole('status').textContent()).toContain(`Your passkey for ${email} is registered.`);
 }
 
 beforeAll(async () => {
@@ -101,7 +104,7 @@ describe('the operator console in Chromium', () => {
     await page.getByRole('heading', { name: 'Register your passkey' }).waitFor();
     await checkView('invite');
     await page.getByRole('button', { name: 'Create my passkey' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('Your passkey for owner@example.com is registered.');
+    await poll(() => page.getByRole('status').textContent()).toContain('Your passkey for owner@example.com is registered.');
     await page.getByRole('link', { name: 'Continue to sign in' }).click();
     await page.getByRole('heading', { name: 'Sign in to the Latchkey console' }).waitFor();
     await checkView('login');
@@ -116,7 +119,7 @@ describe('the operator console in Chromium', () => {
     await page.getByLabel('Origins (one per line, e.g. https://app.example.com)').fill('http://localhost:3000');
     await page.getByRole('button', { name: 'Create project' }).click();
     const secret = page.getByLabel('API secret');
-    await expect.poll(() => secret.inputValue()).toMatch(/^latchkey1_/);
+    await poll(() => secret.inputValue()).toMatch(/^latchkey1_/);
     await checkView('projects');
     await page.getByRole('link', { name: 'Open Shop' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
@@ -127,14 +130,14 @@ describe('the operator console in Chromium', () => {
     await page.getByLabel('signedPasskeyData lifetime (seconds, 10–600)').fill('600');
     await page.getByLabel('Origins (one per line)').fill('http://shop.example.com');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect.poll(() => page.locator('#s-origins-error').textContent()).toContain('https');
+    await poll(() => page.locator('#s-origins-error').textContent()).toContain('https');
   });
 
   it('creates an API secret shown once: not retrievable after', async () => {
     await page.getByRole('link', { name: 'API secrets' }).click();
     await page.getByRole('button', { name: 'Create API secret' }).click();
     const shown = page.getByLabel(/New API secret/);
-    await expect.poll(() => shown.inputValue()).toMatch(/^latchkey1_/);
+    await poll(() => shown.inputValue()).toMatch(/^latchkey1_/);
     const value = await shown.inputValue();
     await checkView('project-secrets');
     await page.getByRole('link', { name: 'Signing keys' }).click();
@@ -148,7 +151,7 @@ describe('the operator console in Chromium', () => {
   it('rotates the signing key', async () => {
     await page.getByRole('link', { name: 'Signing keys' }).click();
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Rotated: pki-\d+ now signs\.$/);
+    await poll(() => page.getByRole('status').textContent()).toMatch(/^Rotated: pki-\d+ now signs\.$/);
     expect(await page.getByText('published (verifies tokens it signed)').count()).toBe(1);
     await checkView('project-keys');
   });
@@ -165,7 +168,7 @@ describe('the operator console in Chromium', () => {
     const reauth = page.waitForResponse((r) => r.url().endsWith('/console/api/session/reauth'));
     await page.getByRole('button', { name: /^Delete passkey cre-/ }).click();
     expect((await reauth).status()).toBe(200);
-    await expect.poll(() => page.getByText('No passkeys: this user signs in the way your app did before.').count()).toBe(1);
+    await poll(() => page.getByText('No passkeys: this user signs in the way your app did before.').count()).toBe(1);
     server.clock.reset();
   });
 
@@ -197,7 +200,8 @@ describe('the operator console in Chromium', () => {
   it('an expired session goes back to the login, then to where the administrator was', async () => {
     await page.goto(`${base}/console/#/projects/${server.main.project.id}/keys`);
     await page.getByRole('heading', { name: 'Signing keys' }).waitFor();
-    server.clock.advance(IDLE_TIMEOUT + 60);
+    // Well past the idle timeout, whatever the earlier tests did to the clock.
+    server.clock.advance(2 * IDLE_TIMEOUT);
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { name: 'Sign in to the Latchkey console' }).waitFor();
     expect(page.url()).toContain('#/login?next=%2Fhealth');
@@ -229,7 +233,7 @@ describe('the operator console in Chromium', () => {
     await viewer.getByLabel('RP ID (domain, e.g. example.com)').fill('localhost');
     await viewer.getByLabel('Origins (one per line, e.g. https://app.example.com)').fill('http://localhost:3000');
     await viewer.getByRole('button', { name: 'Create project' }).click();
-    await expect.poll(() => viewer.locator('#p-form-error').textContent()).toContain('viewer@example.com is a viewer');
+    await poll(() => viewer.locator('#p-form-error').textContent()).toContain('viewer@example.com is a viewer');
     await viewerContext.close();
   });
 });

@@ -62,7 +62,7 @@ export function keysTab(projectId: string, rerender: () => void) {
                   <td>${when(k.createdAt)}</td>
                   <td>${when(k.rotatedAt)}</td>
                   <td>${when(k.retireAt)}</td>
-                  <td>${k.status === 'rotated' ? html`<button type="button" class="danger small" @click=${() => retire(k.kid)} aria-label="Retire ${k.kid}">Retire now</button>` : ''}</td>
+                  <td>${k.status === 'rotated' ? html`<button type="button" class="danger small" @click=${() => retire(k.kid)} aria-label="Retire now ${k.kid}">Retire now</button>` : ''}</td>
                 </tr>`,
               )}
             </tbody>
