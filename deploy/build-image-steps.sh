@@ -26,6 +26,8 @@ step "build: compile the server and npm pack it, in $work/build (the checkout is
 mkdir -p "$work/pack" "$work/build/server"
 cp -R "$repo/packages/server/package.json" "$repo/packages/server/README.md" "$repo/packages/server/bin" "$repo/LICENSE" "$work/build/server/"
 (cd "$repo/packages/server" && node "$repo/node_modules/typescript/bin/tsc" -p tsconfig.json --outDir "$work/build/server/dist")
+# The operator console's page (docs/console.md), bundled beside the compiled server.
+(cd "$repo/packages/server" && node "$repo/node_modules/vite/bin/vite.js" build -c console/vite.config.ts --logLevel warn --outDir "$work/build/server/dist/console-ui")
 # The prepack script only copies LICENSE from the repository root, done above.
 (cd "$work/build/server" && npm pack --ignore-scripts --pack-destination "$work/pack" >/dev/null)
 tarball="$(ls "$work"/pack/latchkey-server-*.tgz)"

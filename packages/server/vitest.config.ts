@@ -38,6 +38,8 @@ export default defineConfig(async () => {
   const projects: TestProjectConfiguration[] = [
     // test/sqlite/: faults of real SQLite files and file systems (read-only, immutable, full).
     { extends: true, test: { name: 'sqlite', include: ['test/*.test.ts', 'test/sqlite/*.test.ts'], env: { LATCHKEY_TEST_STORE: 'sqlite' } } },
+    // test/browser/: the operator console in real Chromium, once (on SQLite): the store is the API tests' concern.
+    { extends: true, test: { name: 'browser', include: ['test/browser/*.test.ts'], env: { LATCHKEY_TEST_STORE: 'sqlite' } } },
   ];
   if (reason === undefined) {
     projects.push({

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { Config } from './config/config.js';
+import { publicUrlOf, type Config } from './config/config.js';
+import { ensureConsoleProject } from './console/console-project.js';
 import type { Ctx } from './context.js';
 import { buildApp } from './http/app.js';
 import { explainListenError } from './http/explain-listen-error.js';
@@ -131,6 +132,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       throw explainListenError(error, config.host, config.port);
     });
     const interval = options.housekeeping === false ? 0 : config.housekeepingInterval;
+    // The console's own project (docs/console.md), on the port actually bound when LATCHKEY_PORT=0.
+    await ensureConsoleProject(ctx, publicUrlOf(config, Number(new URL(address).port)));
     const housekeeping = startHousekeeping(ctx, metrics, interval, { clientEventRetentionDays: config.clientEventRetentionDays });
     return {
       app,

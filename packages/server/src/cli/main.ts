@@ -4,6 +4,7 @@ import { describeEnvironment } from '../config/environment.js';
 import { attestationCommands } from './commands/attestation.js';
 import { mdsCommands } from './commands/mds.js';
 import { passkeyCommands } from './commands/passkeys.js';
+import { adminCommands } from './commands/admin.js';
 import { housekeepingCommands } from './commands/prune.js';
 import { keyCommands } from './commands/keys.js';
 import { policyCommands } from './commands/policy.js';
@@ -34,6 +35,7 @@ reportCommands(program);
 attestationCommands(program);
 mdsCommands(program);
 passkeyCommands(program);
+adminCommands(program);
 reportUsageErrorsInOneLine(program);
 
 /** One line on stderr and the exit code that says what kind of failure it was (describe-failure.ts). */

@@ -42,6 +42,11 @@ export interface Config {
   workers: number | undefined;
   /** Milliseconds refusal events may wait to be written together (events/event-queue.ts); 0 writes each at once. */
   eventFlushMs: number;
+  /**
+   * Where browsers reach this server (scheme, host, port), from LATCHKEY_PUBLIC_URL: the console's
+   * origin and passkey RP ID, and the base of `admin invite` links. Unset: http://localhost:<port>.
+   */
+  publicUrl: string | undefined;
   production: boolean;
 }
 
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientEventRetentionDays: integer(env, 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', DEFAULTS.clientEventRetentionDays, 1, 3650),
     workers: env.LATCHKEY_WORKERS ? integer(env, 'LATCHKEY_WORKERS', 1, 1, MAX_WORKERS) : undefined,
     eventFlushMs: integer(env, 'LATCHKEY_EVENT_FLUSH_MS', DEFAULTS.eventFlushMs, 0, 10_000),
+    publicUrl: publicUrl(env.LATCHKEY_PUBLIC_URL),
     production: env.NODE_ENV === 'production',
   };
 }
@@ -142,6 +148,24 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${env[name]}"`);
   return raw as T;
 }
+
+/** An origin browsers use (a path would be ignored, so it is refused rather than silently dropped). */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`LATCHKEY_PUBLIC_URL must be a URL such as https://latchkey.example.com, got "${raw}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
+    throw new ConfigError(`LATCHKEY_PUBLIC_URL must be an origin (https://host[:port], no path), got "${raw}"`);
+  }
+  return url.origin;
+}
+
+/** The console's URL: LATCHKEY_PUBLIC_URL, or this machine's localhost on the port. */
+export const publicUrlOf = (config: Pick<Config, 'publicUrl' | 'port'>, port = config.port): string => config.publicUrl ?? `http://localhost:${port}`;
 
 function keyEncryptionKey(raw: string | undefined): Uint8Array | undefined {
   if (!raw) return undefined;

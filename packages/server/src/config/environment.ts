@@ -34,6 +34,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', default: String(DEFAULTS.clientEventRetentionDays), meaning: 'days raw adoption events are kept once rolled up into daily aggregates' },
   { name: 'LATCHKEY_WORKERS', default: 'number of cores', meaning: 'serve processes sharing the port (1 = no cluster); `serve --workers N` wins' },
   { name: 'LATCHKEY_EVENT_FLUSH_MS', default: String(DEFAULTS.eventFlushMs), meaning: 'milliseconds refusal events may wait to be written together (a crash loses at most these); 0 = each at once' },
+  { name: 'LATCHKEY_PUBLIC_URL', default: 'http://localhost:<port>', meaning: 'origin browsers reach the server at: the console\'s origin and passkey RP ID, base of invite links' },
   { name: 'NODE_ENV', default: 'unset', meaning: 'production: refuse plain-PEM signing keys (PostgreSQL without a key-encryption key)' },
 ];
 

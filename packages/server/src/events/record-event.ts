@@ -17,6 +17,7 @@ export const PASSKEY_EVENT_TYPES = [
   'policy-changed',
   'attestation-policy-changed',
   'passkeys-imported',
+  'console-action',
 ] as const;
 
 export type PasskeyEventType = (typeof PASSKEY_EVENT_TYPES)[number];

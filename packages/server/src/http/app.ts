@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { consolePlugin } from '../console/http/console-plugin.js';
 import type { Ctx } from '../context.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { randomBase62 } from '../util/ids.js';
@@ -153,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await originCheckRoute(probe, deps);
   });
 
+  await consolePlugin(app, ctx);
   await publicRoutes(app, deps);
   await publicWellKnownRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

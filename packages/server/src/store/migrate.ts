@@ -7,6 +7,7 @@ import { healthProbe } from './migrations/0003-health-probe.js';
 import { nativeApps } from './migrations/0004-native-apps.js';
 import { passkeyLifecycle } from './migrations/0004-passkey-lifecycle.js';
 import { attestationPolicySchema } from './migrations/0004-attestation-policy.js';
+import { consoleSchema } from './migrations/0004-console.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
 
@@ -21,6 +22,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0004-native-apps': nativeApps,
     '0004-passkey-lifecycle': passkeyLifecycle,
     '0004-attestation-policy': attestationPolicySchema,
+    '0004-console': consoleSchema,
   };
 }
 

@@ -24,6 +24,10 @@ export interface Database {
   attestation_policies: AttestationPolicyTable;
   mds_blobs: MdsBlobTable;
   mds_entries: MdsEntryTable;
+  console_settings: ConsoleSettingsTable;
+  console_admins: ConsoleAdminTable;
+  console_invites: ConsoleInviteTable;
+  console_sessions: ConsoleSessionTable;
 }
 
 export interface ProjectTable {
@@ -269,3 +273,47 @@ export interface MdsEntryTable {
   key: string;
   entry: string;
 }
+/** The operator console (0004-console): which project its administrators log in with. */
+export interface ConsoleSettingsTable {
+  id: string;
+  project_id: string;
+  created_at: number;
+}
+
+export interface ConsoleAdminTable {
+  id: string;
+  email: string;
+  /** 'owner' | 'viewer' */
+  role: string;
+  /** Their user in the console's project, once they registered a passkey. */
+  user_id: string | null;
+  created_at: number;
+  last_login_at: number | null;
+}
+
+export interface ConsoleInviteTable {
+  id: string;
+  /** SHA-256 of the link's secret: a database reader cannot redeem an invite. */
+  token_hash: string;
+  email: string;
+  role: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface ConsoleSessionTable {
+  /** SHA-256 of the cookie's value: a database reader cannot take over a session. */
+  id_hash: string;
+  admin_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end, whatever the activity. */
+  expires_at: number;
+  /** Last passkey login in this session: destructive actions need it recent. */
+  authenticated_at: number;
+}
+
+export type ConsoleAdminRow = Selectable<ConsoleAdminTable>;
+export type ConsoleSessionRow = Selectable<ConsoleSessionTable>;
