@@ -468,6 +468,10 @@ describe('operational endpoints', () => {
         '/v2/users/{userID}/passkeys/{passkeyId}',
         '/v2/passkeyEvents',
         '/v2/projects/{projectId}/.well-known/jwks.json',
+        '/v2/passkeys/verifySignedData',
+        '/v2/projects/{projectId}/.well-known/webauthn',
+        '/v2/projects/{projectId}/.well-known/assetlinks.json',
+        '/v2/projects/{projectId}/.well-known/apple-app-site-association',
       ]),
     );
     expect(answer.body.components.securitySchemes.basicAuth).toMatchObject({ type: 'http', scheme: 'basic' });
@@ -540,6 +544,10 @@ const ROUTES: Route[] = [
   { name: 'DELETE users/{id}/passkeys/{id}', method: 'DELETE', path: '/v2/users/{a}/passkeys/{b}', api: 'backend' },
   { name: 'GET passkeyEvents', method: 'GET', path: '/v2/passkeyEvents', api: 'backend' },
   { name: 'GET jwks', method: 'GET', path: '/v2/projects/{a}/.well-known/jwks.json', api: 'public' },
+  { name: 'verifySignedData (plural alias)', method: 'POST', path: '/v2/passkeys/verifySignedData', api: 'backend' },
+  { name: 'GET well-known webauthn', method: 'GET', path: '/v2/projects/{a}/.well-known/webauthn', api: 'public' },
+  { name: 'GET well-known assetlinks', method: 'GET', path: '/v2/projects/{a}/.well-known/assetlinks.json', api: 'public' },
+  { name: 'GET well-known apple-app-site-association', method: 'GET', path: '/v2/projects/{a}/.well-known/apple-app-site-association', api: 'public' },
 ];
 
 const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
