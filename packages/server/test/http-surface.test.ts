@@ -515,7 +515,7 @@ describe('operational endpoints', () => {
 
 interface Route {
   name: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path with {param} placeholders. */
   path: string;
   api: 'frontend' | 'backend' | 'public';

@@ -65,7 +65,7 @@ async function openAccount(identifier: string): Promise<void> {
   await openComponentPage(page, `${site.origin}/account`, 'latchkey-passkey-list');
 }
 
-async function serverPasskeys(identifier: string): Promise<Array<{ id: string }>> {
+async function serverPasskeys(identifier: string): Promise<Array<{ id: string; name: string | null }>> {
   const users = (await latchkey.project.backend('GET', `/users?identifier=${encodeURIComponent(identifier)}`)).body.users;
   return (await latchkey.project.backend('GET', `/users/${users[0].userID}/passkeys`)).body.passkeys;
 }
@@ -166,8 +166,9 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     expect(await deletes.count()).toBe(2);
     const [first, second] = await serverPasskeys('rosa@example.com');
     requested = [];
-    // Keyboard only: Tab past the append button to the first delete button, Enter.
+    // Keyboard only: Tab past the append button and the first passkey's Rename button to its delete button, Enter.
     await page.getByRole('button', { name: 'Create a passkey' }).focus();
+    await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const deleted = await nextEvent(page, 2);
@@ -191,6 +192,84 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     expect(refreshed).toMatchObject({ ok: true, passkeys: [{ id: left[0] }] });
     expect(requested).toEqual(['passkey-list']);
     expect((await events(page)).length).toBe(3);
+  });
+
+  it('rename a passkey from the keyboard: inline field, validation message, a passkey-rename token, focus back on Rename', async () => {
+    await authenticator.clear();
+    await openAccount('tess@example.com');
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await nextEvent(page);
+    const list = page.getByRole('list', { name: 'Your passkeys' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    // The virtual authenticator names no provider and keeps its passkey to itself.
+    expect(await list.locator('[part="name"]').textContent()).toBe('Passkey');
+    expect(await list.locator('[part="meta"]').textContent()).toMatch(/^Created .+ · never used · this device only$/);
+
+    requested = [];
+    const rename = page.getByRole('button', { name: /^Rename passkey Passkey, created / });
+    await rename.focus();
+    await page.keyboard.press('Enter');
+    const field = page.getByRole('textbox', { name: 'Passkey name' });
+    await expect.poll(() => field.evaluate((element) => (element.getRootNode() as ShadowRoot).activeElement === element)).toBe(true);
+
+    // Blank is refused before any request, with a message the field points to.
+    await field.fill('   ');
+    await page.keyboard.press('Enter');
+    const alert = page.locator('latchkey-passkey-list').getByRole('alert');
+    await expect.poll(() => alert.textContent()).toBe('Use 1 to 64 characters, without line breaks or control characters.');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.evaluate((element) => (element.getRootNode() as ShadowRoot).getElementById(element.getAttribute('aria-describedby')!)?.textContent)).toContain('1 to 64');
+    expect(requested).toEqual([]);
+
+    // Escape leaves the name as it was, focus back on Rename.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => field.count()).toBe(0);
+    expect(await rename.evaluate((element) => (element.getRootNode() as ShadowRoot).activeElement === element)).toBe(true);
+
+    await page.keyboard.press('Enter');
+    await field.fill('  Work laptop  ');
+    await page.keyboard.press('Enter');
+    const renamed = await nextEvent(page, 1);
+    expect(renamed).toMatchObject({ type: 'latchkey-complete', target: 'latchkey-passkey-list', detail: { renamed: { name: 'Work laptop' } } });
+    expect(requested).toEqual(['passkey-rename']);
+    expect((await serverPasskeys('tess@example.com')).map((p: any) => p.name)).toEqual(['Work laptop']);
+    await expect.poll(() => list.locator('[part="name"]').textContent()).toBe('Work laptop');
+    expect(await page.locator('latchkey-passkey-list').getByRole('status').textContent()).toBe('Passkey renamed.');
+    const renameAgain = page.getByRole('button', { name: /^Rename passkey Work laptop, created / });
+    await expect.poll(() => renameAgain.evaluate((element) => (element.getRootNode() as ShadowRoot).activeElement === element)).toBe(true);
+  });
+
+  it('shows the provider\'s icon (light and dark, from the server\'s answer) and name beside the user\'s label', async () => {
+    await openAccount('uma@example.com');
+    const svg = (fill: string) => `data:image/svg+xml;base64,${Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1" fill="${fill}"/></svg>`).toString('base64')}`;
+    const passkey = {
+      id: 'cre-1234567890123456789', credentialId: 'AAAA', aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4', authenticatorName: 'Google Password Manager',
+      provider: { name: 'Google Password Manager', iconLight: svg('black'), iconDark: svg('white') },
+      name: 'My phone', backupEligible: true, backupState: true, backedUp: true, deviceBound: false, transports: ['internal', 'hybrid'], createdAt: 1767225600, lastUsedAt: 1767312000,
+    };
+    const shown = await page.evaluate(async (passkey) => {
+      const list = document.querySelector('latchkey-passkey-list')!;
+      while (list.passkeys === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      list.passkeys = [passkey as never];
+      await list.updateComplete;
+      const item = list.shadowRoot!.querySelector('li')!;
+      return {
+        name: item.querySelector('[part="name"]')!.textContent,
+        meta: item.querySelector('[part="meta"]')!.textContent,
+        img: item.querySelector('img')!.getAttribute('src'),
+        alt: item.querySelector('img')!.getAttribute('alt'),
+        dark: item.querySelector('source')!.getAttribute('srcset'),
+        media: item.querySelector('source')!.getAttribute('media'),
+      };
+    }, passkey);
+    expect(shown).toEqual({
+      name: 'My phone',
+      meta: expect.stringMatching(/^Google Password Manager · Created .+ · last used .+ · synced$/),
+      img: passkey.provider.iconLight,
+      alt: '',
+      dark: passkey.provider.iconDark,
+      media: '(prefers-color-scheme: dark)',
+    });
   });
 
   it('list reports a load failure as latchkey-error with the server\'s code', async () => {

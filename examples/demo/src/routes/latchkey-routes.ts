@@ -7,7 +7,7 @@ import { currentSession, startSession } from '../http/request-session.js';
 import { refusalMessage } from '../latchkey/refusals.js';
 import type { RouteDeps } from './deps.js';
 
-const CONNECT_TOKEN_TYPES = ['passkey-append', 'passkey-list', 'passkey-delete'] as const;
+const CONNECT_TOKEN_TYPES = ['passkey-append', 'passkey-list', 'passkey-delete', 'passkey-rename'] as const;
 type ConnectTokenType = (typeof CONNECT_TOKEN_TYPES)[number];
 
 /** Where the app meets Latchkey on its backend, through `@latchkey/node`. */

@@ -16,24 +16,24 @@ type SignalApi = {
  */
 export function signalCredentials(signals: unknown): void {
   if (!isRecord(signals)) return;
-  const { rpId, userHandle, name, displayName, acceptedCredentialIds } = signals;
-  if (typeof rpId !== 'string' || typeof userHandle !== 'string') return;
+  const { rpId, userHandle: userId, name, displayName, acceptedCredentialIds } = signals;
   const api = (globalThis as { PublicKeyCredential?: SignalApi }).PublicKeyCredential;
-  if (!api) return;
-  if (Array.isArray(acceptedCredentialIds) && acceptedCredentialIds.every((id) => typeof id === 'string')) {
-    bestEffort(() => api.signalAllAcceptedCredentials?.({ rpId, userId: userHandle, allAcceptedCredentialIds: acceptedCredentialIds as string[] }), typeof api.signalAllAcceptedCredentials);
+  if (!api || typeof rpId !== 'string' || typeof userId !== 'string') return;
+  const { signalAllAcceptedCredentials: all, signalCurrentUserDetails: details } = api;
+  if (typeof all === 'function' && Array.isArray(acceptedCredentialIds) && acceptedCredentialIds.every((id) => typeof id === 'string')) {
+    bestEffort(() => all.call(api, { rpId, userId, allAcceptedCredentialIds: acceptedCredentialIds as string[] }));
   }
-  if (typeof name === 'string' && typeof displayName === 'string') {
-    bestEffort(() => api.signalCurrentUserDetails?.({ rpId, userId: userHandle, name, displayName }), typeof api.signalCurrentUserDetails);
+  if (typeof details === 'function' && typeof name === 'string' && typeof displayName === 'string') {
+    bestEffort(() => details.call(api, { rpId, userId, name, displayName }));
   }
 }
 
-function bestEffort(call: () => Promise<void> | undefined, kind: string): void {
-  if (kind !== 'function') return;
+/** Calls a signal without waiting for it; a synchronous throw or a rejection goes nowhere. */
+function bestEffort(call: () => unknown): void {
   try {
     const pending = call();
-    if (pending && typeof pending.then === 'function') pending.then(undefined, () => {});
+    if (pending instanceof Promise) pending.catch(() => {});
   } catch {
-    // A browser that throws synchronously (an older shape of the API): nothing to do.
+    // A browser whose signal throws at once (an older shape of the API): nothing to do.
   }
 }
