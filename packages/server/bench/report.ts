@@ -114,6 +114,7 @@ export function renderReport(r: Results): string {
           : '',
         '',
       );
+      if (r.workers.failed) lines.push(`**workers: the server did not start**: ${r.workers.failed}`, '');
     }
   }
 
