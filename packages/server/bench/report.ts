@@ -25,8 +25,12 @@ const GOAL = { loginVsBaseline: 1.2, loginVsCrypto: 0.6, verifyVsBaseline: 1.0, 
 const verdict = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? '**met**' : '**not met**');
 const pct = (share: number) => `${Math.round(share * 100)} %`;
 
+/** Server CPU per operation plus, for PostgreSQL, the CPU of its backends serving this server. */
+const totalCpu = (f: TargetFigures, kind: 'login' | 'verify') => (kind === 'login' ? f.loginCpuMs + f.loginStoreCpuMs : f.verifyCpuMs + f.verifyStoreCpuMs);
+const cpuCell = (server: number, store: number) => (store > 0 ? `${ms(server)} (+${ms(store)} PostgreSQL)` : ms(server));
+
 function tableRow(f: TargetFigures): string {
-  return `| ${f.name} | ${int(f.loginsPerSec)} | ${int(f.verificationsPerSec)} | ${ms(f.loginCpuMs)} / ${ms(f.verifyCpuMs)} | ${int(1000 / f.loginCpuMs)} / ${int(1000 / f.verifyCpuMs)} | ${ms(f.p50AtLanes)} / ${ms(f.p99AtLanes)} | ${int(f.halfRate)}/s: ${ms(f.p50AtHalf)} / ${ms(f.p99AtHalf)} | ${pct(f.loginCoreUse)} / ${pct(f.verifyCoreUse)} |`;
+  return `| ${f.name} | ${int(f.loginsPerSec)} | ${int(f.verificationsPerSec)} | ${cpuCell(f.loginCpuMs, f.loginStoreCpuMs)} / ${cpuCell(f.verifyCpuMs, f.verifyStoreCpuMs)} | ${int(1000 / totalCpu(f, 'login'))} / ${int(1000 / totalCpu(f, 'verify'))} | ${ms(f.p50AtLanes)} / ${ms(f.p99AtLanes)} | ${int(f.halfRate)}/s: ${ms(f.p50AtHalf)} / ${ms(f.p99AtHalf)} | ${pct(f.loginCoreUse)} / ${pct(f.verifyCoreUse)} |`;
 }
 
 /** The Markdown report: the issue's table, the ratios and goals, then workers, memory and growth. */
@@ -40,7 +44,8 @@ export function renderReport(r: Results): string {
     '',
     'Rate limits on (at 10⁹/min), logs at info into /dev/null. A login is init + start + finish with the software authenticator\'s assertion made on the load core; ' +
       'a verification is one fresh token (issued by the logins before it). Server CPU is read from /proc for the server and all its processes: ' +
-      '**CPU ms per operation is the robust figure on a busy machine**; "per-core capacity" is 1000 ÷ that.',
+      '**CPU ms per operation is the robust figure on a busy machine**; "per-core capacity" is 1000 ÷ that. ' +
+      'For PostgreSQL the CPU of its backends serving the server (matched by database name) is shown in brackets and counted in the capacity: SQLite does that work inside the server.',
     '',
     '| per core | logins/s (3 requests each) | verifications/s | server CPU ms per login / per verify | per-core capacity logins/s / verifies/s | login p50 / p99 ms at ' +
       `${knobs.lanes} concurrent | login p50 / p99 ms at half peak (open loop) | server core use login / verify |`,
@@ -57,7 +62,7 @@ export function renderReport(r: Results): string {
   lines.push('');
 
   // Ratios use per-core capacity (1000 ÷ server CPU ms): it is what "per core" means, and it holds on a shared machine.
-  const cap = (f: TargetFigures | undefined, kind: 'login' | 'verify') => (f ? 1000 / (kind === 'login' ? f.loginCpuMs : f.verifyCpuMs) : Number.NaN);
+  const cap = (f: TargetFigures | undefined, kind: 'login' | 'verify') => (f ? 1000 / totalCpu(f, kind) : Number.NaN);
   const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? a / b : Number.NaN);
   const lk = r.sqlite;
   const loginVsBaseline = ratio(cap(lk, 'login'), cap(r.baseline, 'login'));
@@ -109,6 +114,7 @@ export function renderReport(r: Results): string {
           : '',
         '',
       );
+      if (r.workers.failed) lines.push(`**workers: the server did not start**: ${r.workers.failed}`, '');
     }
   }
 

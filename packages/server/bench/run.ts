@@ -76,7 +76,7 @@ try {
       progress(`PostgreSQL skipped: ${database.skipped}`);
     } else {
       try {
-        results.postgres = await withTarget(startLatchkey({ packageDir: PACKAGE_DIR, name: 'Latchkey, PostgreSQL', databaseUrl: database.url, cores: '0' }), (t) =>
+        results.postgres = await withTarget(startLatchkey({ packageDir: PACKAGE_DIR, name: 'Latchkey, PostgreSQL', databaseUrl: database.url, cores: '0', storeProcessMatch: database.name }), (t) =>
           measureTarget(t, errors, measure),
         );
       } finally {

@@ -97,3 +97,28 @@ export function pinSelf(cores: string): boolean {
 
 /** The command line that runs `argv` on `cores` (as is when taskset is missing). */
 export const onCores = (cores: string, argv: string[]): string[] => (hasTaskset ? ['taskset', '-c', cores, ...argv] : argv);
+
+/** Processes whose command line contains `needle`: the PostgreSQL backends serving one database. */
+export function pidsWithCmdline(needle: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)) found.push(pid);
+    } catch {
+      // gone in the meantime
+    }
+  }
+  return found;
+}
+
+/** CPU ms of each of these processes now (no descendants). */
+export function cpuMsOf(pids: number[]): Map<number, number> {
+  return new Map(pids.map((pid) => [pid, readStat(pid)?.cpuMs ?? 0]));
+}
+
+/** CPU spent since `before` by the processes alive now (one born in between counts from 0). */
+export function cpuMsSince(before: Map<number, number>, pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + Math.max(0, (readStat(pid)?.cpuMs ?? 0) - (before.get(pid) ?? 0)), 0);
+}

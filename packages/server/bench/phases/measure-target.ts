@@ -1,5 +1,5 @@
 import { JsonClient } from '../lib/http.js';
-import { treeCpuMs, treeRssBytes } from '../lib/proc.js';
+import { cpuMsOf, cpuMsSince, treeCpuMs, treeRssBytes } from '../lib/proc.js';
 import { percentile } from '../lib/stats.js';
 import { closedLoopLogins, pacedLogins, verifyAll } from '../load/drivers.js';
 import type { LoadErrors } from '../load/errors.js';
@@ -12,6 +12,9 @@ export interface TargetFigures {
   /** Server CPU ms per login (all its processes), and the share of one core the server used meanwhile. */
   loginCpuMs: number;
   loginCoreUse: number;
+  /** CPU ms per login / per verify of the database server's own processes (PostgreSQL backends); 0 for SQLite, which runs inside the server. */
+  loginStoreCpuMs: number;
+  verifyStoreCpuMs: number;
   /** Load-side CPU ms per login (the software authenticator signs here). */
   loadCpuMsPerLogin: number;
   p50AtLanes: number;
@@ -57,10 +60,13 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
     await verifyAll(target, client, errors, warm.tokens, opts.verifyConcurrency);
 
     opts.progress(`${target.name}: logins at ${opts.lanes} concurrent ceremonies, ${opts.seconds} s`);
+    const storePids = () => target.storePids?.() ?? [];
+    let store0 = cpuMsOf(storePids());
     let server0 = treeCpuMs(target.pid);
     let load0 = loadCpuMs();
     const peak = await closedLoopLogins(target, client, users, errors, opts.lanes, opts.seconds);
     const loginServerMs = treeCpuMs(target.pid) - server0;
+    const loginStoreMs = cpuMsSince(store0, storePids());
     const loadMs = loadCpuMs() - load0;
     const loginsPerSec = peak.logins / peak.seconds;
 
@@ -73,16 +79,20 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
 
     const tokens = [...peak.tokens, ...half.tokens];
     opts.progress(`${target.name}: verifying ${tokens.length} fresh tokens, ${opts.verifyConcurrency} in flight`);
+    store0 = cpuMsOf(storePids());
     server0 = treeCpuMs(target.pid);
     load0 = loadCpuMs();
     const verify = await verifyAll(target, client, errors, tokens, opts.verifyConcurrency);
     const verifyServerMs = treeCpuMs(target.pid) - server0;
+    const verifyStoreMs = cpuMsSince(store0, storePids());
 
     return {
       name: target.name,
       loginsPerSec,
       loginCpuMs: loginServerMs / Math.max(1, peak.logins),
       loginCoreUse: loginServerMs / (peak.seconds * 1000),
+      loginStoreCpuMs: loginStoreMs / Math.max(1, peak.logins),
+      verifyStoreCpuMs: verifyStoreMs / Math.max(1, verify.verified),
       loadCpuMsPerLogin: loadMs / Math.max(1, peak.logins),
       p50AtLanes: percentile(peak.latencies, 50),
       p99AtLanes: percentile(peak.latencies, 99),

@@ -3,7 +3,9 @@ import type { LoadErrors } from '../load/errors.js';
 import { serveHasWorkers, startLatchkey } from '../targets/latchkey.js';
 import { measureTarget, type MeasureOptions, type TargetFigures } from './measure-target.js';
 
-export type WorkersFigures = { available: false } | { available: true; rows: Array<TargetFigures & { workers: number; cores: string }> };
+export type WorkersFigures =
+  | { available: false }
+  | { available: true; rows: Array<TargetFigures & { workers: number; cores: string }>; failed?: string };
 
 /**
  * `latchkey serve --workers N` on SQLite for N = 1 and 2: server CPU ms per operation and
@@ -15,7 +17,13 @@ export async function measureWorkers(packageDir: string, dir: string, errors: Lo
   const rows: Array<TargetFigures & { workers: number; cores: string }> = [];
   for (const workers of [1, 2]) {
     const cores = workers === 1 ? '0' : '0,1';
-    const target = await startLatchkey({ packageDir, name: `Latchkey, SQLite, --workers ${workers}`, databaseUrl: `file:${join(dir, `workers-${workers}.sqlite`)}`, cores, workers });
+    let target;
+    try {
+      target = await startLatchkey({ packageDir, name: `Latchkey, SQLite, --workers ${workers}`, databaseUrl: `file:${join(dir, `workers-${workers}.sqlite`)}`, cores, workers });
+    } catch (error) {
+      // The flag exists but the server did not come up: reported, not fatal (no response under load failed).
+      return { available: true, rows, failed: `--workers ${workers}: ${(error as Error).message}` };
+    }
     try {
       rows.push({ ...(await measureTarget(target, errors, { ...opts, skipHalfPeak: true })), workers, cores });
     } finally {

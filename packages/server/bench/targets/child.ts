@@ -19,13 +19,17 @@ export async function startChild(argv: string[], options: { cores: string; env: 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<Record<string, any>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${argv.join(' ')}: not listening after 120 s`)), 120_000);
+    const fail = (error: Error) => {
+      child.kill('SIGKILL'); // a server that never came up must not outlive the bench
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`${argv.join(' ')}: not listening after 120 s`)), 120_000);
     lines.once('line', (line) => {
       clearTimeout(timer);
       try {
         resolve(JSON.parse(line) as Record<string, any>);
       } catch {
-        reject(new Error(`${argv.join(' ')}: expected one JSON line, got ${line}`));
+        fail(new Error(`${argv.join(' ')}: expected one JSON line, got ${line}`));
       }
     });
     void exited.then((code) => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pidsWithCmdline } from '../lib/proc.js';
 import { startChild } from './child.js';
 import { ORIGIN, RP_ID, TOKEN_TTL, type Target } from './target.js';
 
@@ -19,6 +20,8 @@ export interface LatchkeyOptions {
   housekeepingInterval?: number;
   /** Called after the project exists (migrations applied) and before the server starts. */
   beforeServe?: (projectId: string) => Promise<void> | void;
+  /** A string in the command line of the database's own processes (PostgreSQL: the database name). */
+  storeProcessMatch?: string;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function startLatchkey(opts: LatchkeyOptions): Promise<Target> {
       await step('/v2/connect/append/finish', { processId: init.processId, attestationResponse }, frontend);
     },
     stop: () => child.stop(),
+    ...(opts.storeProcessMatch ? { storePids: () => pidsWithCmdline(opts.storeProcessMatch!) } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import pg from 'pg';
  * A fresh PostgreSQL database for one run, dropped afterwards. `undefined` with the reason when the
  * server cannot be reached: the bench then skips PostgreSQL and says why.
  */
-export async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
+export async function createDatabase(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> } | { skipped: string }> {
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   try {
     await admin.connect();
@@ -19,6 +19,7 @@ export async function createDatabase(adminUrl: string): Promise<{ url: string; d
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    name,
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

@@ -13,6 +13,8 @@ export interface Target {
   /** Registers a passkey for `identifier` (set-up, never timed). */
   register(client: JsonClient, authenticator: SoftAuthenticator, identifier: string): Promise<void>;
   stop(): Promise<void>;
+  /** The database server's processes working for this target (PostgreSQL backends), if any. */
+  storePids?: () => number[];
 }
 
 export const RP_ID = 'localhost';
