@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAttestationPolicy } from '../src/attestation/attestation-policy.js';
-import { killAllCliProcesses, runCli } from './helpers/cli-process.js';
+import { killAllCliProcesses } from './helpers/cli-process.js';
+import { runCliPatiently as runCli } from './helpers/run-cli-patiently.js';
 import { isoDay, makeCa, makeMdsBlob } from './helpers/attestation-pki.js';
 import { errorLogs, startTestServer, type TestServer } from './helpers/harness.js';
 import { freshDatabase, type TestDatabase } from './helpers/test-store.js';
@@ -15,7 +16,7 @@ import { freshDatabase, type TestDatabase } from './helpers/test-store.js';
  */
 
 /** Each CLI run starts Node and opens the store: on a loaded 2-core machine that takes seconds. */
-const SLOW = 180_000;
+const SLOW = 400_000;
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-attestation-cli-'));
 let database: TestDatabase;
 let server: TestServer;

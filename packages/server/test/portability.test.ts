@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { importPasskeys } from '../src/portability/import-passkeys.js';
 import { appendPasskey, expectStatus, login, loginConditional, verify } from './helpers/ceremonies.js';
-import { killAllCliProcesses, runCli, runCliJson } from './helpers/cli-process.js';
+import { killAllCliProcesses } from './helpers/cli-process.js';
+import { runCliPatiently as runCli } from './helpers/run-cli-patiently.js';
 import { errorLogs, startTestServer, type TestServer } from './helpers/harness.js';
 import { freshDatabase, type TestDatabase } from './helpers/test-store.js';
 
@@ -15,8 +16,17 @@ import { freshDatabase, type TestDatabase } from './helpers/test-store.js';
  * store B, and the same authenticator logs in against B and its token verifies.
  */
 
+/** A successful `--json` run: exit 0, one JSON object on stdout, nothing on stderr. */
+async function runCliJson(args: string[], options: { db: string; cwd: string }): Promise<any> {
+  const run = await runCli([...args, '--json'], options);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+  return JSON.parse(run.stdout);
+}
+
 /** Each CLI run starts Node and opens the store: on a loaded 2-core machine that takes seconds. */
-const SLOW = 180_000;
+const SLOW = 400_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-portability-'));
 const databases: TestDatabase[] = [];
