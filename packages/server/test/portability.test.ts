@@ -144,7 +144,9 @@ describe('import into a fresh store', () => {
     expect(skipped.code).toBe(0);
     expect(JSON.parse(skipped.stdout)).toMatchObject({ lines: 5, imported: 2, invalid: 3, committed: true });
     expect(skipped.stderr).toContain('line 2: publicKey: not a COSE key');
-    expectStatus(await login(b.server.main, alice, 'alice@example.com', { credentialId: alice.credentials[0]!.id }), 200);
+    // The first line's passkey (rows are in passkey id order) was imported and logs in.
+    const owner = [alice, aliceKey, bob].find((x) => x.credentials[0]!.id === rows[0].credentialId)!;
+    expectStatus(await login(b.server.main, owner, rows[0].identifier, { credentialId: rows[0].credentialId }), 200);
   }, SLOW);
 
   it('refuses an unreadable file with exit 2', async () => {
