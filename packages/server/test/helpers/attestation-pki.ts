@@ -1,4 +1,6 @@
 import { KeyObject, webcrypto } from 'node:crypto';
+// @peculiar/x509 needs the reflect-metadata polyfill, which @simplewebauthn/server's helpers load.
+import '@simplewebauthn/server/helpers';
 import * as x509 from '@peculiar/x509';
 import { CompactSign } from 'jose';
 import type { AttestationCertificate } from '@latchkey/testkit';
