@@ -58,11 +58,14 @@ export function moduleOf(url: string): string {
 export function categoryOf(module: string): string {
   if (/^(kysely|better-sqlite3|pg|pg-.*|pgpass|postgres-.*)$/.test(module) || module === 'src/store') return 'SQL (kysely, drivers, src/store)';
   if (/^(jose|@simplewebauthn\/server|@peculiar\/.*|@levischuck\/tiny-cbor|@hexagon\/base64|asn1js|pvtsutils|pvutils|tslib)$/.test(module) || module === 'node:crypto') return 'crypto (jose, SimpleWebAuthn, node:crypto)';
-  if (/^node:(http|net|stream|timers|events|async_hooks|url|buffer|util|process|dns|errors|validators|fixed_queue|perf|bootstrap|tty|fs|vm|modules)$/.test(module) || module.startsWith('undici')) return 'node (HTTP, streams, timers, events)';
-  if (/^(fastify|@fastify\/.*|avvio|find-my-way|light-my-request|fast-json-stringify|ajv|ajv-formats|fast-uri|fast-querystring|secure-json-parse|toad-cache|rfdc|fast-decode-uri-component|safe-regex2|ret|process-warning|abstract-logging|fastq|reusify|content-type|fast-content-type-parse|json-schema-traverse|fast-deep-equal|cookie|proxy-addr|forwarded|ipaddr\.js|semver)$/.test(module)) return 'framework (fastify, ajv, plugins)';
+  // The server's only file writes on the hot path are pino's (SQLite does its own I/O, in C).
+  if (module === 'node:fs') return 'logging (pino, and its writes)';
+  if (module === 'node:inspector') return 'the profiler itself';
+  if (module.startsWith('node:')) return 'node (sockets, HTTP, streams, timers)';
+  if (/^(fastify|@fastify\/.*|helmet|avvio|find-my-way|light-my-request|fast-json-stringify|ajv|ajv-formats|fast-uri|fast-querystring|secure-json-parse|toad-cache|rfdc|fast-decode-uri-component|safe-regex2|ret|process-warning|abstract-logging|fastq|reusify|content-type|fast-content-type-parse|json-schema-traverse|fast-deep-equal|cookie|proxy-addr|forwarded|ipaddr\.js|semver)$/.test(module)) return 'framework (fastify, ajv, plugins)';
   if (/^(pino|pino-std-serializers|sonic-boom|thread-stream|on-exit-leak-free|atomic-sleep|fast-redact|quick-format-unescaped|safe-stable-stringify|real-require)$/.test(module)) return 'logging (pino)';
   if (module === 'prom-client' || module === 'tdigest' || module === 'bintrees') return 'metrics (prom-client)';
-  if (module === 'GC') return 'GC';
+  if (module === 'GC' || module.startsWith('program')) return 'V8 (GC, compiler, native)';
   if (module === 'idle') return 'idle';
   if (module.startsWith('src/')) return 'Latchkey code (src/)';
   return 'other';
@@ -96,6 +99,22 @@ export function summarise(profile: CpuProfile): ProfileSummary {
     return module;
   };
 
+  /**
+   * Node's own code is charged to the category of the package that called into it: a socket write
+   * that pg makes is a database round trip, one that pino makes is logging; only what no package
+   * called (an HTTP request arriving, a response written by fastify) stays node's.
+   */
+  const categoryOfNode = (id: number, module: string): string => {
+    if (!module.startsWith('node:')) return categoryOf(module);
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const caller = moduleOfNode(up);
+      if (caller.startsWith('node:') || caller.startsWith('program')) continue;
+      const category = categoryOf(caller);
+      return category.startsWith('SQL') || category.startsWith('logging') || category.startsWith('crypto') ? category : categoryOf(module);
+    }
+    return categoryOf(module);
+  };
+
   const selfMicros = new Map<number, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
@@ -111,11 +130,12 @@ export function summarise(profile: CpuProfile): ProfileSummary {
   for (const [id, micros] of selfMicros) {
     const module = moduleOfNode(id);
     modules.set(module, (modules.get(module) ?? 0) + micros);
-    const category = categoryOf(module);
+    const category = categoryOfNode(id, module);
     categories.set(category, (categories.get(category) ?? 0) + micros);
     const frame = byId.get(id)!.callFrame;
-    const file = frame.url === '' ? '' : ` ${frame.url.split('/').slice(-1)[0]}:${frame.lineNumber + 1}`;
-    const name = `${frame.functionName || '(anonymous)'} (${module}${file})`;
+    // A frame without a script is V8 or C++ (a syscall, a signature, SQLite itself): named with its caller's module.
+    const where = frame.url === '' ? (V8_BUCKETS.has(frame.functionName) ? module : `native, called from ${module}`) : `${module} ${frame.url.split('/').slice(-1)[0]}:${frame.lineNumber + 1}`;
+    const name = `${frame.functionName || '(anonymous)'} (${where})`;
     functions.set(name, (functions.get(name) ?? 0) + micros);
   }
   return { totalMicros: total, modules: sortCosts(modules), categories: sortCosts(categories), functions: sortCosts(functions) };

@@ -16,9 +16,8 @@ import type { Project } from '../src/projects/project.js';
 import { startServer } from '../src/server.js';
 
 export type ToServer = { id: number; cmd: 'cpu' | 'profile-start' | 'profile-stop' | 'close' };
-export type FromServer =
-  | { ready: true; url: string; project: Project; secret: string; store: string }
-  | { id: number; cpuMicros?: number; profile?: unknown };
+export type Reply = { id: number; cpuMicros?: number; profile?: unknown };
+export type FromServer = { ready: true; url: string; project: Project; secret: string; store: string } | Reply;
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-profile-'));
 const config: Config = {

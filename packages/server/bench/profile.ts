@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { appendPasskey, expectStatus, login } from '../test/helpers/ceremonies.js';
 import { basicAuth, httpRequest, projectClient } from '../test/helpers/http-client.js';
-import type { FromServer, ToServer } from './profile-server.js';
+import type { FromServer, Reply, ToServer } from './profile-server.js';
 import { summarise, type CpuProfile, type ProfileSummary } from './profile-report.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -38,7 +38,7 @@ const LANES = 8;
 
 const child = fork(join(HERE, 'profile-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
 let nextId = 1;
-const waiting = new Map<number, (message: FromServer & { id: number }) => void>();
+const waiting = new Map<number, (message: Reply) => void>();
 const ready = new Promise<Extract<FromServer, { ready: true }>>((resolve, reject) => {
   child.on('message', (message: FromServer) => {
     if ('ready' in message) return resolve(message);
@@ -47,7 +47,7 @@ const ready = new Promise<Extract<FromServer, { ready: true }>>((resolve, reject
   });
   child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it was ready`)));
 });
-function ask(cmd: ToServer['cmd']): Promise<FromServer & { id: number }> {
+function ask(cmd: ToServer['cmd']): Promise<Reply> {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
@@ -148,7 +148,7 @@ function section(title: string, plain: Pass, profiled: Pass, file: string): stri
   const busy = summary.totalMicros - idle;
   const share = (rows: ProfileSummary['modules']) =>
     rows
-      .filter((row) => row.name !== 'idle')
+      .filter((row) => row.name !== 'idle' && !row.name.startsWith('(idle)'))
       .slice(0, TOP)
       .map((row) => `| ${row.name} | ${pct(row.micros, busy)} | ${((plain.cpuMsPerOp * row.micros) / busy).toFixed(3)} |`);
   return [
