@@ -12,6 +12,7 @@ export type {
   ClientInfo,
   DeleteResult,
   DismissResult,
+  ErrorCode,
   Failure,
   FailureReason,
   LastAccount,

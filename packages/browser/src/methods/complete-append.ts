@@ -1,4 +1,5 @@
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
+import type { Plain } from '../http/frontend-operations.js';
 import { postFrontend } from '../http/post-frontend.js';
 import { abortedFailure, failure, invalidResponse, notAllowed } from '../results/failure.js';
 import { isPasskey, isRecord } from '../results/shape.js';
@@ -33,7 +34,7 @@ async function completeOnce(config: Config, init: AppendInit, conditional: boole
   const end = beginModal();
   try {
     if (signal?.aborted) return abortedFailure();
-    const start = await postFrontend<{ attestationOptions?: unknown }>(config, '/append/start', conditional ? { processId, conditional: true } : { processId }, signal);
+    const start = await postFrontend(config, '/append/start', conditional ? { processId, conditional: true } : { processId }, signal);
     if (!start.ok) return start.code === 'append_not_allowed' ? { ...notAllowed('append', init.decisionTags), ...pick(start) } : start;
     if (!isRecord(start.body.attestationOptions)) return invalidResponse('append/start without attestationOptions', start.status);
     const options = start.body.attestationOptions as unknown as PublicKeyCredentialCreationOptionsJSON;
@@ -41,7 +42,7 @@ async function completeOnce(config: Config, init: AppendInit, conditional: boole
     const ceremony = await runModalCeremony(signal, 'create', () => startRegistration({ optionsJSON: options, useAutoRegister: conditional }));
     if (!ceremony.ok) return ceremony;
 
-    const finish = await postFrontend<{ passkey?: unknown }>(config, '/append/finish', { processId, attestationResponse: ceremony.value }, signal);
+    const finish = await postFrontend(config, '/append/finish', { processId, attestationResponse: ceremony.value as Plain<typeof ceremony.value> }, signal);
     if (!finish.ok) return finish;
     if (!isPasskey(finish.body.passkey)) return invalidResponse('append/finish without passkey', finish.status);
     return { ok: true, passkey: finish.body.passkey as Passkey };

@@ -5,7 +5,7 @@ import type { CallOptions, Config, ListResult, Passkey } from '../types.js';
 
 /** The passkeys of the user a `passkey-list` connect token names (the call spends the token). */
 export async function listPasskeys(config: Config, connectToken: string, { signal }: CallOptions = {}): Promise<ListResult> {
-  const answer = await postFrontend<{ passkeys?: unknown }>(config, '/manage/list', { connectToken }, signal);
+  const answer = await postFrontend(config, '/manage/list', { connectToken }, signal);
   if (!answer.ok) return answer;
   const { passkeys } = answer.body;
   if (!Array.isArray(passkeys) || !passkeys.every(isPasskey)) return invalidResponse('manage/list without passkeys', answer.status);
