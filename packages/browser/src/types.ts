@@ -45,10 +45,10 @@ export interface Failure {
   reason: FailureReason;
   /**
    * The server's error code for `serverError` (e.g. `unknown_credential`, `connect_token_spent`),
-   * or `invalid_response` when the answer was not Latchkey's; wider than ErrorCode so that a newer
+   * or the SDK's own `invalid_response` / `invalid_options` (see docs/browser-sdk.md); wider than ErrorCode so that a newer
    * server's codes still read.
    */
-  code?: ErrorCode | 'invalid_response' | (string & {});
+  code?: ErrorCode | 'invalid_response' | 'invalid_options' | (string & {});
   /** The HTTP status for `serverError` answers that came from the server. */
   status?: number;
   /** The server's `requestId` when it sent one: quote it when you ask the operator to look. */
