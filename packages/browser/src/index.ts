@@ -13,6 +13,7 @@ export type {
   ClientInfo,
   DeleteResult,
   DismissResult,
+  ErrorCode,
   Failure,
   FailureReason,
   LastAccount,

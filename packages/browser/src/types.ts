@@ -8,6 +8,9 @@ import type { PrfInputs, PrfOutputs } from './webauthn/prf.js';
 
 export type { ClientInfo, ClientEvent, LastAccount, PrfInputs, PrfOutputs };
 
+/** Every `code` the server answers in its error shape (docs/api.md, "Errors"), from the contract. */
+export type ErrorCode = components['schemas']['ErrorCode'];
+
 /**
  * The public types of `@latchkey/browser`. Every call resolves to a result; nothing throws for a
  * failure a user or a network can cause. Switch on `ok`, then on `reason`.
@@ -41,8 +44,12 @@ export type FallbackReason = 'noPasskey' | 'cancelled' | 'unsupported' | 'timeou
 export interface Failure {
   ok: false;
   reason: FailureReason;
-  /** The server's error code for `serverError` (e.g. `unknown_credential`, `connect_token_spent`). */
-  code?: string;
+  /**
+   * The server's error code for `serverError` (e.g. `unknown_credential`, `connect_token_spent`),
+   * or the SDK's own `invalid_response` / `invalid_options` (see docs/browser-sdk.md); wider than ErrorCode so that a newer
+   * server's codes still read.
+   */
+  code?: ErrorCode | 'invalid_response' | 'invalid_options' | (string & {});
   /** The HTTP status for `serverError` answers that came from the server. */
   status?: number;
   /** The server's `requestId` when it sent one: quote it when you ask the operator to look. */

@@ -1,5 +1,6 @@
 import { collectClientInfo } from '../client-info/collect-client-info.js';
 import type { Config } from '../types.js';
+import type { FrontendRequest } from '../http/frontend-operations.js';
 import type { ClientEvent } from './client-event.js';
 
 /** The route takes 1–20 events per request. */
@@ -32,10 +33,11 @@ export function createEventQueue(config: Config): EventQueue {
         osFamily: info.osFamily,
         browserFamily: info.browserFamily,
       };
+      const body: FrontendRequest<'/events'> = { events: batch.map((event) => ({ ...common, ...event })) };
       await config.fetch(`${config.baseUrl}/v2/connect/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-project-id': config.projectId },
-        body: JSON.stringify({ events: batch.map((event) => ({ ...common, ...event })) }),
+        body: JSON.stringify(body),
         credentials: 'omit',
         keepalive: true,
       });

@@ -1,11 +1,13 @@
 import { abortedFailure, failure, invalidResponse, serverFailure } from '../results/failure.js';
 import type { Config, Failure } from '../types.js';
 import { explainNetworkError } from './explain-network-error.js';
+import type { FrontendAnswer, FrontendPath, FrontendRequest, Unchecked } from './frontend-operations.js';
 
 export type Answer<T> = { ok: true; status: number; body: T } | Failure;
 
 /**
- * POST a JSON body to the Frontend API (`/v2/connect{path}`) and read the JSON answer.
+ * POST a JSON body to the Frontend API (`/v2/connect{path}`) and read the JSON answer. The body is
+ * typed by the contract's schema for that route; the answer by its field names, unchecked.
  *
  * One deadline (`timeoutMs`, by default `config.timeoutMs`) covers connecting, the server's work and
  * reading the body, so a server that accepts the connection and then stalls still ends in `timeout`.
@@ -13,7 +15,13 @@ export type Answer<T> = { ok: true; status: number; body: T } | Failure;
  * TLS, a CORS refusal: browsers do not tell these apart) is `networkError`, unless Latchkey, asked
  * within what is left of the deadline, says it refused this page (see explainNetworkError).
  */
-export async function postFrontend<T>(config: Config, path: string, body: unknown, signal?: AbortSignal, timeoutMs = config.timeoutMs): Promise<Answer<T>> {
+export async function postFrontend<P extends FrontendPath>(
+  config: Config,
+  path: P,
+  body: FrontendRequest<P>,
+  signal?: AbortSignal,
+  timeoutMs = config.timeoutMs,
+): Promise<Answer<Unchecked<FrontendAnswer<P>>>> {
   if (signal?.aborted) return abortedFailure();
   const controller = new AbortController();
   let timedOut = false;
@@ -60,7 +68,7 @@ export async function postFrontend<T>(config: Config, path: string, body: unknow
   }
   if (status >= 200 && status < 300) {
     if (typeof json !== 'object' || json === null) return invalidResponse('not a JSON object', status);
-    return { ok: true, status, body: json as T };
+    return { ok: true, status, body: json as Unchecked<FrontendAnswer<P>> };
   }
   return serverFailure(json, status) ?? invalidResponse(`HTTP ${status} without an error code`, status);
 }

@@ -1,4 +1,5 @@
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
+import type { Plain } from '../http/frontend-operations.js';
 import { postFrontend } from '../http/post-frontend.js';
 import { abortedFailure, failure, invalidResponse, notAllowed } from '../results/failure.js';
 import { isPasskey, isRecord } from '../results/shape.js';
@@ -35,7 +36,7 @@ async function completeOnce(config: Config, init: AppendInit, conditional: boole
   const end = beginModal();
   try {
     if (signal?.aborted) return abortedFailure();
-    const start = await postFrontend<{ attestationOptions?: unknown }>(config, '/append/start', conditional ? { processId, conditional: true } : { processId }, signal);
+    const start = await postFrontend(config, '/append/start', conditional ? { processId, conditional: true } : { processId }, signal);
     if (!start.ok) return start.code === 'append_not_allowed' ? { ...notAllowed('append', init.decisionTags), ...pick(start) } : start;
     if (!isRecord(start.body.attestationOptions)) return invalidResponse('append/start without attestationOptions', start.status);
     const options = withPrf(start.body.attestationOptions as unknown as PublicKeyCredentialCreationOptionsJSON, prf);
@@ -45,7 +46,7 @@ async function completeOnce(config: Config, init: AppendInit, conditional: boole
 
     // PRF outputs (where the authenticator evaluates at creation) stay on the page.
     const { response: attestationResponse, prf: prfOutputs } = splitPrf(ceremony.value);
-    const finish = await postFrontend<{ passkey?: unknown; signals?: unknown }>(config, '/append/finish', { processId, attestationResponse }, signal);
+    const finish = await postFrontend(config, '/append/finish', { processId, attestationResponse: attestationResponse as Plain<typeof attestationResponse> }, signal);
     if (!finish.ok) return finish;
     if (!isPasskey(finish.body.passkey)) return invalidResponse('append/finish without passkey', finish.status);
     signalCredentials(finish.body.signals);

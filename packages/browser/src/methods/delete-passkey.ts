@@ -8,7 +8,7 @@ import { signalCredentials } from '../webauthn/signal-credentials.js';
  * deleted one is no longer offered.
  */
 export async function deletePasskey(config: Config, connectToken: string, passkeyId: string, { signal }: CallOptions = {}): Promise<DeleteResult> {
-  const answer = await postFrontend<{ signals?: unknown }>(config, '/manage/delete', { connectToken, passkeyId }, signal);
+  const answer = await postFrontend(config, '/manage/delete', { connectToken, passkeyId }, signal);
   if (!answer.ok) return answer;
   signalCredentials(answer.body.signals);
   return { ok: true };

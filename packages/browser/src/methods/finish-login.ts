@@ -1,4 +1,5 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
+import type { Plain } from '../http/frontend-operations.js';
 import { postFrontend } from '../http/post-frontend.js';
 import { rememberLastAccount } from '../one-tap/last-account.js';
 import { invalidResponse, notAllowed } from '../results/failure.js';
@@ -28,10 +29,10 @@ export interface FinishLoginInput {
 }
 
 export async function finishLogin(config: Config, input: FinishLoginInput, signal?: AbortSignal): Promise<LoginResult> {
-  const answer = await postFrontend<{ signedPasskeyData?: unknown; passkeyOperation?: unknown; signals?: unknown }>(
+  const answer = await postFrontend(
     config,
     '/login/finish',
-    { processId: input.processId, assertionResponse: input.assertion, isConditionalUI: input.isConditionalUI },
+    { processId: input.processId, assertionResponse: input.assertion as Plain<AuthenticationResponseJSON>, isConditionalUI: input.isConditionalUI },
     signal,
   );
   if (!answer.ok) {

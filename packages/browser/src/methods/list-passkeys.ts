@@ -9,7 +9,7 @@ import { signalCredentials } from '../webauthn/signal-credentials.js';
  * the browser's password manager which passkeys Latchkey still accepts and the user's current names.
  */
 export async function listPasskeys(config: Config, connectToken: string, { signal }: CallOptions = {}): Promise<ListResult> {
-  const answer = await postFrontend<{ passkeys?: unknown; signals?: unknown }>(config, '/manage/list', { connectToken }, signal);
+  const answer = await postFrontend(config, '/manage/list', { connectToken }, signal);
   if (!answer.ok) return answer;
   const { passkeys } = answer.body;
   if (!Array.isArray(passkeys) || !passkeys.every(isPasskey)) return invalidResponse('manage/list without passkeys', answer.status);

@@ -31,7 +31,7 @@ async function loginOnce(config: Config, { identifier, method = 'identifier', si
     const { processId, loginAllowed, decisionTags, oneTap } = init;
     if (!loginAllowed) return notAllowed('login', decisionTags);
 
-    const start = await postFrontend<{ status?: unknown; assertionOptions?: unknown; decisionTags?: unknown }>(config, '/login/start', { processId, identifier, method }, signal, config.initTimeoutMs);
+    const start = await postFrontend(config, '/login/start', { processId, identifier, method }, signal, config.initTimeoutMs);
     if (!start.ok) return start;
     const startTags = tagsOf(start.body.decisionTags);
     if (start.body.status === 'noPasskey') {

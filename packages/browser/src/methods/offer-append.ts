@@ -30,7 +30,7 @@ export async function offerAppend(config: Config, connectToken: string, { signal
     dismiss: async (): Promise<DismissResult> => {
       if (created) return { ok: true, nextOfferAt: null };
       // The server records the decline itself (append/dismiss), so no client event for it.
-      const answer = await postFrontend<{ nextOfferAt?: unknown }>(config, '/append/dismiss', { processId });
+      const answer = await postFrontend(config, '/append/dismiss', { processId });
       if (!answer.ok) return answer;
       return { ok: true, nextOfferAt: typeof answer.body.nextOfferAt === 'number' ? answer.body.nextOfferAt : null };
     },

@@ -14,7 +14,7 @@ export interface LatchkeyFallbackDetail {
   /** For logs and developers; for `misconfigured` it says what to change. */
   message: string;
   /** The server's error code, when there was one (e.g. `origin_not_allowed`, `store_unavailable`). */
-  code?: string;
+  code?: Failure['code'];
   /** The server's request id, when there was one: quote it to the operator. */
   requestId?: string;
   /** For `notAllowed` (and a rollout's `noPasskey`): Latchkey's decision tags, e.g. `['login-kill-switch']`. */
