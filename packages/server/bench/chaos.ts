@@ -67,7 +67,8 @@ function freePort(): Promise<number> {
 function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('LATCHKEY_') && key !== 'NODE_OPTIONS') clean[key] = value;
-  return { ...clean, LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_FRONTEND_RATE_LIMIT: '0', LATCHKEY_BACKEND_RATE_LIMIT: '0', ...env };
+  // One process (no cluster): a kill -9 takes the whole server away, which is what this measures.
+  return { ...clean, LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_WORKERS: '1', LATCHKEY_FRONTEND_RATE_LIMIT: '0', LATCHKEY_BACKEND_RATE_LIMIT: '0', ...env };
 }
 
 /** Runs one CLI command and returns its JSON output. */

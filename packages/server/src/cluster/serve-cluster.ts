@@ -88,7 +88,7 @@ export class ServeCluster {
 
   private async prepareOnce(): Promise<void> {
     const { config, options } = this;
-    const store = openStore(config.databaseUrl, { poolSize: 1, timeout: config.databaseTimeout, synchronous: config.sqliteSynchronous });
+    const store = openStore(config.databaseUrl, { poolSize: config.databasePoolSize, timeout: config.databaseTimeout, synchronous: config.sqliteSynchronous });
     try {
       const ctx = await prepareStore(config, store, options.logger);
       this.keyEncryptionKey = ctx.keyEncryptionKey ? Buffer.from(ctx.keyEncryptionKey).toString('base64') : undefined;
@@ -139,7 +139,9 @@ export class ServeCluster {
     if (slot.worker === worker) slot.worker = undefined;
     this.metrics.listening.set(this.listeningWorkers().length);
     if (this.stopping) {
-      if (code !== 0) this.stopCode = EXIT.unexpected;
+      // A worker still loading when the stop came has no handler yet and dies of the SIGTERM itself: nothing was in flight.
+      const unstarted = signal === 'SIGTERM' && slot.listeningSince === undefined;
+      if (code !== 0 && !unstarted) this.stopCode = EXIT.unexpected;
       this.checkAllExited();
       return;
     }
