@@ -52,7 +52,7 @@ try {
   const now = Math.floor(Date.now() / 1000);
 
   progress(`filling ${USERS} users`);
-  const userId = (i: number) => `usr-${String(1e18 + i).slice(0, 19)}`;
+  const userId = (i: number) => `usr-${String(i).padStart(19, "0")}`;
   for (let done = 0; done < USERS; done += 2000) {
     const rows = [];
     for (let i = done; i < Math.min(USERS, done + 2000); i++) {
