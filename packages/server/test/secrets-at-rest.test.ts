@@ -114,7 +114,8 @@ if (TEST_STORE === 'sqlite') {
       const rotated = await runCliJson<{ active: string }>(['keys', 'rotate', '--project', created.projectId], options);
       expect(rotated.active).toMatch(/^pki-/);
       const stored = await storedPrivateKeys(options.db);
-      expect(stored).toHaveLength(2);
+      // The project's two keys, and the key of the console's own project (docs/console.md) that serve created.
+      expect(stored).toHaveLength(3);
       for (const key of stored) await expectSealed(key, kek);
 
       const authenticator = new SoftAuthenticator();
@@ -253,7 +254,8 @@ if (TEST_STORE === 'sqlite') {
       // Once a key-encryption key is given, serve seals the plain key in place.
       const sealing = await serveCli([], { db, cwd, env: { LATCHKEY_LOG_LEVEL: 'info' } });
       try {
-        expect(sealing.stdout()).toContain('encrypted 1 signing key(s) that were stored as plain PEM');
+        // The project's key and the console project's, which the plain-key start created.
+        expect(sealing.stdout()).toContain('encrypted 2 signing key(s) that were stored as plain PEM');
         await expectSealed((await storedPrivateKeys(db))[0]!, new Uint8Array(Buffer.from(TEST_POSTGRES_KEK, 'base64')));
         expect((await httpRequest(sealing.url, 'GET', '/readyz')).body).toEqual({ status: 'ready', checks: { store: 'ok', signingKey: 'ok' } });
       } finally {

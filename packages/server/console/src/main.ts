@@ -90,6 +90,8 @@ async function enter(): Promise<void> {
 }
 
 applyStoredTheme();
+// The toggle's label follows the theme, whoever changed it.
+window.addEventListener('latchkey-theme', () => draw());
 window.addEventListener('hashchange', () => {
   void enter().then(() => document.getElementById('main')?.focus({ preventScroll: true }));
 });

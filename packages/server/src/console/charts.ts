@@ -47,7 +47,8 @@ export async function consoleCharts(ctx: Ctx, projectId: string, daysBack: numbe
     .limit(MAX_REFUSAL_ROWS)
     .execute();
   const refusalReasons: Record<string, number> = {};
-  const verifyResults: Record<string, number> = { success: events['token-verified']!.reduce((a, b) => a + b, 0) };
+  const verified = events['token-verified']!.reduce((a, b) => a + b, 0);
+  const verifyResults: Record<string, number> = verified > 0 ? { success: verified } : {};
   for (const row of refusals) {
     const detail = row.detail ? (JSON.parse(row.detail) as { reason?: string; result?: string }) : {};
     if (row.type === 'token-refused') verifyResults[detail.result ?? 'unknown'] = (verifyResults[detail.result ?? 'unknown'] ?? 0) + 1;

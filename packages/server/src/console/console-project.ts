@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.js';
 import { createProject } from '../projects/create-project.js';
+import { deleteProject } from '../projects/delete-project.js';
 import { findProject } from '../projects/get-project.js';
 import { updateProject } from '../projects/update-project.js';
 import { revokeApiSecret } from '../secrets/manage-api-secrets.js';
@@ -41,7 +42,13 @@ export async function ensureConsoleProject(ctx: Ctx, publicUrl: string): Promise
   await ctx.store.db
     .insertInto('console_settings')
     .values({ id: SETTINGS_ROW, project_id: created.id, created_at: nowSeconds(ctx.clock) })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ project_id: created.id }))
+    .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+  // Instances starting together on a new database: one project wins, the others remove theirs.
+  const winner = await findConsoleProjectId(ctx);
+  if (winner && winner !== created.id) {
+    await deleteProject(ctx, created.id);
+    return winner;
+  }
   return created.id;
 }

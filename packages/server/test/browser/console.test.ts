@@ -20,6 +20,11 @@ import { startTestServer, type TestServer } from '../helpers/harness.js';
  * refused, an expired session; axe-core on every view. SCREENSHOTS_DIR=… also saves each view in
  * light and dark (docs/images/console).
  */
+// Callbacks passed to page.evaluate run in the page: these names exist there, not in Node.
+declare const document: any;
+declare const window: any;
+declare const Event: any;
+
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = process.env.SCREENSHOTS_DIR;
 /** A shared machine can be slow: wait long for what the page will show, fail only if it never does. */
@@ -36,7 +41,7 @@ let evil: Server;
 async function axeViolations(target: Page): Promise<string[]> {
   await target.addScriptTag({ path: AXE });
   const violations = await target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const axe = (window as { axe: { run(context: unknown, options: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });

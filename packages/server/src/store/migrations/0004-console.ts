@@ -46,8 +46,14 @@ export const consoleSchema: Migration = {
     await db.schema.createIndex('console_sessions_expiry').on('console_sessions').column('expires_at').execute();
     // The console reads a project's events newest first, page by page: an index range per page.
     await db.schema.createIndex('passkey_events_project_seq').on('passkey_events').columns(['project_id', 'id']).execute();
+    // A day's events (the console's time filter) without walking every newer one.
+    await db.schema.createIndex('passkey_events_project_time').on('passkey_events').columns(['project_id', 'created_at']).execute();
+    // Users page by page in id order (cursor = last id), as the console and GET /v2/users read them.
+    await db.schema.createIndex('users_project_id_order').on('users').columns(['project_id', 'id']).execute();
   },
   async down(db: Kysely<any>) {
+    await db.schema.dropIndex('users_project_id_order').execute();
+    await db.schema.dropIndex('passkey_events_project_time').execute();
     await db.schema.dropIndex('passkey_events_project_seq').execute();
     await db.schema.dropTable('console_sessions').execute();
     await db.schema.dropTable('console_invites').execute();

@@ -1,0 +1,125 @@
+/**
+ * `npm run bench:console`: the operator console's first pages over a big project.
+ *
+ * A real server (`startServer`, SQLite on a temp file; BENCH_DATABASE_URL=postgres://… for an
+ * empty PostgreSQL database) with one project of BENCH_CONSOLE_USERS users (default 100 000) and
+ * BENCH_CONSOLE_EVENTS events (default 1 000 000) over the last 30 days, pre-filled in bulk. An
+ * administrator's session is made directly in the store; then each console API page is fetched
+ * over HTTP, once to warm up and BENCH_ROUNDS times measured; the median and the slowest are
+ * reported. The target (issue 14): every first page under 1 s on this machine.
+ * Prints one Markdown report on stdout (and bench/results/console-<store>.md).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { createSession } from '../src/console/sessions.js';
+import { createProject } from '../src/projects/create-project.js';
+import { startServer } from '../src/server.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const knob = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
+  return value;
+};
+const USERS = knob('BENCH_CONSOLE_USERS', 100_000);
+const EVENTS = knob('BENCH_CONSOLE_EVENTS', 1_000_000);
+const ROUNDS = knob('BENCH_ROUNDS', 5);
+const DAY = 86_400;
+
+const startedAt = performance.now();
+const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-console-'));
+const postgres = Boolean(process.env.BENCH_DATABASE_URL);
+const config: Config = {
+  ...loadConfig({}),
+  databaseUrl: process.env.BENCH_DATABASE_URL || `file:${join(dir, 'bench.sqlite')}`,
+  port: 0,
+  frontendRateLimit: 0,
+  backendRateLimit: 0,
+  housekeepingInterval: 0,
+  databaseTimeout: 120_000,
+};
+const server = await startServer(config, { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) });
+
+try {
+  const { ctx } = server;
+  const { project } = await createProject(ctx, { name: 'Bench', rpId: 'localhost', origins: ['http://localhost:3000'] });
+  const now = Math.floor(Date.now() / 1000);
+
+  progress(`filling ${USERS} users`);
+  const userId = (i: number) => `usr-${String(i).padStart(19, "0")}`;
+  for (let done = 0; done < USERS; done += 2000) {
+    const rows = [];
+    for (let i = done; i < Math.min(USERS, done + 2000); i++) {
+      rows.push({ id: userId(i), project_id: project.id, identifier: `user${i}@example.com`, display_name: `User ${i}`, webauthn_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, created_at: now - (USERS - i) });
+    }
+    await ctx.store.db.insertInto('users').values(rows).execute();
+  }
+
+  progress(`filling ${EVENTS} events over 30 days`);
+  const types = ['login-succeeded', 'login-succeeded', 'login-succeeded', 'token-verified', 'token-verified', 'passkey-appended', 'login-failed', 'token-refused'];
+  for (let done = 0; done < EVENTS; done += 4000) {
+    const rows = [];
+    for (let i = done; i < Math.min(EVENTS, done + 4000); i++) {
+      const type = types[i % types.length]!;
+      const detail = type === 'login-failed' ? { reason: 'unknown_credential' } : type === 'token-refused' ? { result: 'expired' } : { isCUI: i % 2 === 0 };
+      rows.push({ project_id: project.id, user_id: userId(i % USERS), type, credential_id: null, process_id: null, detail: JSON.stringify(detail), created_at: now - 30 * DAY + Math.floor((i / EVENTS) * 30 * DAY) });
+    }
+    await ctx.store.db.insertInto('passkey_events').values(rows).execute();
+  }
+
+  // An administrator, signed in (the passkey ceremony is not what is measured here).
+  await ctx.store.db.insertInto('console_admins').values({ id: 'adm-bench', email: 'bench@example.com', role: 'owner', user_id: null, created_at: now, last_login_at: null }).execute();
+  const { cookieValue } = await createSession(ctx, 'adm-bench');
+  const headers = { cookie: `latchkey_console=${cookieValue}` };
+
+  const pages: Array<[string, string]> = [
+    ['the page (/console/)', '/console/'],
+    ['projects', '/console/api/projects'],
+    ['users, first page', `/console/api/projects/${project.id}/users`],
+    ['users, page 1000 (cursor)', `/console/api/projects/${project.id}/users?cursor=${userId(50_000 % USERS)}`],
+    ['users, by identifier', `/console/api/projects/${project.id}/users?identifier=user77777%40example.com`],
+    ['events, first page', `/console/api/projects/${project.id}/events`],
+    ['events, by type (login-failed)', `/console/api/projects/${project.id}/events?type=login-failed`],
+    ['events, by user', `/console/api/projects/${project.id}/events?user=${userId(4242)}`],
+    ['events, one day', `/console/api/projects/${project.id}/events?from=${now - 10 * DAY}&to=${now - 9 * DAY}`],
+    ['charts, 30 days', `/console/api/projects/${project.id}/charts?days=30`],
+  ];
+  const results: Array<{ name: string; median: number; max: number }> = [];
+  for (const [name, path] of pages) {
+    progress(name);
+    const times: number[] = [];
+    for (let round = 0; round <= ROUNDS; round++) {
+      const t0 = performance.now();
+      const response = await fetch(`${server.url}${path}`, { headers });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      if (round > 0) times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    results.push({ name, median: times[Math.floor(times.length / 2)]!, max: times.at(-1)! });
+  }
+
+  const store = postgres ? 'postgres' : 'sqlite';
+  const report = [
+    `# Console first pages (${store})`,
+    '',
+    `${USERS.toLocaleString('en-US')} users, ${EVENTS.toLocaleString('en-US')} events in one project; ${cpus().length} CPU(s), Node ${process.version}; ${ROUNDS} measured rounds after one warm-up, over HTTP on localhost. Target: under 1000 ms each.`,
+    '',
+    '| Page | Median (ms) | Slowest (ms) |',
+    '| --- | ---: | ---: |',
+    ...results.map((r) => `| ${r.name} | ${r.median.toFixed(1)} | ${r.max.toFixed(1)} |`),
+    '',
+  ].join('\n');
+  mkdirSync(join(HERE, 'results'), { recursive: true });
+  writeFileSync(join(HERE, 'results', `console-${store}.md`), report);
+  process.stdout.write(report);
+} finally {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
