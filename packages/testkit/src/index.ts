@@ -1,2 +1,3 @@
 export * from './soft-authenticator.js';
+export type { AppleAttestationIssuer } from './apple-attestation.js';
 export * from './test-clock.js';

@@ -20,6 +20,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { encodeCBOR, type CBORType } from '@levischuck/tiny-cbor';
+import { appleAttestationStatement, type AppleAttestationIssuer } from './apple-attestation.js';
 import type {
   AuthenticationResponseJSON,
   AuthenticatorTransport,
@@ -29,7 +30,7 @@ import type {
 } from '@simplewebauthn/server';
 
 export type Algorithm = 'ES256' | 'EdDSA' | 'RS256';
-export type AttestationFormat = 'none' | 'packed';
+export type AttestationFormat = 'none' | 'packed' | 'apple';
 /** @simplewebauthn/server@14 no longer exports AuthenticatorTransportFuture, so mirror it here. */
 export type AuthenticatorTransportFuture = AuthenticatorTransport | 'cable' | 'smart-card';
 
@@ -67,6 +68,8 @@ export interface CreateCredentialParams {
    * attestation certificate first), as a certified authenticator's is. The tests make the chain.
    */
   attestationCertificate?: AttestationCertificate;
+  /** Required with attestation 'apple' (ES256 only): the CA that issues the per-credential certificate. */
+  appleIssuer?: AppleAttestationIssuer;
   /** UV flag, default true. */
   userVerified?: boolean;
   /**
@@ -303,6 +306,11 @@ function basicAttestationStatement(cert: AttestationCertificate, authData: Uint8
   ]);
 }
 
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`attestation 'apple' needs ${name}`);
+  return value;
+}
+
 // ---------------------------------------------------------------------------
 // The authenticator
 // ---------------------------------------------------------------------------
@@ -349,9 +357,11 @@ export class SoftAuthenticator {
       params.crossOrigin ?? false,
     );
     const fmt = params.attestation ?? 'none';
-    const attStmt = params.attestationCertificate && fmt === 'packed'
-      ? basicAttestationStatement(params.attestationCertificate, authData, clientData)
-      : this.attestationStatement(fmt, algorithm, privateKey, authData, clientData, params.attestationAlg);
+    const attStmt = fmt === 'apple'
+      ? appleAttestationStatement(required(params.appleIssuer, 'appleIssuer'), privateKey, authData, clientData)
+      : params.attestationCertificate && fmt === 'packed'
+        ? basicAttestationStatement(params.attestationCertificate, authData, clientData)
+        : this.attestationStatement(fmt, algorithm, privateKey, authData, clientData, params.attestationAlg);
 
     const id = b64url(credentialId);
     this.credentials.push({

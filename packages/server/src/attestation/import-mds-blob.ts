@@ -4,6 +4,7 @@ import { inTransaction } from '../store/in-transaction.js';
 import { nowSeconds } from '../util/clock.js';
 import { mdsEntryKeys } from './mds-entry.js';
 import { describeMdsBlob, type MdsBlobInfo } from './mds-blob-info.js';
+import { mdsIconCacheOf } from './mds-icon-cache.js';
 import { verifyMdsBlob } from './verify-mds-blob.js';
 
 /**
@@ -17,7 +18,7 @@ export async function importMdsBlob(ctx: Ctx, blob: string, trustRoots?: string[
   const verified = await verifyMdsBlob(blob, trustRoots);
   const rows = new Map<string, string>();
   for (const entry of verified.entries) for (const key of mdsEntryKeys(entry)) rows.set(key, JSON.stringify(entry));
-  return inTransaction(ctx, async (txCtx) => {
+  const info = await inTransaction(ctx, async (txCtx) => {
     const current = await txCtx.store.db.selectFrom('mds_blobs').select('no').where('id', '=', 'current').executeTakeFirst();
     if (current && current.no > verified.no) {
       throw conflict('mds_blob_older', `this MDS BLOB (no ${verified.no}) is older than the one imported (no ${current.no}); download the current one from https://mds3.fidoalliance.org/`);
@@ -34,4 +35,7 @@ export async function importMdsBlob(ctx: Ctx, blob: string, trustRoots?: string[
       .execute();
     return describeMdsBlob(row, txCtx.clock);
   });
+  // Icons may have changed; other instances see the new ones when their cache entries expire.
+  mdsIconCacheOf(ctx.store).clear();
+  return info;
 }

@@ -3,7 +3,7 @@ import { KeyObject, webcrypto } from 'node:crypto';
 import '@simplewebauthn/server/helpers';
 import * as x509 from '@peculiar/x509';
 import { CompactSign } from 'jose';
-import type { AttestationCertificate } from '@latchkey/testkit';
+import type { AppleAttestationIssuer, AttestationCertificate } from '@latchkey/testkit';
 
 /**
  * Test PKI for attestation: certificate authorities, packed attestation certificates (WebAuthn
@@ -71,6 +71,29 @@ export async function makeAttestationCertificate(ca: TestCa, aaguid: string): Pr
     ],
   });
   return { x5c: [new Uint8Array(cert.rawData)], privateKey: KeyObject.from(keys.privateKey), algorithm: 'ES256' };
+}
+
+/**
+ * An intermediate CA under `root` that issues the software authenticator's Apple-format credential
+ * certificates (what "Apple WebAuthn CA 1" is under "Apple WebAuthn Root CA" in life).
+ */
+export async function makeAppleIssuer(root: TestCa): Promise<AppleAttestationIssuer> {
+  const keys = await keyPair();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: nextSerial(),
+    subject: 'CN=Test WebAuthn CA 1, O=Latchkey Tests, C=US',
+    issuer: root.cert.subject,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 365 * DAY),
+    signingAlgorithm: EC,
+    publicKey: keys.publicKey,
+    signingKey: root.keys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
+  });
+  return { x5c: [new Uint8Array(cert.rawData)], privateKey: KeyObject.from(keys.privateKey) };
 }
 
 export interface MdsPayload {

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importMdsBlob } from '../src/attestation/import-mds-blob.js';
+import { MDS_ICON_MAX_LENGTH, mdsIconFor } from '../src/attestation/mds-icon-for.js';
+import { MdsIconCache } from '../src/attestation/mds-icon-cache.js';
+import { errorLogs, startTestServer, type TestServer } from './helpers/harness.js';
+import { isoDay, makeCa, makeMdsBlob, mdsEntry, type TestCa } from './helpers/attestation-pki.js';
+
+/**
+ * Provider icons from the imported MDS3 BLOB (metadataStatement.icon), on a real store: only base64
+ * data:image URIs of the listed types and size come back; anything else is ignored.
+ */
+
+const PNG_AAGUID = 'aaaaaaaa-1111-4222-8333-444444444444';
+const SVG_AAGUID = 'bbbbbbbb-1111-4222-8333-444444444444';
+const SCRIPT_AAGUID = 'cccccccc-1111-4222-8333-444444444444';
+const HTML_AAGUID = 'dddddddd-1111-4222-8333-444444444444';
+const HUGE_AAGUID = 'eeeeeeee-1111-4222-8333-444444444444';
+const BARE_AAGUID = 'ffffffff-1111-4222-8333-444444444444';
+const UNLISTED = '12345678-1111-4222-8333-444444444444';
+
+// A 1x1 transparent PNG.
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const SVG = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>').toString('base64')}`;
+const SCRIPT = 'javascript:alert(document.cookie)';
+const HTML = `data:text/html;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}`;
+const HUGE = `data:image/png;base64,${'A'.repeat(MDS_ICON_MAX_LENGTH)}`;
+
+const withIcon = (aaguid: string, icon: string | undefined) => {
+  const entry = mdsEntry(aaguid, []) as { metadataStatement: Record<string, unknown> };
+  if (icon !== undefined) entry.metadataStatement.icon = icon;
+  return entry;
+};
+
+let server: TestServer;
+let mdsRoot: TestCa;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  mdsRoot = await makeCa('Test MDS Root');
+});
+afterAll(async () => {
+  expect(errorLogs(server)).toEqual([]);
+  await server.close();
+});
+
+describe('mdsIconFor', () => {
+  it('is undefined before any BLOB is imported', async () => {
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBeUndefined();
+  });
+
+  it('reads back the icons a BLOB gives; ignores javascript:, non-image, oversized and missing ones', async () => {
+    const blob = await makeMdsBlob(mdsRoot, {
+      no: 1,
+      nextUpdate: isoDay(30),
+      entries: [
+        withIcon(PNG_AAGUID, PNG),
+        withIcon(SVG_AAGUID, SVG),
+        withIcon(SCRIPT_AAGUID, SCRIPT),
+        withIcon(HTML_AAGUID, HTML),
+        withIcon(HUGE_AAGUID, HUGE),
+        withIcon(BARE_AAGUID, undefined),
+      ],
+    });
+    await importMdsBlob(server.ctx, blob, [mdsRoot.pem]);
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBe(PNG);
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID.toUpperCase())).toBe(PNG);
+    expect(await mdsIconFor(server.ctx, SVG_AAGUID)).toBe(SVG);
+    expect(await mdsIconFor(server.ctx, SCRIPT_AAGUID)).toBeUndefined();
+    expect(await mdsIconFor(server.ctx, HTML_AAGUID)).toBeUndefined();
+    expect(await mdsIconFor(server.ctx, HUGE_AAGUID)).toBeUndefined();
+    expect(await mdsIconFor(server.ctx, BARE_AAGUID)).toBeUndefined();
+    expect(await mdsIconFor(server.ctx, UNLISTED)).toBeUndefined();
+    expect(await mdsIconFor(server.ctx, '00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect(await mdsIconFor(server.ctx, "x' or 1=1 --")).toBeUndefined();
+  });
+
+  it('an icon exactly at the limit is kept', async () => {
+    const atLimit = `data:image/png;base64,${'A'.repeat(MDS_ICON_MAX_LENGTH - 'data:image/png;base64,'.length)}`;
+    const blob = await makeMdsBlob(mdsRoot, { no: 2, nextUpdate: isoDay(30), entries: [withIcon(HUGE_AAGUID, atLimit)] });
+    await importMdsBlob(server.ctx, blob, [mdsRoot.pem]);
+    expect(atLimit.length).toBe(MDS_ICON_MAX_LENGTH);
+    expect(await mdsIconFor(server.ctx, HUGE_AAGUID)).toBe(atLimit);
+    // The import replaced every entry: the earlier icons are gone, not served from the cache.
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBeUndefined();
+  });
+
+  it('caches answers per process for 10 minutes: a change made elsewhere shows after that', async () => {
+    const blob = await makeMdsBlob(mdsRoot, { no: 3, nextUpdate: isoDay(30), entries: [withIcon(PNG_AAGUID, PNG)] });
+    await importMdsBlob(server.ctx, blob, [mdsRoot.pem]);
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBe(PNG);
+    // What another instance's import does to the shared store, behind this process's back.
+    await server.ctx.store.db.updateTable('mds_entries').set({ entry: JSON.stringify(withIcon(PNG_AAGUID, SVG)) }).where('key', '=', PNG_AAGUID).execute();
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBe(PNG);
+    server.clock.advance(9 * 60);
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBe(PNG);
+    server.clock.advance(61);
+    expect(await mdsIconFor(server.ctx, PNG_AAGUID)).toBe(SVG);
+    server.clock.reset();
+  });
+});
+
+describe('MdsIconCache', () => {
+  it('keeps at most 512 AAGUIDs, dropping the least recently used', () => {
+    const cache = new MdsIconCache();
+    cache.set('first', PNG, 0);
+    for (let i = 0; i < 511; i++) cache.set(`aaguid-${i}`, undefined, 0);
+    expect(cache.get('first', 1)?.icon).toBe(PNG); // used: now the most recent
+    cache.set('one-more', undefined, 0);
+    expect(cache.size).toBe(512);
+    expect(cache.get('first', 1)?.icon).toBe(PNG);
+    expect(cache.get('aaguid-0', 1)).toBeUndefined();
+    for (let i = 0; i < 2000; i++) cache.set(`flood-${i}`, undefined, 0);
+    expect(cache.size).toBe(512);
+  });
+});
