@@ -16,6 +16,7 @@ export interface FrontendOperations {
   '/append/dismiss': operations['appendDismiss'];
   '/manage/list': operations['manageList'];
   '/manage/delete': operations['manageDelete'];
+  '/manage/rename': operations['manageRename'];
   '/events': operations['recordClientEvents'];
 }
 

@@ -9,7 +9,7 @@ import type { CallOptions, Config, Passkey, RenameResult } from '../types.js';
  * characters without control characters.
  */
 export async function renamePasskey(config: Config, connectToken: string, passkeyId: string, name: string, { signal }: CallOptions = {}): Promise<RenameResult> {
-  const answer = await postFrontend<{ passkey?: unknown }>(config, '/manage/rename', { connectToken, passkeyId, name }, signal);
+  const answer = await postFrontend(config, '/manage/rename', { connectToken, passkeyId, name }, signal);
   if (!answer.ok) return answer;
   if (!isPasskey(answer.body.passkey)) return invalidResponse('manage/rename without passkey', answer.status);
   return { ok: true, passkey: answer.body.passkey as Passkey };

@@ -541,11 +541,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description stable snake_case code to switch on (docs/api.md, "Errors")
+         * @enum {unknown}
+         */
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_content_length" | "credential_id_too_long" | "malformed_http" | "project_id_missing" | "origin_missing" | "invalid_client_data" | "invalid_cursor" | "invalid_url" | "client_info_too_large" | "invalid_date" | "invalid_range" | "request_aborted" | "invalid_label" | "invalid_identifier" | "invalid_display_name" | "invalid_user_update" | "invalid_aaguid" | "invalid_attestation_policy" | "invalid_android_app" | "invalid_ios_app" | "invalid_related_origin" | "invalid_email" | "invalid_role" | "invalid_mds_blob" | "mds_blob_untrusted" | "mds_blob_bad_signature" | "invalid_credentials" | "connect_token_invalid" | "connect_token_revoked" | "session_required" | "login_refused" | "origin_not_allowed" | "connect_token_wrong_type" | "login_not_allowed" | "append_not_allowed" | "conditional_create_not_allowed" | "csrf_refused" | "forbidden_role" | "not_an_admin" | "reauth_mismatch" | "reauth_required" | "route_not_found" | "project_not_found" | "process_not_found" | "user_not_found" | "passkey_not_found" | "connect_token_not_found" | "invite_not_found" | "signing_key_not_found" | "request_timeout" | "challenge_already_used" | "process_completed" | "connect_token_spent" | "credential_already_registered" | "identifier_taken" | "console_project" | "mds_blob_older" | "signing_key_active" | "process_expired" | "challenge_expired" | "connect_token_expired" | "invite_expired" | "invite_used" | "body_too_large" | "uri_too_long" | "unsupported_media_type" | "headers_too_large" | "origin_mismatch" | "rp_id_mismatch" | "type_mismatch" | "challenge_mismatch" | "user_verification_required" | "user_presence_required" | "bad_signature" | "attestation_invalid" | "attestation_alg_mismatch" | "unsupported_algorithm" | "unknown_credential" | "user_handle_mismatch" | "counter_regressed" | "backup_eligibility_changed" | "invalid_webauthn_response" | "attestation_not_allowed" | "rate_limited" | "internal_error" | "signing_key_missing" | "store_unavailable" | "store_timeout" | "key_encryption_key_missing" | "key_encryption_key_wrong" | "shutting_down" | "console_not_ready" | "metrics_unavailable";
         /** @description Every non-2xx answer has this shape */
         ErrorBody: {
             error: {
-                /** @description stable snake_case code to switch on */
-                code: string;
+                code: components["schemas"]["ErrorCode"];
                 /** @description for humans; may change */
                 message: string;
                 requestId: string;
@@ -592,6 +596,23 @@ export interface components {
             lastUsedAt: number | null;
             userAgent?: string;
         };
+        /** @enum {unknown} */
+        ClientEventType: "offer-shown" | "offer-declined" | "append-started" | "append-completed" | "login-started" | "login-completed" | "cancelled" | "fallback" | "conditional-create" | "error" | "password-login";
+        ClientEvent: {
+            type: components["schemas"]["ClientEventType"];
+            processId?: string;
+            deviceId?: string;
+            osFamily?: string;
+            browserFamily?: string;
+            /** @description fallback reason, error type or cancelled step */
+            reason?: string;
+            /** @enum {unknown} */
+            method?: "identifier" | "conditional-ui" | "one-tap" | "password";
+            /** @enum {unknown} */
+            result?: "created" | "failed" | "unsupported";
+            /** @description client time, informational; the server’s time is recorded */
+            at?: number;
+        };
         VerificationResult: "success" | "invalidSignature" | "expired" | "alreadyUsed" | "usernameMismatch" | "projectMismatch";
         VerifySignedDataResult: {
             verificationResult: components["schemas"]["VerificationResult"];
@@ -599,6 +620,12 @@ export interface components {
             userID: string;
             /** @description on success only (empty otherwise) */
             username: string;
+        };
+        ConnectTokenData: {
+            /** @description the user’s login identifier as the app knows it */
+            identifier: string;
+            /** @description passkey-append only: shown by the authenticator; defaults to the identifier */
+            displayName?: string;
         };
         CreatedConnectToken: {
             id: string;
@@ -625,9 +652,11 @@ export interface components {
             webauthnId: string;
             createdAt: number;
         };
+        /** @enum {unknown} */
+        PasskeyEventType: "passkey-appended" | "append-failed" | "login-succeeded" | "login-failed" | "passkey-deleted" | "passkey-renamed" | "user-updated" | "user-deleted" | "connect-token-revoked" | "token-verified" | "token-refused" | "policy-changed" | "attestation-policy-changed" | "passkeys-imported" | "console-action";
         PasskeyEvent: {
             id: string;
-            type: string;
+            type: components["schemas"]["PasskeyEventType"];
             userID: string | null;
             credentialID: string | null;
             processId: string | null;
@@ -662,6 +691,46 @@ export interface components {
             conditionalCreate: boolean;
             /** @description the browser may remember the last account */
             oneTap: boolean;
+        };
+        AdoptionPolicyUpdate: {
+            login?: {
+                /** @description false = kill switch */
+                enabled?: boolean;
+                /** @description users in the rollout: bucket(user) < rolloutPercent */
+                rolloutPercent?: number;
+            };
+            append?: {
+                /** @description false = kill switch */
+                enabled?: boolean;
+                /** @description users in the rollout: bucket(user) < rolloutPercent */
+                rolloutPercent?: number;
+            };
+            platforms?: {
+                allow?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
+                deny?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
+            };
+            nudge?: {
+                /** @description days of back-off after the 1st, 2nd, … dismissal; the last applies from then on */
+                backoffDays?: number[];
+            };
+            conditionalCreate?: boolean;
+            oneTap?: boolean;
+        };
+        BackendClientEvent: {
+            type: components["schemas"]["ClientEventType"];
+            processId?: string;
+            deviceId?: string;
+            osFamily?: string;
+            browserFamily?: string;
+            /** @description fallback reason, error type or cancelled step */
+            reason?: string;
+            /** @enum {unknown} */
+            method?: "identifier" | "conditional-ui" | "one-tap" | "password";
+            /** @enum {unknown} */
+            result?: "created" | "failed" | "unsupported";
+            /** @description client time, informational; the server’s time is recorded */
+            at?: number;
+            identifier?: string;
         };
         WebAuthnWellKnown: {
             origins: string[];
@@ -2041,22 +2110,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: {
-                        /** @enum {unknown} */
-                        type: "offer-shown" | "offer-declined" | "append-started" | "append-completed" | "login-started" | "login-completed" | "cancelled" | "fallback" | "conditional-create" | "error" | "password-login";
-                        processId?: string;
-                        deviceId?: string;
-                        osFamily?: string;
-                        browserFamily?: string;
-                        /** @description fallback reason, error type or cancelled step */
-                        reason?: string;
-                        /** @enum {unknown} */
-                        method?: "identifier" | "conditional-ui" | "one-tap" | "password";
-                        /** @enum {unknown} */
-                        result?: "created" | "failed" | "unsupported";
-                        /** @description client time, informational; the server’s time is recorded */
-                        at?: number;
-                    }[];
+                    events: components["schemas"]["ClientEvent"][];
                 };
             };
         };
@@ -2409,11 +2463,7 @@ export interface operations {
             content: {
                 "application/json": {
                     type: "passkey-append" | "passkey-list" | "passkey-delete" | "passkey-rename";
-                    data: {
-                        /** @description the user’s login identifier as the app knows it */
-                        identifier: string;
-                        displayName?: string;
-                    };
+                    data: components["schemas"]["ConnectTokenData"];
                 };
             };
         };
@@ -3388,30 +3438,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    login?: {
-                        /** @description false = kill switch */
-                        enabled?: boolean;
-                        /** @description users in the rollout: bucket(user) < rolloutPercent */
-                        rolloutPercent?: number;
-                    };
-                    append?: {
-                        /** @description false = kill switch */
-                        enabled?: boolean;
-                        /** @description users in the rollout: bucket(user) < rolloutPercent */
-                        rolloutPercent?: number;
-                    };
-                    platforms?: {
-                        allow?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
-                        deny?: ("android" | "ios" | "macos" | "windows" | "linux" | "chromeos" | "other")[];
-                    };
-                    nudge?: {
-                        /** @description days of back-off after the 1st, 2nd, … dismissal; the last applies from then on */
-                        backoffDays?: number[];
-                    };
-                    conditionalCreate?: boolean;
-                    oneTap?: boolean;
-                };
+                "application/json": components["schemas"]["AdoptionPolicyUpdate"];
             };
         };
         responses: {
@@ -3499,23 +3526,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: {
-                        /** @enum {unknown} */
-                        type: "offer-shown" | "offer-declined" | "append-started" | "append-completed" | "login-started" | "login-completed" | "cancelled" | "fallback" | "conditional-create" | "error" | "password-login";
-                        processId?: string;
-                        deviceId?: string;
-                        osFamily?: string;
-                        browserFamily?: string;
-                        /** @description fallback reason, error type or cancelled step */
-                        reason?: string;
-                        /** @enum {unknown} */
-                        method?: "identifier" | "conditional-ui" | "one-tap" | "password";
-                        /** @enum {unknown} */
-                        result?: "created" | "failed" | "unsupported";
-                        /** @description client time, informational; the server’s time is recorded */
-                        at?: number;
-                        identifier?: string;
-                    }[];
+                    events: components["schemas"]["BackendClientEvent"][];
                 };
             };
         };

@@ -21,16 +21,37 @@ export const ERROR_CODES = [
   'invalid_date',
   'invalid_range',
   'request_aborted',
+  'invalid_label',
+  'invalid_identifier',
+  'invalid_display_name',
+  'invalid_user_update',
+  'invalid_aaguid',
+  'invalid_attestation_policy',
+  'invalid_android_app',
+  'invalid_ios_app',
+  'invalid_related_origin',
+  'invalid_email',
+  'invalid_role',
+  'invalid_mds_blob',
+  'mds_blob_untrusted',
+  'mds_blob_bad_signature',
   // 401
   'invalid_credentials',
   'connect_token_invalid',
   'connect_token_revoked',
+  'session_required',
+  'login_refused',
   // 403
   'origin_not_allowed',
   'connect_token_wrong_type',
   'login_not_allowed',
   'append_not_allowed',
   'conditional_create_not_allowed',
+  'csrf_refused',
+  'forbidden_role',
+  'not_an_admin',
+  'reauth_mismatch',
+  'reauth_required',
   // 404
   'route_not_found',
   'project_not_found',
@@ -38,6 +59,8 @@ export const ERROR_CODES = [
   'user_not_found',
   'passkey_not_found',
   'connect_token_not_found',
+  'invite_not_found',
+  'signing_key_not_found',
   // 408
   'request_timeout',
   // 409
@@ -45,10 +68,16 @@ export const ERROR_CODES = [
   'process_completed',
   'connect_token_spent',
   'credential_already_registered',
+  'identifier_taken',
+  'console_project',
+  'mds_blob_older',
+  'signing_key_active',
   // 410
   'process_expired',
   'challenge_expired',
   'connect_token_expired',
+  'invite_expired',
+  'invite_used',
   // 413, 414, 415, 431
   'body_too_large',
   'uri_too_long',
@@ -70,6 +99,7 @@ export const ERROR_CODES = [
   'counter_regressed',
   'backup_eligibility_changed',
   'invalid_webauthn_response',
+  'attestation_not_allowed',
   // 429
   'rate_limited',
   // 500
@@ -81,6 +111,8 @@ export const ERROR_CODES = [
   'key_encryption_key_missing',
   'key_encryption_key_wrong',
   'shutting_down',
+  'console_not_ready',
+  'metrics_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

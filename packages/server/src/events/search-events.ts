@@ -37,7 +37,7 @@ export async function searchEvents(ctx: Ctx, projectId: string, search: EventSea
   return {
     events: rows.map((row) => ({
       id: `evt-${row.id}`,
-      type: row.type,
+      type: row.type as PasskeyEvent["type"],
       userID: row.user_id,
       credentialID: row.credential_id,
       processId: row.process_id,
