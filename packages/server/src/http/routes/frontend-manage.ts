@@ -3,6 +3,7 @@ import { redeemableConnectToken, spendConnectToken } from '../../connect-tokens/
 import type { Ctx } from '../../context.js';
 import { credentialSignals } from '../../passkeys/credential-signals.js';
 import { toPasskey } from '../../passkeys/passkey.js';
+import { withMdsIcons } from '../../passkeys/with-mds-icons.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { renameUserPasskey } from '../../passkeys/rename-passkey.js';
 import type { Project } from '../../projects/project.js';
@@ -40,7 +41,7 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
       const token = await redeemableConnectToken(ctx, project.id, request.body.connectToken, 'passkey-list');
       await spendConnectToken(ctx, project.id, token.id);
       const { credentials, signals } = await signalsFor(ctx, project, token.user_id);
-      return { passkeys: credentials.map(toPasskey), signals };
+      return { passkeys: await withMdsIcons(ctx, credentials.map(toPasskey)), signals };
     },
   );
 
