@@ -164,7 +164,7 @@ describe('latchkey --version and --help', () => {
 describe('bad command lines: one line saying what was wrong and what is accepted, exit code 2', () => {
   const P = 'pro-1000000000000000000';
   const cases: Array<[string, string[], RegExp]> = [
-    ['unknown command', ['frobnicate'], /^latchkey: unknown command 'frobnicate'; accepted: latchkey serve\|migrate\|project\|secret\|keys\|prune\|policy\|report /],
+    ['unknown command', ['frobnicate'], /^latchkey: unknown command 'frobnicate'; accepted: latchkey serve\|migrate\|project\|secret\|keys\|prune\|policy\|report\|attestation\|mds\|passkeys\|admin /],
     ['a group without its command', ['project'], /^latchkey: a command is missing; accepted: latchkey project create\|list\|show\|update\|well-known\|delete /],
     ['unknown option', ['keys', 'list', '--project', P, '--verbose'], /^latchkey: unknown option '--verbose'; accepted: latchkey keys list --project <id> \[--json\] /],
     ['a misspelt required option', ['project', 'create', '--nme', 'Shop', '--rp-id', 'localhost'], /^latchkey: unknown option '--nme'; accepted: latchkey project create --name <name> --rp-id <domain> --origin <url> \[--rp-name <name>\] \[--token-ttl <seconds>\] \[--related-origin <url>\] \[--android-app <package:sha256>\] \[--ios-app <teamid.bundle>\] \[--json\] /],
