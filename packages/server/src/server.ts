@@ -8,6 +8,7 @@ import type { App } from './http/route-deps.js';
 import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/resolve-key-encryption-key.js';
 import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
 import { SigningKeyCache } from './keys/signing-key-cache.js';
+import { ProjectCache } from './projects/project-cache.js';
 import { PolicyCache } from './adoption/policy/policy-cache.js';
 import { EventQueue, type EventQueueOptions } from './events/event-queue.js';
 import { readMdsBlobInfo, staleWarning } from './attestation/mds-blob-info.js';
@@ -42,6 +43,7 @@ export function createContext(
     keyEncryptionKey: config.keyEncryptionKey,
     signingKeys: new SigningKeyCache(config.keyEncryptionKey),
     policies: new PolicyCache(),
+    projects: new ProjectCache(),
     ...(options.events ? { events: new EventQueue(store, options.events) } : {}),
   };
 }

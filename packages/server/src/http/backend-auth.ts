@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.js';
-import { LatchkeyError } from '../errors/latchkey-error.js';
-import { getProject } from '../projects/get-project.js';
+import { LatchkeyError, notFound } from '../errors/latchkey-error.js';
+import { findServedProject } from '../projects/get-project.js';
 import { authenticateApiSecret } from '../secrets/authenticate-api-secret.js';
 
 const challenge = { 'www-authenticate': 'Basic realm="Latchkey Backend API", charset="UTF-8"' };
@@ -28,6 +28,8 @@ export function requireApiSecret(app: FastifyInstance, ctx: Ctx): void {
     const secretId = await authenticateApiSecret(ctx, credentials.projectId, credentials.secret);
     if (secretId === undefined) throw refused('the project id or API secret is wrong, or the secret was revoked');
     request.apiSecretId = secretId;
-    request.project = await getProject(ctx, credentials.projectId);
+    const project = await findServedProject(ctx, credentials.projectId);
+    if (!project) throw notFound('project_not_found', `no project ${credentials.projectId}`);
+    request.project = project;
   });
 }

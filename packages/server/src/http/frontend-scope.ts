@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.js';
 import { badRequest, notFound } from '../errors/latchkey-error.js';
 import { webOrigins } from '../projects/accepted-origins.js';
-import { findProject } from '../projects/get-project.js';
+import { findServedProject } from '../projects/get-project.js';
 import { originRefused } from '../projects/origin-refusal.js';
 import type { Project } from '../projects/project.js';
 import type { KnownOrigins } from './known-origins.js';
@@ -14,7 +14,7 @@ type WithResolved = FastifyRequest & { [resolved]?: Project | null };
 async function resolveProject(ctx: Ctx, request: WithResolved): Promise<Project | null> {
   if (request[resolved] === undefined) {
     const header = request.headers['x-project-id'];
-    request[resolved] = typeof header === 'string' ? ((await findProject(ctx, header)) ?? null) : null;
+    request[resolved] = typeof header === 'string' ? ((await findServedProject(ctx, header)) ?? null) : null;
   }
   return request[resolved];
 }

@@ -83,7 +83,7 @@ export async function projectContents(ctx: Ctx, id: string): Promise<ProjectCont
  */
 export async function deleteProject(ctx: Ctx, id: string): Promise<ProjectContents> {
   if (!ID_PATTERNS.project.test(id)) throw notFound('project_not_found', `no project ${id}`);
-  return inTransaction(ctx, async (txCtx) => {
+  const removed = await inTransaction(ctx, async (txCtx) => {
     const deleted = emptyContents();
     for (const table of PROJECT_TABLES) {
       const result = await txCtx.store.db.deleteFrom(table).where('project_id', '=', id).executeTakeFirst();
@@ -94,4 +94,6 @@ export async function deleteProject(ctx: Ctx, id: string): Promise<ProjectConten
     if (Number(project.numDeletedRows) !== 1) throw notFound('project_not_found', `no project ${id}`);
     return deleted;
   });
+  ctx.projects.forget(id);
+  return removed;
 }

@@ -9,6 +9,12 @@ export async function findProject(ctx: Ctx, id: string): Promise<Project | undef
   return row && toProject(row);
 }
 
+/** A project for a request: read through this instance's ProjectCache (at most 2 s old). */
+export async function findServedProject(ctx: Ctx, id: string): Promise<Project | undefined> {
+  if (!ID_PATTERNS.project.test(id)) return undefined;
+  return ctx.projects.get(ctx, id, () => findProject(ctx, id));
+}
+
 export async function getProject(ctx: Ctx, id: string): Promise<Project> {
   const project = await findProject(ctx, id);
   if (!project) throw notFound('project_not_found', `no project ${id}`);

@@ -26,7 +26,7 @@ export interface UpdateProjectInput extends ReachChanges {
  * two concurrent `--add-origin`s both land (neither overwrites the other's list).
  */
 export async function updateProject(ctx: Ctx, id: string, input: UpdateProjectInput): Promise<Project> {
-  return inTransaction(ctx, async (txCtx) => {
+  const updated = await inTransaction(ctx, async (txCtx) => {
     // A no-op write as the first statement: PostgreSQL locks the row, SQLite takes its write lock,
     // both before the read, so a concurrent update waits and then reads this one's result.
     await txCtx.store.db.updateTable('projects').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', id).execute();
@@ -50,6 +50,8 @@ export async function updateProject(ctx: Ctx, id: string, input: UpdateProjectIn
       .execute();
     return getProject(txCtx, id);
   });
+  ctx.projects.forget(id);
+  return updated;
 }
 
 function nextOrigins(current: string[], input: UpdateProjectInput): string[] {

@@ -78,20 +78,24 @@ async function verifyAndIssue(
   // Identifier-first: the attempt concerns the account being logged into, whatever passkey answers.
   if (challenge.user_id !== null) attempt.userId = challenge.user_id;
 
-  const credential = await ctx.store.db
+  // The passkey and its user in one statement (a credential always has its user: foreign key).
+  const found = await ctx.store.db
     .selectFrom('credentials')
-    .selectAll()
-    .where('project_id', '=', project.id)
-    .where('credential_id', '=', response.id)
+    .innerJoin('users', 'users.id', 'credentials.user_id')
+    .selectAll('credentials')
+    .select(['users.identifier as user_identifier', 'users.webauthn_id as user_webauthn_id'])
+    .where('credentials.project_id', '=', project.id)
+    .where('credentials.credential_id', '=', response.id)
     .executeTakeFirst();
-  if (!credential) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
+  if (!found) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
+  const { user_identifier: _identifier, user_webauthn_id: _webauthnId, ...credential } = found;
   attempt.userId ??= credential.user_id;
   attempt.credentialId = credential.id;
   // Identifier-first: the passkey must belong to the user whose passkeys were offered.
   if (challenge.user_id !== null && challenge.user_id !== credential.user_id) {
     throw webauthnFailed('unknown_credential', 'this passkey does not belong to the user who started the login');
   }
-  const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', credential.user_id).executeTakeFirstOrThrow();
+  const user = { id: credential.user_id, identifier: found.user_identifier, webauthn_id: found.user_webauthn_id };
   checkUserHandle(response, user, input.isConditionalUI);
   // Conditional UI learns whose login it is only now; a kill switch set since start also applies.
   const refusal = policyRefusal(await ctx.policies.get(ctx, project.id), { projectId: project.id, flow: 'login', userId: user.id, osFamily: process.os_family });
@@ -151,7 +155,7 @@ async function verifyAndIssue(
  * The user handle names the account the authenticator holds this passkey for. A discoverable login
  * (Conditional UI) must present it, and any presented handle must be this credential's user's.
  */
-function checkUserHandle(response: AuthenticationResponseJSON, user: UserRow, discoverable: boolean): void {
+function checkUserHandle(response: AuthenticationResponseJSON, user: Pick<UserRow, 'webauthn_id'>, discoverable: boolean): void {
   const expected = Buffer.from(user.webauthn_id, 'utf8').toString('base64url');
   const given = response.response.userHandle;
   if (given === undefined || given === null || given === '') {

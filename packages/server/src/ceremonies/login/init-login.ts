@@ -7,6 +7,7 @@ import type { Project } from '../../projects/project.js';
 import { issueChallenge } from '../shared/challenges.js';
 import { PROCESS_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
 import { createProcess } from '../shared/processes.js';
+import { inOneCommit } from '../../store/in-one-commit.js';
 
 export interface InitLoginResult {
   processId: string;
@@ -26,14 +27,18 @@ export async function initLogin(ctx: Ctx, project: Project, input: { clientInfo?
   const facts = readClientInfo(input.clientInfo);
   const policy = await ctx.policies.get(ctx, project.id);
   const decision = decideLogin(policy, project.id, facts);
-  const process = await createProcess(ctx, {
-    projectId: project.id,
-    kind: 'login',
-    clientInfo: input.clientInfo,
-    facts,
-    ...(input.userAgent ? { userAgent: input.userAgent } : {}),
+  // The process and its challenge: one commit on SQLite (see inOneCommit).
+  const { process, challenge } = await inOneCommit(ctx, async (writeCtx) => {
+    const process = await createProcess(writeCtx, {
+      projectId: project.id,
+      kind: 'login',
+      clientInfo: input.clientInfo,
+      facts,
+      ...(input.userAgent ? { userAgent: input.userAgent } : {}),
+    });
+    const challenge = await issueChallenge(writeCtx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
+    return { process, challenge };
   });
-  const challenge = await issueChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
   const options = await generateAuthenticationOptions({
     rpID: project.rpId,
     challenge: challenge.bytes,

@@ -9,6 +9,7 @@ import { findUserByIdentifier } from '../../users/users.js';
 import { issueChallenge } from '../shared/challenges.js';
 import { CHALLENGE_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
 import { openProcess } from '../shared/processes.js';
+import { inOneCommit } from '../../store/in-one-commit.js';
 
 export type StartLoginResult =
   | { status: 'ok'; assertionOptions: PublicKeyCredentialRequestOptionsJSON; challengeId: string; decisionTags: DecisionTag[] }
@@ -54,14 +55,18 @@ export async function startLogin(
     });
     return { status: 'noPasskey', decisionTags: [] };
   }
-  const challenge = await issueChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login', userId: user.id, ttl: CHALLENGE_TTL });
-  // The process remembers whose login it is, so that a refusal before the passkey is known
-  // (a foreign origin, say) still lands in that user's trail.
-  await ctx.store.db
-    .updateTable('processes')
-    .set({ user_id: user.id, login_method: input.method ?? 'identifier' })
-    .where('id', '=', process.id)
-    .execute();
+  // The challenge and the process's user: one commit on SQLite (see inOneCommit).
+  const challenge = await inOneCommit(ctx, async (writeCtx) => {
+    const issued = await issueChallenge(writeCtx, { projectId: project.id, processId: process.id, kind: 'login', userId: user.id, ttl: CHALLENGE_TTL });
+    // The process remembers whose login it is, so that a refusal before the passkey is known
+    // (a foreign origin, say) still lands in that user's trail.
+    await writeCtx.store.db
+      .updateTable('processes')
+      .set({ user_id: user.id, login_method: input.method ?? 'identifier' })
+      .where('id', '=', process.id)
+      .execute();
+    return issued;
+  });
   const assertionOptions = await generateAuthenticationOptions({
     rpID: project.rpId,
     challenge: challenge.bytes,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { badRequest, notFound } from '../../errors/latchkey-error.js';
 import { webOrigins } from '../../projects/accepted-origins.js';
-import { findProject } from '../../projects/get-project.js';
+import { findServedProject } from '../../projects/get-project.js';
 import { originRefused } from '../../projects/origin-refusal.js';
 import type { App, RouteDeps } from '../route-deps.js';
 import { errorResponses } from '../schemas/common.js';
@@ -34,7 +34,7 @@ export async function originCheckRoute(app: App, { ctx }: RouteDeps): Promise<vo
       const origin = request.headers.origin;
       if (typeof origin !== 'string' || origin === '') throw badRequest('origin_missing', 'send the Origin header of the page to check');
       reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', 'X-Request-ID').header('vary', 'Origin').header('cache-control', 'no-store');
-      const project = await findProject(ctx, request.params.projectId);
+      const project = await findServedProject(ctx, request.params.projectId);
       if (!project) throw notFound('project_not_found', `no project ${request.params.projectId} on this Latchkey: check the page's project-id`);
       if (!webOrigins(project).includes(origin)) throw originRefused(origin, project.id);
       return { origin, allowed: true as const };

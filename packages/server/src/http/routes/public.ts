@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ReadinessProbe } from '../../health/readiness.js';
-import { findProject } from '../../projects/get-project.js';
+import { findServedProject } from '../../projects/get-project.js';
 import { projectJwks } from '../../keys/signing-keys.js';
 import { notFound } from '../../errors/latchkey-error.js';
 import type { App, RouteDeps } from '../route-deps.js';
@@ -20,7 +20,7 @@ export async function publicRoutes(app: App, { ctx, metrics }: RouteDeps): Promi
       },
     },
     async (request, reply) => {
-      const project = await findProject(ctx, request.params.projectId);
+      const project = await findServedProject(ctx, request.params.projectId);
       if (!project) throw notFound('project_not_found', `no project ${request.params.projectId}`);
       // Short enough that a rotated-in key is seen quickly; jose's remote JWKS also refetches on an unknown kid.
       reply.header('cache-control', 'public, max-age=60').header('access-control-allow-origin', '*');
