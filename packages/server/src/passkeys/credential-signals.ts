@@ -17,7 +17,7 @@ export interface CredentialSignals {
   acceptedCredentialIds?: string[];
 }
 
-export function credentialSignals(project: Project, user: UserRow, credentials?: CredentialRow[]): CredentialSignals {
+export function credentialSignals(project: Project, user: Pick<UserRow, 'identifier' | 'display_name' | 'webauthn_id'>, credentials?: CredentialRow[]): CredentialSignals {
   return {
     rpId: project.rpId,
     userHandle: Buffer.from(user.webauthn_id, 'utf8').toString('base64url'),

@@ -83,19 +83,19 @@ async function verifyAndIssue(
     .selectFrom('credentials')
     .innerJoin('users', 'users.id', 'credentials.user_id')
     .selectAll('credentials')
-    .select(['users.identifier as user_identifier', 'users.webauthn_id as user_webauthn_id'])
+    .select(['users.identifier as user_identifier', 'users.webauthn_id as user_webauthn_id', 'users.display_name as user_display_name'])
     .where('credentials.project_id', '=', project.id)
     .where('credentials.credential_id', '=', response.id)
     .executeTakeFirst();
   if (!found) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
-  const { user_identifier: _identifier, user_webauthn_id: _webauthnId, ...credential } = found;
+  const { user_identifier: _identifier, user_webauthn_id: _webauthnId, user_display_name: _displayName, ...credential } = found;
   attempt.userId ??= credential.user_id;
   attempt.credentialId = credential.id;
   // Identifier-first: the passkey must belong to the user whose passkeys were offered.
   if (challenge.user_id !== null && challenge.user_id !== credential.user_id) {
     throw webauthnFailed('unknown_credential', 'this passkey does not belong to the user who started the login');
   }
-  const user = { id: credential.user_id, identifier: found.user_identifier, webauthn_id: found.user_webauthn_id };
+  const user = { id: credential.user_id, identifier: found.user_identifier, webauthn_id: found.user_webauthn_id, display_name: found.user_display_name };
   checkUserHandle(response, user, input.isConditionalUI);
   // Conditional UI learns whose login it is only now; a kill switch set since start also applies.
   const refusal = policyRefusal(await ctx.policies.get(ctx, project.id), { projectId: project.id, flow: 'login', userId: user.id, osFamily: process.os_family });
