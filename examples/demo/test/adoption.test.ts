@@ -91,7 +91,10 @@ describe('after a password login', () => {
     await until('1 passkey listed', () => passkeyItems(laptop).count(), (count) => count === 1);
     await screenshot(page, 'adoption-03-offer-accepted');
 
-    // This device has its passkey now: no offer, even after another password login.
+    // This device has its passkey now: no offer, even after another password login. The login page's
+    // autofill could now complete a passkey login on its own (the virtual authenticator answers at
+    // once); this step is about the password path, so the authenticator stops answering by itself.
+    await laptop.setPresence(false);
     await logOut(laptop);
     expect(await logInWithPassword(laptop)).toMatchObject({ appendAllowed: false, decisionTags: ['passkey-on-device'] });
     expect(await offerCard(laptop).count()).toBe(0);
