@@ -40,8 +40,8 @@ export type PasskeyListStrings = typeof LIST_STRINGS;
  * its label, dates and whether it is synced, and rename and delete buttons. Set `tokenProvider`;
  * loading asks it for a `passkey-list` token, each rename for a `passkey-rename` token and each
  * delete for a `passkey-delete` token. Call `refresh()` to load again (e.g. after
- * `<latchkey-append>` completes). Icons come from the server's answer (data: URIs), never from
- * this bundle.
+ * `<latchkey-append>` completes). Icons come from the server's answer (data: URIs: the provider's,
+ * else the server's generic key), never from this bundle; the dark one on a dark color scheme.
  *
  * - `latchkey-complete`: after a delete, `detail.deleted` is the passkey's id; after a rename,
  *   `detail.renamed` is the passkey as it is now.
@@ -177,10 +177,12 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
       passkey.lastUsedAt ? this.text('lastUsed', { date: formatDate(passkey.lastUsedAt, locale) }) : this.text('neverUsed'),
       passkey.deviceBound ?? !passkey.backupEligible ? this.text('deviceBound') : passkey.backedUp ?? passkey.backupState ? this.text('synced') : '',
     ].filter(Boolean).join(' · ');
-    const light = passkey.provider?.iconLight;
-    const dark = passkey.provider?.iconDark;
+    // `icon` is always in the answer (the provider's, else the server's generic one); the provider's
+    // own fields are the fallback for a server from before `icon`.
+    const light = passkey.icon?.light ?? passkey.provider?.iconLight;
+    const dark = passkey.icon?.dark ?? passkey.provider?.iconDark;
     const icon = light || dark
-      ? html`<picture part="icon" class="icon">${dark && light ? html`<source media="(prefers-color-scheme: dark)" srcset=${dark} />` : nothing}<img src=${light || dark || ''} alt="" /></picture>`
+      ? html`<picture part="icon" class="icon" data-icon-source=${passkey.icon?.source ?? 'dataSet'}>${dark && light ? html`<source media="(prefers-color-scheme: dark)" srcset=${dark} />` : nothing}<img src=${light || dark || ''} alt="" /></picture>`
       : nothing;
     const editing = this.editing === passkey.id;
     return html`<li part="item" data-passkey-id=${passkey.id}>
