@@ -203,7 +203,8 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
     // The virtual authenticator names no provider and keeps its passkey to itself.
     expect(await list.locator('[part="name"]').textContent()).toBe('Passkey');
-    expect(await list.locator('[part="meta"]').textContent()).toMatch(/^Created .+ · never used · this device only$/);
+    // Its transport (internal, as the browser reported it at append) is named too.
+    expect(await list.locator('[part="meta"]').textContent()).toMatch(/^Created .+ · never used · this device only · works over built-in$/);
 
     requested = [];
     const rename = page.getByRole('button', { name: /^Rename passkey Passkey, created / });
@@ -264,7 +265,7 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     }, passkey);
     expect(shown).toEqual({
       name: 'My phone',
-      meta: expect.stringMatching(/^Google Password Manager · Created .+ · last used .+ · synced$/),
+      meta: expect.stringMatching(/^Google Password Manager · Created .+ · last used .+ · synced · works over built-in, phone \(QR code\)$/),
       img: passkey.provider.iconLight,
       alt: '',
       dark: passkey.provider.iconDark,

@@ -14,6 +14,13 @@ const LIST_STRINGS = {
   neverUsed: 'never used',
   synced: 'synced',
   deviceBound: 'this device only',
+  transports: 'works over {list}',
+  usb: 'USB',
+  nfc: 'NFC',
+  ble: 'Bluetooth',
+  hybrid: 'phone (QR code)',
+  internal: 'built-in',
+  'smart-card': 'smart card',
   rename: 'Rename',
   renameLabel: 'Rename passkey {name}, created {time}',
   nameField: 'Passkey name',
@@ -34,6 +41,9 @@ const LIST_STRINGS = {
   serverError: 'Something went wrong. Try again.',
 };
 export type PasskeyListStrings = typeof LIST_STRINGS;
+/** The WebAuthn transports (AuthenticatorTransport) the list names; each is a string key above. */
+const TRANSPORT_KEYS = ['usb', 'nfc', 'ble', 'hybrid', 'internal', 'smart-card'] as const;
+type TransportKey = (typeof TRANSPORT_KEYS)[number];
 
 /**
  * `<latchkey-passkey-list>`: the logged-in user's passkeys, each with its provider's icon and name,
@@ -163,6 +173,12 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
     `;
   }
 
+  /** How the passkey reaches the browser ("works over USB, NFC"); transports this list cannot name are left out. */
+  private transportsText(transports: readonly string[] | undefined): string {
+    const named = (transports ?? []).filter((t): t is TransportKey => TRANSPORT_KEYS.includes(t as TransportKey)).map((t) => this.text(t));
+    return named.length > 0 ? this.text('transports', { list: named.join(', ') }) : '';
+  }
+
   private renderItem(passkey: Passkey, locale: string | undefined) {
     const name = passkeyName(passkey, this.text('unnamed'));
     const provider = providerName(passkey);
@@ -176,6 +192,7 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
       this.text('created', { date: created }),
       passkey.lastUsedAt ? this.text('lastUsed', { date: formatDate(passkey.lastUsedAt, locale) }) : this.text('neverUsed'),
       passkey.deviceBound ?? !passkey.backupEligible ? this.text('deviceBound') : passkey.backedUp ?? passkey.backupState ? this.text('synced') : '',
+      this.transportsText(passkey.transports),
     ].filter(Boolean).join(' · ');
     // `icon` is always in the answer (the provider's, else the server's generic one); the provider's
     // own fields are the fallback for a server from before `icon`.
