@@ -10,7 +10,8 @@
  * `--icons FILE` merges provider icons from a JSON file in the community passkey-provider schema
  * (`{ "<aaguid>": { "name", "icon_light"?, "icon_dark"? } }`, icons as base64 SVG/PNG data: URIs),
  * for an operator who has the right to ship those logos. Icons that are not such data: URIs, or
- * larger than MAX_ICON_CHARS, are left out. `--out FILE` writes elsewhere (the server's test checks
+ * larger than MAX_ICON_CHARS, are left out. Without icons here, each passkey's `icon` in the API is
+ * the imported MDS3 BLOB's icon for its AAGUID, else the server's generic key (docs/api.md#manage). `--out FILE` writes elsewhere (the server's test checks
  * that the committed table is what this script makes from the installed package).
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -27,6 +27,7 @@ export type {
   LoginResult,
   LoginSuccess,
   Passkey,
+  PasskeyIcon,
   PrfInputs,
   PrfOutputs,
   RenameResult,

@@ -68,6 +68,9 @@ export interface Failure {
 /** A passkey as the Frontend API describes it (the contract's shape: src/generated/api-types.ts). */
 export type Passkey = components['schemas']['Passkey'];
 
+/** The icon to show beside a passkey (always present): `source` `generic` when no provider icon is known. */
+export type PasskeyIcon = components['schemas']['PasskeyIcon'];
+
 export interface LoginSuccess {
   ok: true;
   /** Send this to your backend; it verifies it once with the Backend API. */

@@ -21,6 +21,7 @@ export type {
   PasskeyEvent,
   PasskeyEventPage,
   PasskeyEventType,
+  PasskeyIcon,
   PasskeyProvider,
   User,
   UserPage,

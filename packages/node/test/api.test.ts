@@ -1,7 +1,7 @@
 import type { TestLatchkey } from '@latchkey/test-support';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LatchkeyApiError, type LatchkeyClient, type User } from '../src/index.js';
+import { LatchkeyApiError, type LatchkeyClient, type PasskeyIcon, type User } from '../src/index.js';
 import { appendPasskey, frontend, loginWithPasskey } from './helpers/ceremonies.js';
 import { clientFor, latchkeyWithClient } from './helpers/latchkey.js';
 
@@ -122,6 +122,9 @@ describe('users', () => {
     const gil = (await client.users.findByIdentifier('gil@example.com'))!;
     const renamed = await client.users.renamePasskey(gil.userID, appended.id, '  Pixel 9  ');
     expect(renamed).toMatchObject({ id: appended.id, name: 'Pixel 9', provider: { name: 'Google Password Manager' }, backedUp: true, deviceBound: false, createdAt: expect.any(Number), lastUsedAt: null });
+    // Every passkey has an icon: the data set names Google's provider but has no icon, so the generic one.
+    const icon: PasskeyIcon = renamed.icon;
+    expect(icon).toEqual({ light: expect.stringMatching(/^data:image\/svg\+xml;base64,/), dark: expect.stringMatching(/^data:image\/svg\+xml;base64,/), source: 'generic' });
     expect(await client.users.listPasskeys(gil.userID)).toEqual([renamed]);
     await expectApiError(client.users.renamePasskey(gil.userID, appended.id, ' \t '), 400, 'invalid_label');
     await expectApiError(client.users.renamePasskey(gil.userID, appended.id, 'x'.repeat(65)), 400, 'invalid_label');

@@ -104,7 +104,7 @@ describe('real attestation statements', () => {
     expect(await judged(format, a, { mode: 'deny', aaguids: [a.aaguid] })).toBe('denied');
   });
 
-  it.each(FORMATS)('%s: mds refuses it when unlisted, revoked, or chained to other roots', async (format) => {
+  it.each(FORMATS)('%s: mds refuses it when unlisted, revoked, compromised, or chained to other roots', async (format) => {
     const a = await verified(format);
     const key = await mdsKey(a);
     await server.ctx.store.db.deleteFrom('mds_entries').execute();
@@ -113,6 +113,11 @@ describe('real attestation statements', () => {
     const anchor = { base64: Buffer.from(top).toString('base64') } as TestCa;
     await storeEntry(key, mdsEntry(a.aaguid, [anchor], ['FIDO_CERTIFIED', 'USER_VERIFICATION_BYPASS']));
     expect(await judged(format, a, { mode: 'mds' })).toBe('USER_VERIFICATION_BYPASS');
+    // A compromised attestation key or user keys refuse it alike.
+    for (const status of ['ATTESTATION_KEY_COMPROMISE', 'USER_KEY_REMOTE_COMPROMISE', 'USER_KEY_PHYSICAL_COMPROMISE']) {
+      await storeEntry(key, mdsEntry(a.aaguid, [anchor], ['FIDO_CERTIFIED', status]));
+      expect(await judged(format, a, { mode: 'mds' })).toBe(status);
+    }
     await storeEntry(key, mdsEntry(a.aaguid, [unrelated]));
     expect(await judged(format, a, { mode: 'mds' })).toBe('untrusted-chain');
   });

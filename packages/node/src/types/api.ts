@@ -47,12 +47,20 @@ export type User = Wire['User'];
 
 /**
  * `id` (`cre-…`) is what `users.deletePasskey` and `users.renamePasskey` take. `provider` (name and
- * icons, from the AAGUID) is there when the AAGUID is known; `name` is the user's label or null.
+ * icons, from the AAGUID) is there when the AAGUID is known; `icon` always (the provider's icon, else
+ * a generic one); `name` is the user's label or null.
  */
 export type Passkey = Wire['Passkey'];
 
 /** Who keeps a passkey: `iconLight` / `iconDark` are data: URIs when the server's data set has them. */
 export type PasskeyProvider = Wire['PasskeyProvider'];
+
+/**
+ * The icon to show beside a passkey, always present: `light` / `dark` are data: URIs (pick `dark`
+ * on a dark theme); `source` is `dataSet` or `mds` for the provider's own icon, `generic` for
+ * Latchkey's plain key icon when no provider icon is known.
+ */
+export type PasskeyIcon = Wire['PasskeyIcon'];
 
 /** `users.update`: give one or both. An empty `displayName` falls back to the identifier. */
 export interface UserUpdate {

@@ -32,6 +32,7 @@ export async function exportPasskeys(ctx: Ctx, projectId: string, write: (line: 
         'credentials.backup_state',
         'credentials.created_at',
         'credentials.last_used_at',
+        'credentials.name',
       ])
       .where('credentials.project_id', '=', projectId)
       .where('credentials.id', '>', after)
@@ -53,6 +54,7 @@ export async function exportPasskeys(ctx: Ctx, projectId: string, write: (line: 
         backupState: r.backup_state === 1,
         createdAt: r.created_at,
         lastUsedAt: r.last_used_at,
+        name: r.name,
       };
       await write(`${JSON.stringify(line)}\n`);
       count += 1;

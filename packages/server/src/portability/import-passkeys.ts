@@ -142,6 +142,7 @@ async function importLine(ctx: Ctx, projectId: string, line: CheckedLine, seen: 
       created_at: line.createdAt,
       last_used_at: line.lastUsedAt,
       device_id: null,
+      name: line.name ?? null,
     })
     .execute();
   summary.imported += 1;

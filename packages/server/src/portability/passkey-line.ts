@@ -1,6 +1,8 @@
 import { cose, decodeCredentialPublicKey } from '@simplewebauthn/server/helpers';
 import { MAX_CREDENTIAL_ID_BYTES } from '../ceremonies/append/credential-limits.js';
 import { SUPPORTED_ALGORITHMS } from '../ceremonies/shared/lifetimes.js';
+import { LatchkeyError } from '../errors/latchkey-error.js';
+import { passkeyLabel } from '../passkeys/passkey-label.js';
 import { ID_PATTERNS } from '../util/ids.js';
 
 /**
@@ -27,6 +29,12 @@ export interface PasskeyLine {
   /** Unix seconds. */
   createdAt: number;
   lastUsedAt: number | null;
+  /**
+   * The label the user gave the passkey (rename), or null. Optional on import (files from other
+   * services have none); checked by the rename route's rules (passkey-label.ts) and stored as that
+   * route stores it: trimmed and NFC-normalised.
+   */
+  name?: string | null;
 }
 
 /** A line, checked, with what the store needs that the line only implies. */
@@ -101,7 +109,20 @@ function readLine(o: Record<string, unknown>): Omit<CheckedLine, 'line'> {
   if (backupState && !backupEligible) throw new FieldError('backupState', 'true needs backupEligible true (a passkey that cannot be backed up is not backed up)');
   const createdAt = wholeNumber(o, 'createdAt', 2 ** 40);
   const lastUsedAt = o.lastUsedAt === undefined || o.lastUsedAt === null ? null : wholeNumber(o, 'lastUsedAt', 2 ** 40);
-  return { identifier, ...(userId !== undefined ? { userId } : {}), webauthnId, displayName, credentialId, publicKey, algorithm, counter, transports: [...new Set(transports as string[])], aaguid, backupEligible, backupState, createdAt, lastUsedAt };
+  const name = readName(o);
+  return { identifier, ...(userId !== undefined ? { userId } : {}), webauthnId, displayName, credentialId, publicKey, algorithm, counter, transports: [...new Set(transports as string[])], aaguid, backupEligible, backupState, createdAt, lastUsedAt, name };
+}
+
+/** The passkey's label: absent or null is none; anything else must pass the rename route's check. */
+function readName(o: Record<string, unknown>): string | null {
+  if (o.name === undefined || o.name === null) return null;
+  try {
+    return passkeyLabel(o.name);
+  } catch (error) {
+    // The same words the rename route answers with (400 invalid_label), named by line and field.
+    if (error instanceof LatchkeyError) throw new FieldError('name', error.message.replace(/^name /, ''));
+    throw error;
+  }
 }
 
 function readWebauthnId(o: Record<string, unknown>): string {

@@ -14,6 +14,13 @@ const LIST_STRINGS = {
   neverUsed: 'never used',
   synced: 'synced',
   deviceBound: 'this device only',
+  transports: 'works over {list}',
+  usb: 'USB',
+  nfc: 'NFC',
+  ble: 'Bluetooth',
+  hybrid: 'phone (QR code)',
+  internal: 'built-in',
+  'smart-card': 'smart card',
   rename: 'Rename',
   renameLabel: 'Rename passkey {name}, created {time}',
   nameField: 'Passkey name',
@@ -34,14 +41,17 @@ const LIST_STRINGS = {
   serverError: 'Something went wrong. Try again.',
 };
 export type PasskeyListStrings = typeof LIST_STRINGS;
+/** The WebAuthn transports (AuthenticatorTransport) the list names; each is a string key above. */
+const TRANSPORT_KEYS = ['usb', 'nfc', 'ble', 'hybrid', 'internal', 'smart-card'] as const;
+type TransportKey = (typeof TRANSPORT_KEYS)[number];
 
 /**
  * `<latchkey-passkey-list>`: the logged-in user's passkeys, each with its provider's icon and name,
  * its label, dates and whether it is synced, and rename and delete buttons. Set `tokenProvider`;
  * loading asks it for a `passkey-list` token, each rename for a `passkey-rename` token and each
  * delete for a `passkey-delete` token. Call `refresh()` to load again (e.g. after
- * `<latchkey-append>` completes). Icons come from the server's answer (data: URIs), never from
- * this bundle.
+ * `<latchkey-append>` completes). Icons come from the server's answer (data: URIs: the provider's,
+ * else the server's generic key), never from this bundle; the dark one on a dark color scheme.
  *
  * - `latchkey-complete`: after a delete, `detail.deleted` is the passkey's id; after a rename,
  *   `detail.renamed` is the passkey as it is now.
@@ -163,6 +173,12 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
     `;
   }
 
+  /** How the passkey reaches the browser ("works over USB, NFC"); transports this list cannot name are left out. */
+  private transportsText(transports: readonly string[] | undefined): string {
+    const named = (transports ?? []).filter((t): t is TransportKey => TRANSPORT_KEYS.includes(t as TransportKey)).map((t) => this.text(t));
+    return named.length > 0 ? this.text('transports', { list: named.join(', ') }) : '';
+  }
+
   private renderItem(passkey: Passkey, locale: string | undefined) {
     const name = passkeyName(passkey, this.text('unnamed'));
     const provider = providerName(passkey);
@@ -176,11 +192,14 @@ export class LatchkeyPasskeyList extends LatchkeyElement<PasskeyListStrings> {
       this.text('created', { date: created }),
       passkey.lastUsedAt ? this.text('lastUsed', { date: formatDate(passkey.lastUsedAt, locale) }) : this.text('neverUsed'),
       passkey.deviceBound ?? !passkey.backupEligible ? this.text('deviceBound') : passkey.backedUp ?? passkey.backupState ? this.text('synced') : '',
+      this.transportsText(passkey.transports),
     ].filter(Boolean).join(' · ');
-    const light = passkey.provider?.iconLight;
-    const dark = passkey.provider?.iconDark;
+    // `icon` is always in the answer (the provider's, else the server's generic one); the provider's
+    // own fields are the fallback for a server from before `icon`.
+    const light = passkey.icon?.light ?? passkey.provider?.iconLight;
+    const dark = passkey.icon?.dark ?? passkey.provider?.iconDark;
     const icon = light || dark
-      ? html`<picture part="icon" class="icon">${dark && light ? html`<source media="(prefers-color-scheme: dark)" srcset=${dark} />` : nothing}<img src=${light || dark || ''} alt="" /></picture>`
+      ? html`<picture part="icon" class="icon" data-icon-source=${passkey.icon?.source ?? 'dataSet'}>${dark && light ? html`<source media="(prefers-color-scheme: dark)" srcset=${dark} />` : nothing}<img src=${light || dark || ''} alt="" /></picture>`
       : nothing;
     const editing = this.editing === passkey.id;
     return html`<li part="item" data-passkey-id=${passkey.id}>

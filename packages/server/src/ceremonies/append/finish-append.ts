@@ -11,6 +11,7 @@ import { conflict, LatchkeyError, webauthnFailed } from '../../errors/latchkey-e
 import { recordEvent, recordRefusal } from '../../events/record-event.js';
 import { credentialSignals, type CredentialSignals } from '../../passkeys/credential-signals.js';
 import { toPasskey, type Passkey } from '../../passkeys/passkey.js';
+import { withIcons } from '../../passkeys/with-icons.js';
 import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import { getUser } from '../../users/users.js';
 import type { Project } from '../../projects/project.js';
@@ -41,8 +42,8 @@ export async function finishAppend(
     process = await openProcess(ctx, project.id, input.processId, 'append');
     // The user's current names, for signalCurrentUserDetails (the app may have renamed them).
     const user = await getUser(ctx, project.id, process.user_id ?? '');
-    const passkey = await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent);
-    return { passkey, signals: credentialSignals(project, user) };
+    const [passkey] = await withIcons(ctx, [await verifyAndStore(ctx, project, process, input.attestationResponse, input.userAgent)]);
+    return { passkey: passkey!, signals: credentialSignals(project, user) };
   } catch (error) {
     // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
     if (error instanceof LatchkeyError && error.code !== 'process_not_found') {

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.js';
 import { badRequest } from '../../errors/latchkey-error.js';
 import type { App } from '../../http/route-deps.js';
 import { toPasskey } from '../../passkeys/passkey.js';
-import { withMdsIcons } from '../../passkeys/with-mds-icons.js';
+import { withIcons } from '../../passkeys/with-icons.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { getProject } from '../../projects/get-project.js';
 import { toUser } from '../../users/user.js';
@@ -37,7 +37,7 @@ export async function consoleUserRoutes(app: App, ctx: Ctx, consoleProject: Cons
   app.get('/api/projects/:projectId/users/:userId/passkeys', { schema: { hide, params: UserParams } }, async (request) => {
     const { projectId, userId } = request.params;
     const user = await getUser(ctx, projectId, userId);
-    return { user: toUser(user), passkeys: await withMdsIcons(ctx, (await listUserCredentials(ctx, projectId, userId)).map(toPasskey)) };
+    return { user: toUser(user), passkeys: await withIcons(ctx, (await listUserCredentials(ctx, projectId, userId)).map(toPasskey)) };
   });
 
   app.delete('/api/projects/:projectId/users/:userId/passkeys/:passkeyId', { schema: { hide, params: Type.Object({ ...UserParams.properties, passkeyId: Type.String({ maxLength: 64 }) }) } }, async (request) => {

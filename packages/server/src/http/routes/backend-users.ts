@@ -3,7 +3,7 @@ import { badRequest } from '../../errors/latchkey-error.js';
 import { listEvents } from '../../events/list-events.js';
 import { PASSKEY_EVENT_TYPES } from '../../events/record-event.js';
 import { toPasskey } from '../../passkeys/passkey.js';
-import { withMdsIcons } from '../../passkeys/with-mds-icons.js';
+import { withIcons } from '../../passkeys/with-icons.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { renameUserPasskey } from '../../passkeys/rename-passkey.js';
 import { updateUser } from '../../users/update-user.js';
@@ -95,7 +95,7 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     async (request) => {
       const project = projectOf(request);
       const user = await getUser(ctx, project.id, request.params.userID);
-      return { passkeys: await withMdsIcons(ctx, (await listUserCredentials(ctx, project.id, user.id)).map(toPasskey)) };
+      return { passkeys: await withIcons(ctx, (await listUserCredentials(ctx, project.id, user.id)).map(toPasskey)) };
     },
   );
 
@@ -136,7 +136,9 @@ export async function backendUserRoutes(app: App, { ctx }: RouteDeps): Promise<v
     async (request) => {
       const project = projectOf(request);
       const user = await getUser(ctx, project.id, request.params.userID);
-      return { passkey: toPasskey(await renameUserPasskey(ctx, project.id, user.id, request.params.passkeyId, request.body.name, { via: 'backend' })) };
+      const row = await renameUserPasskey(ctx, project.id, user.id, request.params.passkeyId, request.body.name, { via: 'backend' });
+      const [passkey] = await withIcons(ctx, [toPasskey(row)]);
+      return { passkey: passkey! };
     },
   );
 

@@ -3,7 +3,7 @@ import { redeemableConnectToken, spendConnectToken } from '../../connect-tokens/
 import type { Ctx } from '../../context.js';
 import { credentialSignals } from '../../passkeys/credential-signals.js';
 import { toPasskey } from '../../passkeys/passkey.js';
-import { withMdsIcons } from '../../passkeys/with-mds-icons.js';
+import { withIcons } from '../../passkeys/with-icons.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { renameUserPasskey } from '../../passkeys/rename-passkey.js';
 import type { Project } from '../../projects/project.js';
@@ -41,7 +41,7 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
       const token = await redeemableConnectToken(ctx, project.id, request.body.connectToken, 'passkey-list');
       await spendConnectToken(ctx, project.id, token.id);
       const { credentials, signals } = await signalsFor(ctx, project, token.user_id);
-      return { passkeys: await withMdsIcons(ctx, credentials.map(toPasskey)), signals };
+      return { passkeys: await withIcons(ctx, credentials.map(toPasskey)), signals };
     },
   );
 
@@ -93,7 +93,8 @@ export async function frontendManageRoutes(app: App, { ctx }: RouteDeps): Promis
         await spendConnectToken(txCtx, project.id, token.id);
         return renamed;
       });
-      return { passkey: toPasskey(row) };
+      const [passkey] = await withIcons(ctx, [toPasskey(row)]);
+      return { passkey: passkey! };
     },
   );
 }

@@ -35,12 +35,24 @@ export const PasskeyProvider = Type.Object(
   { title: 'PasskeyProvider', description: 'who keeps the passkey, from its AAGUID (a data set shipped with the server)' },
 );
 
+export const PasskeyIcon = Type.Object(
+  {
+    light: Type.String({ description: 'data: URI for light backgrounds' }),
+    dark: Type.String({ description: 'data: URI for dark backgrounds (the light one again when the source has one icon)' }),
+    source: Type.Union([Type.Literal('dataSet'), Type.Literal('mds'), Type.Literal('generic')], {
+      description: 'dataSet: the provider’s icon from the AAGUID data set built into the server; mds: the authenticator’s icon from the imported FIDO MDS3 BLOB; generic: Latchkey’s plain key icon (no provider icon known)',
+    }),
+  },
+  { title: 'PasskeyIcon', description: 'the icon to show beside a passkey: always present; the provider’s when known, else a generic one' },
+);
+
 export const Passkey = Type.Object({
   id: Type.String({ description: 'cre-…' }),
   credentialId: Type.String({ description: 'WebAuthn credential id, base64url' }),
   aaguid: Type.String(),
   authenticatorName: Type.Optional(Type.String({ description: 'the provider’s name (= provider.name), when the AAGUID is known' })),
   provider: Type.Optional(PasskeyProvider),
+  icon: PasskeyIcon,
   name: Type.Union([Type.String(), Type.Null()], { description: 'the label the user gave the passkey (rename), or null' }),
   backupEligible: Type.Boolean(),
   backupState: Type.Boolean(),
