@@ -209,6 +209,8 @@ describe('the operator console in Chromium', () => {
     for (const identifier of ['a_%b@example.com', 'axb@example.com']) await findOrCreateUser(server.ctx, server.main.project.id, identifier, identifier);
     for (let i = 0; i < USERS_PAGE + 3; i++) await findOrCreateUser(server.ctx, server.main.project.id, `bulk-${String(i).padStart(2, '0')}@example.com`, `bulk ${i}`);
     await page.goto(`${base}/console/#/projects/${server.main.project.id}/users`);
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
     const field = page.getByLabel('Identifier starts with (case as stored)');
     await field.fill('a_%');
     await page.getByRole('button', { name: 'Search' }).click();

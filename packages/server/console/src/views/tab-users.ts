@@ -28,11 +28,16 @@ let prefix = '';
 let selected: { user: User; passkeys: Passkey[] } | null = null;
 let error = '';
 
+/** Only the latest request's answer is shown: the first page still loading must not overwrite a search's. */
+let loads = 0;
+
 async function load(projectId: string): Promise<void> {
+  const ticket = ++loads;
   const query = new URLSearchParams();
   if (prefix) query.set('prefix', prefix);
   if (cursor) query.set('cursor', cursor);
   const page = await api<{ users: User[]; nextCursor: string | null }>('GET', `/projects/${projectId}/users?${query}`);
+  if (ticket !== loads) return;
   users = page.users;
   nextCursor = page.nextCursor;
 }
