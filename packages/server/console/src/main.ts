@@ -67,9 +67,9 @@ function draw(): void {
           ? healthView()
           : route.name === 'admins'
             ? adminsView(draw)
-          : route.name === 'project'
-            ? projectView(route.params.tab!, draw)
-            : projectsView(draw);
+            : route.name === 'project'
+              ? projectView(route.params.tab!, draw)
+              : projectsView(draw);
   render(shell(content), root);
 }
 
