@@ -4,6 +4,7 @@ import { passkeyLogin } from './passkey.js';
 import { currentRoute, type Route } from './router.js';
 import { session, type Me } from './state.js';
 import { applyStoredTheme, currentTheme, toggleTheme } from './theme.js';
+import { adminsView, enterAdmins } from './views/admins.js';
 import { enterHealth, healthView } from './views/health.js';
 import { inviteView } from './views/invite.js';
 import { loginView } from './views/login.js';
@@ -44,6 +45,7 @@ function shell(content: unknown) {
         ? html`<nav aria-label="Main">
             <a href="#/projects" aria-current=${onProjects ? 'page' : 'false'}>Projects</a>
             <a href="#/health" aria-current=${route.name === 'health' ? 'page' : 'false'}>Health</a>
+            <a href="#/admins" aria-current=${route.name === 'admins' ? 'page' : 'false'}>Administrators</a>
           </nav>`
         : ''}
       <div class="who">
@@ -63,9 +65,11 @@ function draw(): void {
         ? inviteView(route.params.token!, draw)
         : route.name === 'health'
           ? healthView()
-          : route.name === 'project'
-            ? projectView(route.params.tab!, draw)
-            : projectsView(draw);
+          : route.name === 'admins'
+            ? adminsView(draw)
+            : route.name === 'project'
+              ? projectView(route.params.tab!, draw)
+              : projectsView(draw);
   render(shell(content), root);
 }
 
@@ -84,6 +88,7 @@ async function enter(): Promise<void> {
     }
   }
   if (route.name === 'health') await enterHealth(draw);
+  else if (route.name === 'admins') await enterAdmins(draw);
   else if (route.name === 'project') await enterProject(route.params.projectId!, route.params.tab!, route.query, draw);
   else await enterProjects(draw);
   draw();

@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'invite_not_found',
   'signing_key_not_found',
   'secret_not_found',
+  'admin_not_found',
   // 408
   'request_timeout',
   // 409
@@ -76,6 +77,7 @@ export const ERROR_CODES = [
   'credential_already_registered',
   'identifier_taken',
   'console_project',
+  'last_owner',
   'mds_blob_older',
   'signing_key_active',
   // 410

@@ -10,7 +10,9 @@ import { addVirtualAuthenticator } from '../../../test-support/src/chromium/virt
 import { ensureConsoleProject } from '../../src/console/console-project.js';
 import { ASSETS_DIR } from '../../src/console/http/static-assets.js';
 import { createInvite } from '../../src/console/invites.js';
+import { USERS_PAGE } from '../../src/console/http/user-routes.js';
 import { IDLE_TIMEOUT, REAUTH_WINDOW } from '../../src/console/sessions.js';
+import { findOrCreateUser } from '../../src/users/users.js';
 import { appendPasskey, expectStatus } from '../helpers/ceremonies.js';
 import { startTestServer, type TestServer } from '../helpers/harness.js';
 
@@ -60,6 +62,17 @@ async function checkView(name: string): Promise<void> {
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}-${theme}.png`), fullPage: true });
   }
   await page.evaluate(() => delete document.documentElement.dataset.theme);
+}
+
+/**
+ * Moves the server's clock past the owner's last passkey login, so that the next destructive action
+ * asks for the passkey again. Each re-authentication happens at the advanced time and the clock is
+ * then reset: the next call must go further still (each step is well within the idle timeout).
+ */
+let staleness = REAUTH_WINDOW + 10;
+function makeLoginStale(): void {
+  staleness += REAUTH_WINDOW + 10;
+  server.clock.advance(staleness);
 }
 
 async function signIn(target: Page, email: string): Promise<void> {
@@ -164,7 +177,7 @@ describe('the operator console in Chromium', () => {
   it('deletes a passkey after re-authentication with the owner\'s passkey', async () => {
     expectStatus(await appendPasskey(server.main, new SoftAuthenticator(), 'kim@example.com'), 200);
     await page.goto(`${base}/console/#/projects/${server.main.project.id}/users`);
-    await page.getByLabel('Identifier (exact)').fill('kim@example.com');
+    await page.getByLabel('Identifier starts with (case as stored)').fill('kim@');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('button', { name: 'kim@example.com' }).click();
     await page.getByRole('heading', { name: 'Passkeys of kim@example.com' }).waitFor();
@@ -192,9 +205,55 @@ describe('the operator console in Chromium', () => {
     await checkView('health');
   });
 
+  it('searches users by identifier prefix, wildcards literal, pages with Next', async () => {
+    for (const identifier of ['a_%b@example.com', 'axb@example.com']) await findOrCreateUser(server.ctx, server.main.project.id, identifier, identifier);
+    for (let i = 0; i < USERS_PAGE + 3; i++) await findOrCreateUser(server.ctx, server.main.project.id, `bulk-${String(i).padStart(2, '0')}@example.com`, `bulk ${i}`);
+    await page.goto(`${base}/console/#/projects/${server.main.project.id}/users`);
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+    const field = page.getByLabel('Identifier starts with (case as stored)');
+    await field.fill('a_%');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await poll(() => page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('a_%b@example.com')]);
+    await field.fill('bulk-');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await poll(() => page.locator('tbody tr').count()).toBe(USERS_PAGE);
+    expect(await page.locator('tbody tr').first().textContent()).toContain('bulk-00@example.com');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await poll(() => page.locator('tbody tr').count()).toBe(3);
+    expect(await page.locator('tbody tr').last().textContent()).toContain(`bulk-${USERS_PAGE + 2}@example.com`);
+    await field.fill('Kim');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await poll(() => page.getByText('No user\'s identifier starts with "Kim".').count()).toBe(1);
+  });
+
+  it('project settings show the rollout policy; the login kill switch asks for the passkey and says what users see', async () => {
+    await page.goto(`${base}/console/#/projects/${server.main.project.id}/settings`);
+    await page.getByRole('heading', { name: 'Passkey rollout and kill switches' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+    // A value the browser lets through but the server's schema refuses: its message, next to the field.
+    await page.getByLabel(/^Offer back-off/).fill('1, 99999');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await poll(() => page.locator('#pol-backoffDays-error').textContent()).toContain('nudge/backoffDays');
+    await page.getByLabel(/^Offer back-off/).fill('1, 7, 30');
+    await page.locator('#pol-login-enabled').uncheck();
+    makeLoginStale();
+    const reauth = page.waitForResponse((r) => r.url().endsWith('/console/api/session/reauth'));
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    expect((await reauth).status()).toBe(200);
+    await poll(() => page.locator('.notice').first().textContent()).toContain("your users sign in with your app's password form");
+    expect((await server.main.frontend('/login/init', {})).body.loginAllowed).toBe(false);
+    server.clock.reset();
+    await checkView('project-policy');
+    await page.locator('#pol-login-enabled').check();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await poll(() => page.getByText('Policy saved').count()).toBe(1);
+    expect((await server.main.frontend('/login/init', {})).body.loginAllowed).toBe(true);
+  });
+
   it('fits a 360 px wide screen without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
-    for (const route of ['/projects', `/projects/${server.main.project.id}/events`, `/projects/${server.main.project.id}/charts`, '/health']) {
+    for (const route of ['/projects', `/projects/${server.main.project.id}/settings`, `/projects/${server.main.project.id}/events`, `/projects/${server.main.project.id}/charts`, '/health', '/admins']) {
       await page.goto(`${base}/console/#${route}`);
       await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
       expect(await page.evaluate(() => document.documentElement.scrollWidth), route).toBeLessThanOrEqual(360);
@@ -242,5 +301,60 @@ describe('the operator console in Chromium', () => {
     await viewer.getByRole('button', { name: 'Create project' }).click();
     await poll(() => viewer.locator('#p-form-error').textContent()).toContain('viewer@example.com is a viewer');
     await viewerContext.close();
+  });
+
+  it('administrators: list, invite link shown once, a viewer refused with the reason, removal after re-auth ends their session', async () => {
+    await page.goto(`${base}/console/#/admins`);
+    await page.getByRole('heading', { name: 'Administrators' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+    expect(await page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('owner@example.com'), expect.stringContaining('viewer@example.com')]);
+    await page.getByLabel('Email').fill('auditor@example.com');
+    await page.getByLabel('Role').selectOption('owner');
+    await page.getByRole('button', { name: 'Create invite link' }).click();
+    const link = page.getByLabel('Invite link');
+    await poll(() => link.inputValue()).toMatch(new RegExp(`^${base}/console/#/invite/inv1_`));
+    const inviteUrl = await link.inputValue();
+    await checkView('admins');
+
+    // The auditor registers through the link, signs in as an owner and opens the same view…
+    const auditorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    const auditor = await auditorContext.newPage();
+    auditor.on('dialog', (dialog) => void dialog.accept());
+    await addVirtualAuthenticator(auditor);
+    await auditor.goto(inviteUrl);
+    await auditor.getByRole('button', { name: 'Create my passkey' }).click();
+    await poll(() => auditor.getByRole('status').textContent()).toContain('Your passkey for auditor@example.com is registered.');
+    await auditor.goto(`${base}/console/#/login?next=%2Fadmins`);
+    await signIn(auditor, 'auditor@example.com');
+    await auditor.getByRole('heading', { name: 'Administrators' }).waitFor();
+    await auditor.getByRole('button', { name: 'Remove viewer@example.com' }).waitFor();
+
+    // …is made a viewer meanwhile (the owner re-authenticates first), and their attempt is refused with the reason.
+    await page.reload();
+    makeLoginStale();
+    const reauth = page.waitForResponse((r) => r.url().endsWith('/console/api/session/reauth'));
+    await page.getByRole('button', { name: 'Make viewer auditor@example.com' }).click();
+    expect((await reauth).status()).toBe(200);
+    await poll(() => page.getByRole('status').textContent()).toContain('auditor@example.com is now a viewer.');
+    server.clock.reset();
+    const refused = auditor.waitForResponse((r) => r.request().method() === 'DELETE');
+    await auditor.getByRole('button', { name: 'Remove viewer@example.com' }).click();
+    expect((await refused).status()).toBe(403);
+    await poll(() => auditor.locator('main .error').first().textContent()).toContain('auditor@example.com is a viewer: viewers can look but not change anything');
+    await auditor.reload();
+    await auditor.getByText('You are a viewer').waitFor();
+    expect(await auditor.getByRole('button', { name: /^Remove / }).count()).toBe(0);
+
+    // The owner removes them (passkey again, the window having passed): the auditor's next request is a 401.
+    makeLoginStale();
+    const again = page.waitForResponse((r) => r.url().endsWith('/console/api/session/reauth'));
+    await page.getByRole('button', { name: 'Remove auditor@example.com' }).click();
+    expect((await again).status()).toBe(200);
+    await poll(() => page.getByRole('status').textContent()).toContain('auditor@example.com was removed.');
+    server.clock.reset();
+    expect(await page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('owner@example.com'), expect.stringContaining('viewer@example.com')]);
+    await auditor.goto(`${base}/console/#/projects`);
+    await auditor.getByRole('heading', { name: 'Sign in to the Latchkey console' }).waitFor();
+    await auditorContext.close();
   });
 });

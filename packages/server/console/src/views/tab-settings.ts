@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { api, ConsoleApiError } from '../api.js';
 import { go } from '../state.js';
 import { fieldError, formErrors, type FormErrors } from './form-errors.js';
+import { enterPolicy, policySection } from './policy-section.js';
 import type { ProjectInfo } from './project.js';
 
 let project: ProjectInfo | null = null;
@@ -14,6 +15,8 @@ export async function enterSettings(current: ProjectInfo, rerender: () => void):
   errors = {};
   saved = '';
   deleteError = '';
+  rerender();
+  await enterPolicy(current.id);
   rerender();
 }
 
@@ -77,6 +80,7 @@ export function settingsTab(rerender: () => void) {
         <p role="status">${saved}</p>
       </form>
     </section>
+    ${policySection(p.id, rerender)}
     <section class="card danger-zone" aria-labelledby="delete-title">
       <h2 id="delete-title">Delete this project</h2>
       <p>Deletes its users, passkeys, API secrets, signing keys and event trail, at once and for good. You will be asked for your passkey.</p>

@@ -23,21 +23,27 @@ let nextCursor: string | null = null;
 /** Cursors of the pages before this one, for "Previous". */
 let previous: string[] = [];
 let cursor = '';
-let identifier = '';
+/** What the identifiers start with, exactly as stored (case and all); empty = every user. */
+let prefix = '';
 let selected: { user: User; passkeys: Passkey[] } | null = null;
 let error = '';
 
+/** Only the latest request's answer is shown: the first page still loading must not overwrite a search's. */
+let loads = 0;
+
 async function load(projectId: string): Promise<void> {
+  const ticket = ++loads;
   const query = new URLSearchParams();
-  if (identifier) query.set('identifier', identifier);
+  if (prefix) query.set('prefix', prefix);
   if (cursor) query.set('cursor', cursor);
   const page = await api<{ users: User[]; nextCursor: string | null }>('GET', `/projects/${projectId}/users?${query}`);
+  if (ticket !== loads) return;
   users = page.users;
   nextCursor = page.nextCursor;
 }
 
 export async function enterUsers(projectId: string, query: URLSearchParams, rerender: () => void): Promise<void> {
-  identifier = query.get('identifier') ?? '';
+  prefix = query.get('prefix') ?? '';
   cursor = '';
   previous = [];
   selected = null;
@@ -46,7 +52,7 @@ export async function enterUsers(projectId: string, query: URLSearchParams, rere
   rerender();
 }
 
-/** Users by identifier or page by page; a user's passkeys (provider, created, last used, backup flags); deleting. */
+/** Users by identifier prefix (in identifier order) or all (in id order), page by page; a user's passkeys (provider, created, last used, backup flags); deleting. */
 export function usersTab(projectId: string, rerender: () => void) {
   const act = async (work: () => Promise<void>) => {
     try {
@@ -59,7 +65,7 @@ export function usersTab(projectId: string, rerender: () => void) {
   };
   const search = (event: SubmitEvent) => {
     event.preventDefault();
-    identifier = String(new FormData(event.target as HTMLFormElement).get('identifier') ?? '').trim();
+    prefix = String(new FormData(event.target as HTMLFormElement).get('prefix') ?? '');
     cursor = '';
     previous = [];
     selected = null;
@@ -90,15 +96,15 @@ export function usersTab(projectId: string, rerender: () => void) {
     <section class="card" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
       <form class="inline" role="search" @submit=${search}>
-        <label for="u-identifier">Identifier (exact)</label>
-        <input id="u-identifier" name="identifier" type="search" .value=${identifier} maxlength="256" />
+        <label for="u-prefix">Identifier starts with (case as stored)</label>
+        <input id="u-prefix" name="prefix" type="search" .value=${prefix} maxlength="256" />
         <button type="submit">Search</button>
       </form>
       <p class="error" role="alert">${error}</p>
       ${users === null
         ? html`<p aria-busy="true">Loading…</p>`
         : users.length === 0
-          ? html`<p class="empty">${identifier ? `No user with the identifier "${identifier}".` : 'No users yet: they appear when someone registers a passkey through your app.'}</p>`
+          ? html`<p class="empty">${prefix ? `No user's identifier starts with "${prefix}".` : 'No users yet: they appear when someone registers a passkey through your app.'}</p>`
           : html`<div class="table-wrap"><table>
               <caption class="visually-hidden">Users</caption>
               <thead><tr><th scope="col">Identifier</th><th scope="col">User id</th><th scope="col">Created</th></tr></thead>

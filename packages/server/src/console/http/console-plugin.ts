@@ -1,8 +1,10 @@
 import type { Ctx } from '../../context.js';
 import type { App } from '../../http/route-deps.js';
+import { consoleAdminRoutes } from './admin-routes.js';
 import { consoleAuthRoutes } from './auth-routes.js';
 import { consoleEventRoutes } from './event-routes.js';
 import { checkOrigin, ConsoleProject, requireSession } from './guard.js';
+import { consolePolicyRoutes } from './policy-routes.js';
 import { consoleProjectRoutes } from './project-routes.js';
 import { consoleStaticRoutes } from './static-assets.js';
 import { consoleUserRoutes } from './user-routes.js';
@@ -27,6 +29,8 @@ export async function consolePlugin(app: App, ctx: Ctx): Promise<void> {
         await consoleProjectRoutes(api, ctx, consoleProject);
         await consoleUserRoutes(api, ctx, consoleProject);
         await consoleEventRoutes(api, ctx);
+        await consolePolicyRoutes(api, ctx, consoleProject);
+        await consoleAdminRoutes(api, ctx, consoleProject);
       });
       await consoleStaticRoutes(console);
     },

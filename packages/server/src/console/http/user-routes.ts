@@ -7,6 +7,7 @@ import { withIcons } from '../../passkeys/with-icons.js';
 import { deleteUserPasskey, listUserCredentials } from '../../passkeys/passkeys.js';
 import { getProject } from '../../projects/get-project.js';
 import { toUser } from '../../users/user.js';
+import { searchUsersByPrefix } from '../../users/search-users.js';
 import { deleteUser, getUser, listUsers } from '../../users/users.js';
 import { ID_PATTERNS } from '../../util/ids.js';
 import { auditConsoleAction } from '../audit.js';
@@ -14,20 +15,37 @@ import { requireFreshLogin, type ConsoleProject } from './guard.js';
 
 const hide = true;
 const UserParams = Type.Object({ projectId: Type.String({ maxLength: 64 }), userId: Type.String({ maxLength: 64 }) });
-const PAGE = 50;
+/** Exported for the tests that page across it. */
+export const USERS_PAGE = 50;
+const PAGE = USERS_PAGE;
 
-/** Users by identifier or page by page (cursor = last user id), their passkeys, and deleting either. */
+/** Users by identifier, by identifier prefix, or page by page (cursor = last user id or identifier), their passkeys, and deleting either. */
 export async function consoleUserRoutes(app: App, ctx: Ctx, consoleProject: ConsoleProject): Promise<void> {
   const audit = async (request: { consoleSession?: { admin: Parameters<typeof auditConsoleAction>[2] } }, action: string, detail: Record<string, unknown>) =>
     auditConsoleAction(ctx, (await consoleProject.get()).id, request.consoleSession!.admin, action, detail);
 
   app.get(
     '/api/projects/:projectId/users',
-    { schema: { hide, params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }), querystring: Type.Object({ identifier: Type.Optional(Type.String({ maxLength: 256 })), cursor: Type.Optional(Type.String({ maxLength: 64 })) }) } },
+    {
+      schema: {
+        hide,
+        params: Type.Object({ projectId: Type.String({ maxLength: 64 }) }),
+        querystring: Type.Object({
+          identifier: Type.Optional(Type.String({ maxLength: 256 })),
+          // Identifiers starting with it, in identifier order; the cursor is then the page's last identifier.
+          prefix: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+          cursor: Type.Optional(Type.String({ maxLength: 1500 })),
+        }),
+      },
+    },
     async (request) => {
       const { projectId } = request.params;
       await getProject(ctx, projectId);
-      const { identifier, cursor } = request.query;
+      const { identifier, prefix, cursor } = request.query;
+      if (prefix !== undefined) {
+        const page = await searchUsersByPrefix(ctx, projectId, { prefix, limit: PAGE, ...(cursor !== undefined ? { cursor } : {}) });
+        return { users: page.users.map(toUser), nextCursor: page.nextCursor };
+      }
       if (cursor !== undefined && !ID_PATTERNS.user.test(cursor)) throw badRequest('invalid_cursor', 'cursor is not one this API returned');
       const rows = await listUsers(ctx, projectId, { limit: PAGE, ...(identifier ? { identifier } : {}), ...(cursor ? { after: cursor } : {}) });
       return { users: rows.map(toUser), nextCursor: rows.length === PAGE ? (rows.at(-1)?.id ?? null) : null };
