@@ -1,14 +1,17 @@
 import type { Ctx } from '../context.js';
+import { inTransaction } from './in-transaction.js';
 
 /**
- * Runs a step's few writes (login/init, login/start), each as its own autocommitted statement.
+ * Runs a step's few writes (login/init, login/start) so that they cost one commit where that is
+ * cheaper: on SQLite in one transaction (one WAL commit instead of one per statement). On
+ * PostgreSQL each stays its own autocommitted statement: BEGIN and COMMIT would be two more round
+ * trips than the commits they save. Either way a failure leaves at most rows nothing refers to
+ * (a process without its challenge), which expire like any other.
  *
- * Wrapping them in one SQLite transaction saves a commit per step, but it was taken back: when the
- * store fails at COMMIT (a read-only, full or immutable file), Kysely's ROLLBACK after it fails too
- * ("no transaction is active") and that error hides the store fault, so the client got a 500
- * instead of 503 store_unavailable (test/sqlite/store-faults.test.ts). Kept as one place to
- * bring the saving back once the rollback error no longer masks the cause.
+ * A store fault at COMMIT still answers 503: the SQLite driver skips the ROLLBACK that SQLite has
+ * already done itself (sqlite-immediate-dialect.ts), so the COMMIT's error is the one reported.
  */
 export async function inOneCommit<T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.store.dialect === 'sqlite') return inTransaction(ctx, work);
   return work(ctx);
 }
