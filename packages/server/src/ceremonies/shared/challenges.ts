@@ -7,11 +7,23 @@ import { newChallengeId } from '../../util/ids.js';
 /** 'append-conditional': issued for conditional create, the one kind whose answer may lack UP and UV. */
 export type ChallengeKind = 'append' | 'append-conditional' | 'login' | 'login-cui';
 
+export interface ChallengeInput {
+  projectId: string;
+  processId: string;
+  kind: ChallengeKind;
+  userId?: string;
+  ttl: number;
+}
+
 /** A fresh 32-byte challenge, remembered server-side and bound to one process. */
-export async function issueChallenge(
-  ctx: Ctx,
-  input: { projectId: string; processId: string; kind: ChallengeKind; userId?: string; ttl: number },
-): Promise<{ row: ChallengeRow; bytes: Uint8Array<ArrayBuffer> }> {
+export async function issueChallenge(ctx: Ctx, input: ChallengeInput): Promise<{ row: ChallengeRow; bytes: Uint8Array<ArrayBuffer> }> {
+  const challenge = newChallenge(ctx, input);
+  await ctx.store.db.insertInto('challenges').values(challenge.row).execute();
+  return challenge;
+}
+
+/** A fresh challenge and the row that remembers it, not yet written (for a caller that writes it with other rows). */
+export function newChallenge(ctx: Ctx, input: ChallengeInput): { row: ChallengeRow; bytes: Uint8Array<ArrayBuffer> } {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   const now = nowSeconds(ctx.clock);
   const row: ChallengeRow = {
@@ -25,7 +37,6 @@ export async function issueChallenge(
     expires_at: now + input.ttl,
     used_at: null,
   };
-  await ctx.store.db.insertInto('challenges').values(row).execute();
   return { row, bytes };
 }
 

@@ -8,23 +8,29 @@ import { PROCESS_TTL } from './lifetimes.js';
 
 export type ProcessKind = 'login' | 'append';
 
-export async function createProcess(
-  ctx: Ctx,
-  input: {
-    projectId: string;
-    kind: ProcessKind;
-    userId?: string;
-    connectTokenId?: string;
-    /** As the page sent it; its size was checked by readClientInfo, which made `facts`. */
-    clientInfo?: unknown;
-    facts: ClientFacts;
-    userAgent?: string;
-    conditionalCreate?: boolean;
-  },
-): Promise<ProcessRow> {
+export interface ProcessInput {
+  projectId: string;
+  kind: ProcessKind;
+  userId?: string;
+  connectTokenId?: string;
+  /** As the page sent it; its size was checked by readClientInfo, which made `facts`. */
+  clientInfo?: unknown;
+  facts: ClientFacts;
+  userAgent?: string;
+  conditionalCreate?: boolean;
+}
+
+export async function createProcess(ctx: Ctx, input: ProcessInput): Promise<ProcessRow> {
+  const row = newProcess(ctx, input);
+  await ctx.store.db.insertInto('processes').values(row).execute();
+  return row;
+}
+
+/** A new process's row, not yet written (for a caller that writes it with other rows). */
+export function newProcess(ctx: Ctx, input: ProcessInput): ProcessRow {
   const clientInfo = input.clientInfo === undefined ? null : JSON.stringify(input.clientInfo);
   const now = nowSeconds(ctx.clock);
-  const row: ProcessRow = {
+  return {
     id: newProcessId(),
     project_id: input.projectId,
     kind: input.kind,
@@ -41,8 +47,6 @@ export async function createProcess(
     login_method: null,
     conditional_create: input.conditionalCreate ? 1 : 0,
   };
-  await ctx.store.db.insertInto('processes').values(row).execute();
-  return row;
 }
 
 /** The open process of this project and kind, or the reason it cannot continue. */
