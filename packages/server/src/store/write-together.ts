@@ -16,19 +16,21 @@ import type { Database } from './schema.js';
  * The writes must not depend on each other's results (the parts of a `WITH` see the same snapshot),
  * and are not audit events (those are written by inTransaction, after the queued refusals).
  */
-export async function writeTogether(ctx: Ctx, build: (db: Kysely<Database>) => Compilable[]): Promise<void> {
+export async function writeTogether(ctx: Ctx, build: (db: Kysely<Database>) => Array<Compilable | CompiledQuery>): Promise<void> {
   if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) {
-    await ctx.store.db.executeQuery(asOneStatement(build(ctx.store.db).map((query) => query.compile())));
+    await ctx.store.db.executeQuery(asOneStatement(build(ctx.store.db).map(compiled)));
     return;
   }
   const writeAll = async (db: Kysely<Database>) => {
-    for (const query of build(db)) await db.executeQuery(query.compile());
+    for (const query of build(db)) await db.executeQuery(compiled(query));
   };
   // No event among these writes, so queued refusals need not be written first (as inTransaction
   // does for a transaction that records events): they keep waiting for their batch.
   if (ctx.store.db.isTransaction) await writeAll(ctx.store.db);
   else await ctx.store.db.transaction().execute(writeAll);
 }
+
+const compiled = (query: Compilable | CompiledQuery): CompiledQuery => ('compile' in query ? query.compile() : query);
 
 /**
  * `WITH w0 AS (q0), w1 AS (q1) qN`, parameters renumbered in order. Kysely's PostgreSQL compiler

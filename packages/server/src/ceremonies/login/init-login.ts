@@ -4,9 +4,9 @@ import { decideLogin } from '../../adoption/decisions/decide-login.js';
 import type { DecisionTag } from '../../adoption/decisions/tags.js';
 import type { Ctx } from '../../context.js';
 import type { Project } from '../../projects/project.js';
-import { newChallenge } from '../shared/challenges.js';
+import { insertChallenge, newChallenge } from '../shared/challenges.js';
 import { PROCESS_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
-import { newProcess } from '../shared/processes.js';
+import { insertProcess, newProcess } from '../shared/processes.js';
 import { writeTogether } from '../../store/write-together.js';
 
 export interface InitLoginResult {
@@ -36,7 +36,7 @@ export async function initLogin(ctx: Ctx, project: Project, input: { clientInfo?
   });
   const challenge = newChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
   // The process and its challenge: one commit (one statement on PostgreSQL; see writeTogether).
-  await writeTogether(ctx, (db) => [db.insertInto('processes').values(process), db.insertInto('challenges').values(challenge.row)]);
+  await writeTogether(ctx, () => [insertProcess.compiled(ctx, { ...process }), insertChallenge.compiled(ctx, { ...challenge.row })]);
   const options = await generateAuthenticationOptions({
     rpID: project.rpId,
     challenge: challenge.bytes,

@@ -4,9 +4,10 @@ import type { DecisionTag } from '../../adoption/decisions/tags.js';
 import type { Ctx } from '../../context.js';
 import { recordRefusal } from '../../events/record-event.js';
 import type { Project } from '../../projects/project.js';
-import { newChallenge } from '../shared/challenges.js';
+import { insertChallenge, newChallenge } from '../shared/challenges.js';
 import { CHALLENGE_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
 import { openProcess } from '../shared/processes.js';
+import { prepareQuery } from '../../store/prepare-query.js';
 import { writeTogether } from '../../store/write-together.js';
 
 export type StartLoginResult =
@@ -20,15 +21,7 @@ export type LoginMethod = 'identifier' | 'one-tap';
  * statement; undefined when no user has it. A user without passkeys has an empty list.
  */
 async function findUserWithPasskeys(ctx: Ctx, projectId: string, identifier: string): Promise<{ userId: string; credentials: Array<{ credential_id: string; transports: string }> } | undefined> {
-  const rows = await ctx.store.db
-    .selectFrom('users')
-    .leftJoin('credentials', (join) => join.onRef('credentials.user_id', '=', 'users.id').onRef('credentials.project_id', '=', 'users.project_id'))
-    .select(['users.id as user_id', 'credentials.credential_id', 'credentials.transports'])
-    .where('users.project_id', '=', projectId)
-    .where('users.identifier', '=', identifier)
-    .orderBy('credentials.created_at')
-    .orderBy('credentials.id')
-    .execute();
+  const { rows } = await userWithPasskeys.execute(ctx, { projectId, identifier });
   const first = rows[0];
   if (!first) return undefined;
   const credentials = rows.flatMap((row) => (row.credential_id !== null && row.transports !== null ? [{ credential_id: row.credential_id, transports: row.transports }] : []));
@@ -78,9 +71,9 @@ export async function startLogin(
   // The challenge and the process's user, in one commit (one statement on PostgreSQL; see
   // writeTogether). The process remembers whose login it is, so that a refusal before the passkey
   // is known (a foreign origin, say) still lands in that user's trail.
-  await writeTogether(ctx, (db) => [
-    db.insertInto('challenges').values(challenge.row),
-    db.updateTable('processes').set({ user_id: userId, login_method: input.method ?? 'identifier' }).where('id', '=', process.id),
+  await writeTogether(ctx, () => [
+    insertChallenge.compiled(ctx, { ...challenge.row }),
+    setLoginUser.compiled(ctx, { processId: process.id, userId, method: input.method ?? 'identifier' }),
   ]);
   const assertionOptions = await generateAuthenticationOptions({
     rpID: project.rpId,
@@ -91,3 +84,19 @@ export async function startLogin(
   });
   return { status: 'ok', assertionOptions, challengeId: challenge.row.id, decisionTags: [] };
 }
+
+/** Whose login the process is, and how it was started (compiled once, see prepareQuery). */
+const setLoginUser = prepareQuery((db, args: { processId: string; userId: string; method: LoginMethod }) =>
+  db.updateTable('processes').set({ user_id: args.userId, login_method: args.method }).where('id', '=', args.processId),
+);
+
+const userWithPasskeys = prepareQuery((db, args: { projectId: string; identifier: string }) =>
+  db
+    .selectFrom('users')
+    .leftJoin('credentials', (join) => join.onRef('credentials.user_id', '=', 'users.id').onRef('credentials.project_id', '=', 'users.project_id'))
+    .select(['users.id as user_id', 'credentials.credential_id', 'credentials.transports'])
+    .where('users.project_id', '=', args.projectId)
+    .where('users.identifier', '=', args.identifier)
+    .orderBy('credentials.created_at')
+    .orderBy('credentials.id'),
+);
