@@ -65,7 +65,8 @@ describe('the signing key a login needs', () => {
 describe('a client that hangs up in the middle of its upload', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // At debug, a request's arrival is logged: the test knows when the server has the request.
+    server = await startTestServer({ logLevel: 'debug' });
   });
   afterAll(async () => {
     await server.close();

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.js';
+import { prepareQuery } from '../store/prepare-query.js';
 import { nowSeconds } from '../util/clock.js';
 
 /** Every type of the audit trail (GET /v2/passkeyEvents); the contract's `PasskeyEventType`. */
@@ -61,8 +62,21 @@ function eventRow(ctx: Ctx, event: EventInput): PasskeyEventRow {
 export async function recordEvent(ctx: Ctx, event: EventInput): Promise<void> {
   // Queued refusals first, so the trail keeps this instance's order (inTransaction does the same).
   if (ctx.events?.size && !ctx.store.db.isTransaction) await ctx.events.flush();
-  await ctx.store.db.insertInto('passkey_events').values(eventRow(ctx, event)).execute();
+  await insertEvent.execute(ctx, { ...eventRow(ctx, event) });
 }
+
+/** One event row; every login and verification writes one (compiled once, see prepareQuery). */
+const insertEvent = prepareQuery((db, row: PasskeyEventRow & Record<string, unknown>) =>
+  db.insertInto('passkey_events').values({
+    project_id: row.project_id,
+    user_id: row.user_id,
+    type: row.type,
+    credential_id: row.credential_id,
+    process_id: row.process_id,
+    detail: row.detail,
+    created_at: row.created_at,
+  }),
+);
 
 /**
  * Appends a refusal to the audit trail through the server's write-behind queue (events/event-queue.ts):

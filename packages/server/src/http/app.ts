@@ -15,6 +15,7 @@ import { KnownOrigins } from './known-origins.js';
 import { nameTitledSchemas } from './openapi-named-schemas.js';
 import { dropHeadersCarriedBySecurity } from './openapi-security-headers.js';
 import { limitRequests } from './rate-limit.js';
+import { OneLineRequestLog } from './one-line-request-log.js';
 import { serializeRequestForLog } from './redact-log-url.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
@@ -51,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     // Request log lines carry the URL with query values redacted (identifiers are personal data).
     loggerInstance: options.logger.child({}, { serializers: { req: serializeRequestForLog } }),
+    // One line per request, written when it is answered (see OneLineRequestLog).
+    logController: new OneLineRequestLog(),
     bodyLimit: options.bodyLimit,
     ...serverTimeouts(options.timeouts),
     clientErrorHandler: answerClientError(options.logger, options.timeouts),

@@ -7,9 +7,20 @@ import { authenticateApiSecret } from '../secrets/authenticate-api-secret.js';
 const challenge = { 'www-authenticate': 'Basic realm="Latchkey Backend API", charset="UTF-8"' };
 const refused = (message: string) => new LatchkeyError(401, 'invalid_credentials', message, challenge);
 
+type BasicCredentials = { projectId: string; secret: string } | undefined;
+
+/** Parsed once per request: the rate limiter's key and the auth hook both ask. */
+const parsed = new WeakMap<FastifyRequest, BasicCredentials>();
+
 /** Project id and secret from `Authorization: Basic …`, or undefined when absent or malformed. */
-export function basicCredentials(request: FastifyRequest): { projectId: string; secret: string } | undefined {
-  const header = request.headers.authorization;
+export function basicCredentials(request: FastifyRequest): BasicCredentials {
+  if (parsed.has(request)) return parsed.get(request);
+  const credentials = parseBasic(request.headers.authorization);
+  parsed.set(request, credentials);
+  return credentials;
+}
+
+function parseBasic(header: string | undefined): BasicCredentials {
   if (typeof header !== 'string') return undefined;
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match?.[1]) return undefined;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { inTransaction } from '../store/in-transaction.js';
+import { prepareQuery } from '../store/prepare-query.js';
 import { nowSeconds } from '../util/clock.js';
 import type { SignedPasskeyClaims } from './claims.js';
 
@@ -41,13 +42,17 @@ export async function spendToken(ctx: Ctx, projectId: string, claims: SignedPass
     return rows.length === 1;
   }
   return inTransaction(ctx, async (txCtx) => {
-    const inserted = await txCtx.store.db
-      .insertInto('spent_tokens')
-      .values({ jti: claims.jti, project_id: projectId, user_id: claims.sub, spent_at: now, expires_at: claims.exp })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+    const inserted = await insertSpent.execute(txCtx, { jti: claims.jti, projectId, userId: claims.sub, now, exp: claims.exp });
+    if (Number(inserted.numAffectedRows ?? 0) !== 1) return false;
     await recordEvent(txCtx, event);
     return true;
   });
 }
+
+/** The spend itself (SQLite), compiled once (see prepareQuery): a second insert of a jti inserts nothing. */
+const insertSpent = prepareQuery((db, args: { jti: string; projectId: string; userId: string; now: number; exp: number }) =>
+  db
+    .insertInto('spent_tokens')
+    .values({ jti: args.jti, project_id: args.projectId, user_id: args.userId, spent_at: args.now, expires_at: args.exp })
+    .onConflict((oc) => oc.column('jti').doNothing()),
+);

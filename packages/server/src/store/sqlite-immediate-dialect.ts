@@ -1,8 +1,32 @@
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 
+/** What the driver asks of the SQLite connection beyond Kysely's interface (better-sqlite3 has it). */
+export interface TransactionState {
+  /** Whether a transaction is open on the connection (better-sqlite3's `Database.inTransaction`). */
+  readonly inTransaction: boolean;
+}
+
 class SqliteImmediateDriver extends SqliteDriver {
+  constructor(
+    settings: SqliteDialectConfig,
+    private readonly state: TransactionState,
+  ) {
+    super(settings);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  /**
+   * A ROLLBACK only when a transaction is still open. When COMMIT itself fails on a full, read-only
+   * or immutable file, SQLite may already have rolled the transaction back; a ROLLBACK then fails
+   * with "no transaction is active", and Kysely would throw that error instead of the COMMIT's, so
+   * the store fault (503 store_unavailable) would surface as an unexplained 500.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.state.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
@@ -19,11 +43,14 @@ class SqliteImmediateDriver extends SqliteDriver {
  * Within one process the driver's connection mutex already runs one transaction at a time.
  */
 export class SqliteImmediateDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
+  constructor(
+    private readonly settings: SqliteDialectConfig,
+    private readonly state: TransactionState,
+  ) {
     super(settings);
   }
 
   override createDriver(): Driver {
-    return new SqliteImmediateDriver(this.settings);
+    return new SqliteImmediateDriver(this.settings, this.state);
   }
 }

@@ -49,6 +49,8 @@ export interface TestServerOptions {
   databaseTimeout?: number;
   /** The refusal events' write-behind interval (the production default otherwise; 0: written at once). */
   eventFlushMs?: number;
+  /** pino level of the captured logs (default `info`; `debug` adds each request's arrival line). */
+  logLevel?: 'info' | 'debug';
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
-  const logger = pino({ level: 'info' }, sink);
+  const logger = pino({ level: options.logLevel ?? 'info' }, sink);
   const database = options.databaseUrl ? undefined : await freshDatabase();
   const store = openStore(options.databaseUrl ?? database!.url, {
     ...(options.databaseTimeout ? { timeout: options.databaseTimeout } : {}),

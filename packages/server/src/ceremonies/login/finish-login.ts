@@ -10,6 +10,7 @@ import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
 import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
 import { inTransaction } from '../../store/in-transaction.js';
+import { prepareQuery } from '../../store/prepare-query.js';
 import type { ChallengeRow, CredentialRow, ProcessRow, UserRow } from '../../store/schema.js';
 import { nowSeconds } from '../../util/clock.js';
 import { consumeChallenge } from '../shared/challenges.js';
@@ -79,14 +80,7 @@ async function verifyAndIssue(
   if (challenge.user_id !== null) attempt.userId = challenge.user_id;
 
   // The passkey and its user in one statement (a credential always has its user: foreign key).
-  const found = await ctx.store.db
-    .selectFrom('credentials')
-    .innerJoin('users', 'users.id', 'credentials.user_id')
-    .selectAll('credentials')
-    .select(['users.identifier as user_identifier', 'users.webauthn_id as user_webauthn_id', 'users.display_name as user_display_name'])
-    .where('credentials.project_id', '=', project.id)
-    .where('credentials.credential_id', '=', response.id)
-    .executeTakeFirst();
+  const found = (await passkeyWithUser.execute(ctx, { projectId: project.id, credentialId: response.id })).rows[0];
   if (!found) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
   const { user_identifier: _identifier, user_webauthn_id: _webauthnId, user_display_name: _displayName, ...credential } = found;
   attempt.userId ??= credential.user_id;
@@ -187,13 +181,9 @@ async function recordSuccess(
   const { project, process, credential, challenge, newCounter } = success;
   const now = nowSeconds(ctx.clock);
   await inTransaction(ctx, async (txCtx) => {
-    const moved = await txCtx.store.db
-      .updateTable('credentials')
-      .set({ counter: newCounter, backup_state: success.backedUp ? 1 : 0, last_used_at: now })
-      .where('id', '=', credential.id)
-      .where((eb) => (newCounter === 0 ? eb('counter', '=', 0) : eb('counter', '<', newCounter)))
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) {
+    const counterMove = newCounter === 0 ? keepZeroCounter : moveCounterForward;
+    const moved = await counterMove.execute(txCtx, { id: credential.id, counter: newCounter, backupState: success.backedUp ? 1 : 0, now });
+    if (Number(moved.numAffectedRows ?? 0) !== 1) {
       const stillThere = await txCtx.store.db.selectFrom('credentials').select('id').where('id', '=', credential.id).executeTakeFirst();
       if (!stillThere) throw webauthnFailed('unknown_credential', 'this passkey was deleted while the login was under way');
       throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
@@ -227,3 +217,32 @@ async function noteLoginForAdoption(ctx: Ctx, success: { project: Project; proce
   const key = { projectId: project.id, userId: credential.user_id, deviceId: process.device_id };
   await noteDevice(ctx, key, { cross_device_at: success.crossDevice ? nowSeconds(ctx.clock) : null });
 }
+
+/** The passkey and its user, in one statement, compiled once (see prepareQuery). */
+const passkeyWithUser = prepareQuery((db, args: { projectId: string; credentialId: string }) =>
+  db
+    .selectFrom('credentials')
+    .innerJoin('users', 'users.id', 'credentials.user_id')
+    .selectAll('credentials')
+    .select(['users.identifier as user_identifier', 'users.webauthn_id as user_webauthn_id', 'users.display_name as user_display_name'])
+    .where('credentials.project_id', '=', args.projectId)
+    .where('credentials.credential_id', '=', args.credentialId),
+);
+
+/** The counter moves forward (a counter the authenticator keeps) ... */
+const moveCounterForward = prepareQuery((db, args: { id: string; counter: number; backupState: number; now: number }) =>
+  db
+    .updateTable('credentials')
+    .set({ counter: args.counter, backup_state: args.backupState, last_used_at: args.now })
+    .where('id', '=', args.id)
+    .where('counter', '<', args.counter),
+);
+
+/** ... or stays 0 (an authenticator without a counter; `counter` is 0 in the arguments too). */
+const keepZeroCounter = prepareQuery((db, args: { id: string; counter: number; backupState: number; now: number }) =>
+  db
+    .updateTable('credentials')
+    .set({ counter: args.counter, backup_state: args.backupState, last_used_at: args.now })
+    .where('id', '=', args.id)
+    .where('counter', '=', 0),
+);

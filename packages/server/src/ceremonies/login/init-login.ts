@@ -4,10 +4,10 @@ import { decideLogin } from '../../adoption/decisions/decide-login.js';
 import type { DecisionTag } from '../../adoption/decisions/tags.js';
 import type { Ctx } from '../../context.js';
 import type { Project } from '../../projects/project.js';
-import { issueChallenge } from '../shared/challenges.js';
+import { insertChallenge, newChallenge } from '../shared/challenges.js';
 import { PROCESS_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
-import { createProcess } from '../shared/processes.js';
-import { inOneCommit } from '../../store/in-one-commit.js';
+import { insertProcess, newProcess } from '../shared/processes.js';
+import { writeTogether } from '../../store/write-together.js';
 
 export interface InitLoginResult {
   processId: string;
@@ -27,18 +27,16 @@ export async function initLogin(ctx: Ctx, project: Project, input: { clientInfo?
   const facts = readClientInfo(input.clientInfo);
   const policy = await ctx.policies.get(ctx, project.id);
   const decision = decideLogin(policy, project.id, facts);
-  // The process and its challenge: one commit on SQLite (see inOneCommit).
-  const { process, challenge } = await inOneCommit(ctx, async (writeCtx) => {
-    const process = await createProcess(writeCtx, {
-      projectId: project.id,
-      kind: 'login',
-      clientInfo: input.clientInfo,
-      facts,
-      ...(input.userAgent ? { userAgent: input.userAgent } : {}),
-    });
-    const challenge = await issueChallenge(writeCtx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
-    return { process, challenge };
+  const process = newProcess(ctx, {
+    projectId: project.id,
+    kind: 'login',
+    clientInfo: input.clientInfo,
+    facts,
+    ...(input.userAgent ? { userAgent: input.userAgent } : {}),
   });
+  const challenge = newChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login-cui', ttl: PROCESS_TTL });
+  // The process and its challenge: one commit (one statement on PostgreSQL; see writeTogether).
+  await writeTogether(ctx, () => [insertProcess.compiled(ctx, { ...process }), insertChallenge.compiled(ctx, { ...challenge.row })]);
   const options = await generateAuthenticationOptions({
     rpID: project.rpId,
     challenge: challenge.bytes,

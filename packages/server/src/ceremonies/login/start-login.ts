@@ -3,19 +3,30 @@ import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
 import type { DecisionTag } from '../../adoption/decisions/tags.js';
 import type { Ctx } from '../../context.js';
 import { recordRefusal } from '../../events/record-event.js';
-import { listUserCredentials } from '../../passkeys/passkeys.js';
 import type { Project } from '../../projects/project.js';
-import { findUserByIdentifier } from '../../users/users.js';
-import { issueChallenge } from '../shared/challenges.js';
+import { insertChallenge, newChallenge } from '../shared/challenges.js';
 import { CHALLENGE_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
 import { openProcess } from '../shared/processes.js';
-import { inOneCommit } from '../../store/in-one-commit.js';
+import { prepareQuery } from '../../store/prepare-query.js';
+import { writeTogether } from '../../store/write-together.js';
 
 export type StartLoginResult =
   | { status: 'ok'; assertionOptions: PublicKeyCredentialRequestOptionsJSON; challengeId: string; decisionTags: DecisionTag[] }
   | { status: 'noPasskey'; decisionTags: DecisionTag[] };
 
 export type LoginMethod = 'identifier' | 'one-tap';
+
+/**
+ * The user of this identifier and their passkeys (ids and transports, oldest first), in one
+ * statement; undefined when no user has it. A user without passkeys has an empty list.
+ */
+async function findUserWithPasskeys(ctx: Ctx, projectId: string, identifier: string): Promise<{ userId: string; credentials: Array<{ credential_id: string; transports: string }> } | undefined> {
+  const { rows } = await userWithPasskeys.execute(ctx, { projectId, identifier });
+  const first = rows[0];
+  if (!first) return undefined;
+  const credentials = rows.flatMap((row) => (row.credential_id !== null && row.transports !== null ? [{ credential_id: row.credential_id, transports: row.transports }] : []));
+  return { userId: first.user_id, credentials };
+}
 
 /**
  * Identifier-first login: request options listing the user's passkeys, or `noPasskey` so that the
@@ -29,44 +40,41 @@ export async function startLogin(
   input: { processId: string; identifier: string; method?: LoginMethod },
 ): Promise<StartLoginResult> {
   const process = await openProcess(ctx, project.id, input.processId, 'login');
-  const user = await findUserByIdentifier(ctx, project.id, input.identifier);
-  if (user) {
+  const found = await findUserWithPasskeys(ctx, project.id, input.identifier);
+  if (found) {
     const policy = await ctx.policies.get(ctx, project.id);
-    const refusal = policyRefusal(policy, { projectId: project.id, flow: 'login', userId: user.id, osFamily: process.os_family });
+    const refusal = policyRefusal(policy, { projectId: project.id, flow: 'login', userId: found.userId, osFamily: process.os_family });
     if (refusal.length > 0) {
       await recordRefusal(ctx, {
         projectId: project.id,
         type: 'login-failed',
-        userId: user.id,
+        userId: found.userId,
         processId: process.id,
         detail: { reason: 'login_not_allowed', step: 'start', decisionTags: refusal },
       });
       return { status: 'noPasskey', decisionTags: refusal };
     }
   }
-  const credentials = user ? await listUserCredentials(ctx, project.id, user.id) : [];
-  if (!user || credentials.length === 0) {
+  if (!found || found.credentials.length === 0) {
     await recordRefusal(ctx, {
       projectId: project.id,
       type: 'login-failed',
-      userId: user?.id ?? null,
+      userId: found?.userId ?? null,
       processId: process.id,
       detail: { reason: 'no_passkey', step: 'start' },
     });
     return { status: 'noPasskey', decisionTags: [] };
   }
-  // The challenge and the process's user: one commit on SQLite (see inOneCommit).
-  const challenge = await inOneCommit(ctx, async (writeCtx) => {
-    const issued = await issueChallenge(writeCtx, { projectId: project.id, processId: process.id, kind: 'login', userId: user.id, ttl: CHALLENGE_TTL });
-    // The process remembers whose login it is, so that a refusal before the passkey is known
-    // (a foreign origin, say) still lands in that user's trail.
-    await writeCtx.store.db
-      .updateTable('processes')
-      .set({ user_id: user.id, login_method: input.method ?? 'identifier' })
-      .where('id', '=', process.id)
-      .execute();
-    return issued;
-  });
+  const userId = found.userId;
+  const credentials = found.credentials;
+  const challenge = newChallenge(ctx, { projectId: project.id, processId: process.id, kind: 'login', userId, ttl: CHALLENGE_TTL });
+  // The challenge and the process's user, in one commit (one statement on PostgreSQL; see
+  // writeTogether). The process remembers whose login it is, so that a refusal before the passkey
+  // is known (a foreign origin, say) still lands in that user's trail.
+  await writeTogether(ctx, () => [
+    insertChallenge.compiled(ctx, { ...challenge.row }),
+    setLoginUser.compiled(ctx, { processId: process.id, userId, method: input.method ?? 'identifier' }),
+  ]);
   const assertionOptions = await generateAuthenticationOptions({
     rpID: project.rpId,
     challenge: challenge.bytes,
@@ -76,3 +84,19 @@ export async function startLogin(
   });
   return { status: 'ok', assertionOptions, challengeId: challenge.row.id, decisionTags: [] };
 }
+
+/** Whose login the process is, and how it was started (compiled once, see prepareQuery). */
+const setLoginUser = prepareQuery((db, args: { processId: string; userId: string; method: LoginMethod }) =>
+  db.updateTable('processes').set({ user_id: args.userId, login_method: args.method }).where('id', '=', args.processId),
+);
+
+const userWithPasskeys = prepareQuery((db, args: { projectId: string; identifier: string }) =>
+  db
+    .selectFrom('users')
+    .leftJoin('credentials', (join) => join.onRef('credentials.user_id', '=', 'users.id').onRef('credentials.project_id', '=', 'users.project_id'))
+    .select(['users.id as user_id', 'credentials.credential_id', 'credentials.transports'])
+    .where('users.project_id', '=', args.projectId)
+    .where('users.identifier', '=', args.identifier)
+    .orderBy('credentials.created_at')
+    .orderBy('credentials.id'),
+);

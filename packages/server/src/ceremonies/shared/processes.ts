@@ -2,29 +2,36 @@ import type { Ctx } from '../../context.js';
 import type { ClientFacts } from '../../adoption/client-info.js';
 import { conflict, gone, notFound } from '../../errors/latchkey-error.js';
 import type { ProcessRow } from '../../store/schema.js';
+import { prepareQuery } from '../../store/prepare-query.js';
 import { nowSeconds } from '../../util/clock.js';
 import { ID_PATTERNS, newProcessId } from '../../util/ids.js';
 import { PROCESS_TTL } from './lifetimes.js';
 
 export type ProcessKind = 'login' | 'append';
 
-export async function createProcess(
-  ctx: Ctx,
-  input: {
-    projectId: string;
-    kind: ProcessKind;
-    userId?: string;
-    connectTokenId?: string;
-    /** As the page sent it; its size was checked by readClientInfo, which made `facts`. */
-    clientInfo?: unknown;
-    facts: ClientFacts;
-    userAgent?: string;
-    conditionalCreate?: boolean;
-  },
-): Promise<ProcessRow> {
+export interface ProcessInput {
+  projectId: string;
+  kind: ProcessKind;
+  userId?: string;
+  connectTokenId?: string;
+  /** As the page sent it; its size was checked by readClientInfo, which made `facts`. */
+  clientInfo?: unknown;
+  facts: ClientFacts;
+  userAgent?: string;
+  conditionalCreate?: boolean;
+}
+
+export async function createProcess(ctx: Ctx, input: ProcessInput): Promise<ProcessRow> {
+  const row = newProcess(ctx, input);
+  await ctx.store.db.insertInto('processes').values(row).execute();
+  return row;
+}
+
+/** A new process's row, not yet written (for a caller that writes it with other rows). */
+export function newProcess(ctx: Ctx, input: ProcessInput): ProcessRow {
   const clientInfo = input.clientInfo === undefined ? null : JSON.stringify(input.clientInfo);
   const now = nowSeconds(ctx.clock);
-  const row: ProcessRow = {
+  return {
     id: newProcessId(),
     project_id: input.projectId,
     kind: input.kind,
@@ -41,14 +48,12 @@ export async function createProcess(
     login_method: null,
     conditional_create: input.conditionalCreate ? 1 : 0,
   };
-  await ctx.store.db.insertInto('processes').values(row).execute();
-  return row;
 }
 
 /** The open process of this project and kind, or the reason it cannot continue. */
 export async function openProcess(ctx: Ctx, projectId: string, processId: string, kind: ProcessKind): Promise<ProcessRow> {
   const row = ID_PATTERNS.process.test(processId)
-    ? await ctx.store.db.selectFrom('processes').selectAll().where('id', '=', processId).executeTakeFirst()
+    ? (await processById.execute(ctx, { processId })).rows[0]
     : undefined;
   if (!row || row.project_id !== projectId || row.kind !== kind) {
     throw notFound('process_not_found', `no ${kind} process ${processId}; start again with ${kind}/init`);
@@ -60,11 +65,34 @@ export async function openProcess(ctx: Ctx, projectId: string, processId: string
 
 /** Marks the process done, once: a second completion (a replayed finish) is a conflict. */
 export async function completeProcess(ctx: Ctx, processId: string): Promise<void> {
-  const result = await ctx.store.db
-    .updateTable('processes')
-    .set({ completed_at: nowSeconds(ctx.clock) })
-    .where('id', '=', processId)
-    .where('completed_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw conflict('process_completed', `process ${processId} has already completed`);
+  const result = await completeOnce.execute(ctx, { processId, now: nowSeconds(ctx.clock) });
+  if (Number(result.numAffectedRows ?? 0) !== 1) throw conflict('process_completed', `process ${processId} has already completed`);
 }
+
+/** Every login and append step reads its process (compiled once, see prepareQuery). */
+const processById = prepareQuery((db, args: { processId: string }) => db.selectFrom('processes').selectAll().where('id', '=', args.processId));
+
+const completeOnce = prepareQuery((db, args: { processId: string; now: number }) =>
+  db.updateTable('processes').set({ completed_at: args.now }).where('id', '=', args.processId).where('completed_at', 'is', null),
+);
+
+/** A process row's INSERT, compiled once (see prepareQuery): `insertProcess.compiled(ctx, row)`. */
+export const insertProcess = prepareQuery((db, row: ProcessRow & Record<string, unknown>) =>
+  db.insertInto('processes').values({
+    id: row.id,
+    project_id: row.project_id,
+    kind: row.kind,
+    user_id: row.user_id,
+    connect_token_id: row.connect_token_id,
+    client_info: row.client_info,
+    user_agent: row.user_agent,
+    created_at: row.created_at,
+    expires_at: row.expires_at,
+    completed_at: row.completed_at,
+    device_id: row.device_id,
+    os_family: row.os_family,
+    browser_family: row.browser_family,
+    login_method: row.login_method,
+    conditional_create: row.conditional_create,
+  }),
+);

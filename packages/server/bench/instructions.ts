@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:instructions`: machine instructions the server executes per login and per
+ * verification, counted by valgrind's callgrind. Unlike CPU time, the count hardly moves with the
+ * load of other work on the machine, so two builds can be compared on a busy machine (one sitting,
+ * same counts): `npm run bench:instructions -- <other package dir>` measures another checkout's
+ * built server (run `npx tsc -p tsconfig.json` there first). Needs `valgrind` on PATH.
+ *
+ * The server (bench/instructions-server.mjs, the built `dist/`, a temp SQLite file or
+ * BENCH_DATABASE_URL; rate limits on; logs at info into /dev/null) runs under callgrind with
+ * counting off. This process warms it up (INSTRUCTIONS_WARM logins and verifications, so that V8
+ * has optimised the hot code), then counts INSTRUCTIONS_OPS logins (8 concurrent ceremonies) and
+ * then INSTRUCTIONS_OPS verifications, each between `callgrind_control --zero` and `--dump`.
+ * Under valgrind the server runs ~50× slower: the defaults (80, 60) take 3–5 minutes.
+ * User-space instructions only: the kernel's work for a syscall is not counted.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { SoftAuthenticator } from '@latchkey/testkit';
+import { appendPasskey, expectStatus, login } from '../test/helpers/ceremonies.js';
+import { basicAuth, httpRequest, projectClient } from '../test/helpers/http-client.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const packageDir = resolve(process.argv[2] ?? join(HERE, '..'));
+const WARM = Number(process.env.INSTRUCTIONS_WARM ?? 80);
+const OPS = Number(process.env.INSTRUCTIONS_OPS ?? 60);
+const LANES = 8;
+const out = mkdtempSync(join(tmpdir(), 'latchkey-callgrind-'));
+
+const child = spawn(
+  'valgrind',
+  ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(out, 'callgrind.%p')}`, 'node', join(HERE, 'instructions-server.mjs'), packageDir],
+  { stdio: ['pipe', 'pipe', 'ignore'], env: process.env },
+);
+const firstLine: string = await new Promise((resolveLine, reject) => {
+  createInterface({ input: child.stdout! }).once('line', resolveLine);
+  child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready; is valgrind installed, and ${packageDir}/dist built?`)));
+});
+const { url, project, secret } = JSON.parse(firstLine);
+const p = projectClient(url, project, secret);
+const authorization = basicAuth(project.id, secret);
+process.stderr.write(`[bench:instructions] ${packageDir}: server under callgrind on ${url}\n`);
+
+const lanes = await Promise.all(
+  Array.from({ length: LANES }, async (_, i) => {
+    const authenticator = new SoftAuthenticator();
+    const identifier = `instructions-${i}@example.com`;
+    expectStatus(await appendPasskey(p, authenticator, identifier), 200);
+    return { authenticator, identifier };
+  }),
+);
+
+async function logins(count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  let started = 0;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      while (started < count) {
+        started++;
+        const answer = await login(p, lane.authenticator, lane.identifier);
+        expectStatus(answer, 200);
+        tokens.push(answer.body.signedPasskeyData as string);
+      }
+    }),
+  );
+  return tokens;
+}
+
+async function verifications(tokens: string[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    lanes.map(async () => {
+      while (next < tokens.length) {
+        const answer = await httpRequest(url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: tokens[next++]! }, headers: { authorization } });
+        if (answer.body.verificationResult !== 'success') throw new Error(`verifySignedData answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      }
+    }),
+  );
+}
+
+const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
+
+process.stderr.write(`[bench:instructions] warming up (${WARM} logins and verifications)\n`);
+await verifications(await logins(WARM));
+const tokens = await logins(OPS);
+control('--instr=on');
+control('--zero');
+process.stderr.write(`[bench:instructions] ${OPS} logins, counted\n`);
+await logins(OPS);
+control('--dump=login');
+control('--zero');
+process.stderr.write(`[bench:instructions] ${OPS} verifications, counted\n`);
+await verifications(tokens);
+control('--dump=verify');
+control('--instr=off');
+child.stdin!.write('stop\n');
+await new Promise((done) => child.once('exit', done));
+
+const perOp: Record<string, number> = {};
+for (const file of readdirSync(out)) {
+  const text = readFileSync(join(out, file), 'utf8');
+  const trigger = /^desc: Trigger: .*dump (login|verify)/m.exec(text)?.[1];
+  const total = Number(/^summary: (\d+)/m.exec(text)?.[1] ?? /^totals: (\d+)/m.exec(text)?.[1]);
+  if (trigger) perOp[trigger] = total / OPS;
+}
+rmSync(out, { recursive: true, force: true });
+const millions = (n: number | undefined) => (n === undefined ? 'not counted' : `${(n / 1e6).toFixed(2)} M`);
+process.stdout.write(
+  `${packageDir}: instructions per login (3 requests) ${millions(perOp.login)}, per verification ${millions(perOp.verify)} ` +
+    `(${OPS} each, after ${WARM} to warm up; ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'})\n`,
+);
