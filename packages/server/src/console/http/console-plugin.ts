@@ -3,6 +3,7 @@ import type { App } from '../../http/route-deps.js';
 import { consoleAuthRoutes } from './auth-routes.js';
 import { consoleEventRoutes } from './event-routes.js';
 import { checkOrigin, ConsoleProject, requireSession } from './guard.js';
+import { consoleOpsRoutes } from './ops-routes.js';
 import { consoleProjectRoutes } from './project-routes.js';
 import { consoleStaticRoutes } from './static-assets.js';
 import { consoleUserRoutes } from './user-routes.js';
@@ -12,7 +13,7 @@ import { consoleUserRoutes } from './user-routes.js';
  * contract). Every change passes the Origin check before its body is even parsed; everything but
  * the login steps needs a session, changes its CSRF token (guard.ts).
  */
-export async function consolePlugin(app: App, ctx: Ctx): Promise<void> {
+export async function consolePlugin(app: App, ctx: Ctx, options: { sampleInterval: number }): Promise<void> {
   const consoleProject = new ConsoleProject(ctx);
   await app.register(
     async (scope) => {
@@ -27,6 +28,7 @@ export async function consolePlugin(app: App, ctx: Ctx): Promise<void> {
         await consoleProjectRoutes(api, ctx, consoleProject);
         await consoleUserRoutes(api, ctx, consoleProject);
         await consoleEventRoutes(api, ctx);
+        await consoleOpsRoutes(api, ctx, options.sampleInterval);
       });
       await consoleStaticRoutes(console);
     },
