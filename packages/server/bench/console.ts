@@ -1,8 +1,9 @@
 /**
  * `npm run bench:console`: the operator console's first pages over a big project.
  *
- * A real server (`startServer`, SQLite on a temp file; BENCH_DATABASE_URL=postgres://… for an
- * empty PostgreSQL database) with one project of BENCH_CONSOLE_USERS users (default 100 000) and
+ * A real server (`startServer`, SQLite on a temp file; BENCH_STORE=postgres for a PostgreSQL
+ * database the bench creates on BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)
+ * and drops at the end; or BENCH_DATABASE_URL=postgres://… for an empty database of your own) with one project of BENCH_CONSOLE_USERS users (default 100 000) and
  * BENCH_CONSOLE_EVENTS events (default 1 000 000) over the last 30 days, pre-filled in bulk. An
  * administrator's session is made directly in the store; then each console API page is fetched
  * over HTTP, once to warm up and BENCH_ROUNDS times measured; the median and the slowest are
@@ -14,6 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import pino from 'pino';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { createSession } from '../src/console/sessions.js';
@@ -34,10 +36,13 @@ const DAY = 86_400;
 const startedAt = performance.now();
 const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-console-'));
-const postgres = Boolean(process.env.BENCH_DATABASE_URL);
+if (process.env.BENCH_STORE && !['sqlite', 'postgres'].includes(process.env.BENCH_STORE)) throw new Error('BENCH_STORE must be sqlite or postgres');
+const ownDatabase = process.env.BENCH_STORE === 'postgres' && !process.env.BENCH_DATABASE_URL ? await createBenchDatabase() : undefined;
+const databaseUrl = ownDatabase?.url ?? process.env.BENCH_DATABASE_URL;
+const postgres = Boolean(databaseUrl);
 const config: Config = {
   ...loadConfig({}),
-  databaseUrl: process.env.BENCH_DATABASE_URL || `file:${join(dir, 'bench.sqlite')}`,
+  databaseUrl: databaseUrl || `file:${join(dir, 'bench.sqlite')}`,
   port: 0,
   frontendRateLimit: 0,
   backendRateLimit: 0,
@@ -89,6 +94,8 @@ try {
     ['events, by user', `/console/api/projects/${project.id}/events?user=${userId(4242)}`],
     ['events, one day', `/console/api/projects/${project.id}/events?from=${now - 10 * DAY}&to=${now - 9 * DAY}`],
     ['charts, 30 days', `/console/api/projects/${project.id}/charts?days=30`],
+    ['latency, 24 hours', '/console/api/latency?hours=24'],
+    ['health (with instance count)', '/console/api/health'],
   ];
   const results: Array<{ name: string; median: number; max: number }> = [];
   for (const [name, path] of pages) {
@@ -122,4 +129,24 @@ try {
 } finally {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
+  await ownDatabase?.drop();
+}
+
+/** A database of its own for BENCH_STORE=postgres, created empty on the server of BENCH_POSTGRES_URL. */
+async function createBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new URL(process.env.BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test');
+  const name = `latchkey_bench_console_${process.pid}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: admin.href });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(admin.href);
+  url.pathname = `/${name}`;
+  return { url: url.href, drop: () => run(`drop database if exists ${name} with (force)`) };
 }
