@@ -4,7 +4,7 @@ import { addBuckets, quantileMs, type Buckets } from './latency-buckets.js';
 import { ROUTE_FAMILIES } from './route-family.js';
 
 export interface LatencySeries {
-  /** Seconds per point: 60 up to 6 hours, 5 minutes up to 2 days, an hour beyond. */
+  /** Seconds per point: 60 up to 6 hours, 5 minutes beyond (the route reads at most 48 hours). */
   step: number;
   /** Start of each point (Unix seconds), oldest first; every step of the window, empty ones too. */
   times: number[];
