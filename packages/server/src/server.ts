@@ -13,6 +13,7 @@ import { PolicyCache } from './adoption/policy/policy-cache.js';
 import { EventQueue, type EventQueueOptions } from './events/event-queue.js';
 import { readMdsBlobInfo, staleWarning } from './attestation/mds-blob-info.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
+import { startOpsSampler } from './ops/start-ops-sampler.js';
 import { Metrics } from './metrics/metrics.js';
 import { refuseUnlessReady } from './health/refuse-unless-ready.js';
 import { explainStoreFault } from './store/explain-store-fault.js';
@@ -129,6 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       trustProxy: config.trustProxy,
       frontendRateLimit: config.frontendRateLimit,
       backendRateLimit: config.backendRateLimit,
+      opsSampleInterval: config.metricsSampleInterval,
     });
     const address = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
       throw explainListenError(error, config.host, config.port);
@@ -137,6 +139,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // The console's own project (docs/console.md), on the port actually bound when LATCHKEY_PORT=0.
     await ensureConsoleProject(ctx, publicUrlOf(config, Number(new URL(address).port)));
     const housekeeping = startHousekeeping(ctx, metrics, interval, { clientEventRetentionDays: config.clientEventRetentionDays });
+    // Every instance (every cluster worker) heartbeats and samples its latency, housekeeping or not.
+    const ops = startOpsSampler(ctx, metrics.latency, config.metricsSampleInterval);
     return {
       app,
       ctx,
@@ -144,6 +148,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: async () => {
         await app.close();
         await housekeeping.stop();
+        await ops.stop();
         await store.close();
       },
     };

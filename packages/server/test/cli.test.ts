@@ -538,13 +538,13 @@ describe('latchkey prune', () => {
   it('runs one housekeeping pass and reports what it deleted per table', async () => {
     const pruned = await cliJson<{ pruned: Record<string, number> }>(['prune']);
     expect(pruned).toEqual({
-      pruned: { challenges: expect.any(Number), processes: expect.any(Number), connectTokens: expect.any(Number), spentTokens: expect.any(Number) },
+      pruned: { challenges: expect.any(Number), processes: expect.any(Number), connectTokens: expect.any(Number), spentTokens: expect.any(Number), consoleSessions: 0, latencySamples: 0, instances: 0 },
       adoption: { rolledDays: 0, prunedEvents: 0 },
     });
     // Nothing in the shared store is past its retention yet: a live server's rows are never touched.
-    expect(Object.values(pruned.pruned)).toEqual([0, 0, 0, 0]);
+    expect(Object.values(pruned.pruned)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect((await cli(['prune'])).stdout).toMatch(
-      /^pruned: 0 challenges, 0 processes, 0 connect tokens, 0 spent tokens\nadoption: 0 days rolled up, 0 raw events pruned\n$/,
+      /^pruned: 0 challenges, 0 processes, 0 connect tokens, 0 spent tokens, 0 console sessions, 0 latency samples, 0 instances\nadoption: 0 days rolled up, 0 raw events pruned\n$/,
     );
   });
 });

@@ -36,6 +36,8 @@ export interface Config {
   databaseTimeout: number;
   /** Seconds between housekeeping runs that prune expired rows; 0 turns housekeeping off. */
   housekeepingInterval: number;
+  /** Seconds between an instance's heartbeat and latency sample (the console's health view and latency chart); 0 = off. */
+  metricsSampleInterval: number;
   /** Days raw funnel events are kept after their day was rolled up into daily aggregates. */
   clientEventRetentionDays: number;
   /** `serve` processes that share the port (LATCHKEY_WORKERS); undefined = one per core. `--workers` wins. */
@@ -75,6 +77,7 @@ export const DEFAULTS = {
   databasePoolSize: 10,
   databaseTimeout: 5000,
   housekeepingInterval: 60,
+  metricsSampleInterval: 60,
   clientEventRetentionDays: 30,
   eventFlushMs: 10,
 };
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: integer(env, 'LATCHKEY_DATABASE_POOL_SIZE', DEFAULTS.databasePoolSize, 1, 1000),
     databaseTimeout: integer(env, 'LATCHKEY_DATABASE_TIMEOUT', DEFAULTS.databaseTimeout, 100, 600_000),
     housekeepingInterval: integer(env, 'LATCHKEY_HOUSEKEEPING_INTERVAL', DEFAULTS.housekeepingInterval, 0, 86_400),
+    metricsSampleInterval: integer(env, 'LATCHKEY_METRICS_SAMPLE_INTERVAL', DEFAULTS.metricsSampleInterval, 0, 3600),
     clientEventRetentionDays: integer(env, 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', DEFAULTS.clientEventRetentionDays, 1, 3650),
     workers: env.LATCHKEY_WORKERS ? integer(env, 'LATCHKEY_WORKERS', 1, 1, MAX_WORKERS) : undefined,
     eventFlushMs: integer(env, 'LATCHKEY_EVENT_FLUSH_MS', DEFAULTS.eventFlushMs, 0, 10_000),

@@ -31,6 +31,7 @@ export const ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'LATCHKEY_DATABASE_POOL_SIZE', default: String(DEFAULTS.databasePoolSize), meaning: 'most PostgreSQL connections per instance' },
   { name: 'LATCHKEY_DATABASE_TIMEOUT', default: String(DEFAULTS.databaseTimeout), meaning: 'milliseconds a database connection or statement may take' },
   { name: 'LATCHKEY_HOUSEKEEPING_INTERVAL', default: String(DEFAULTS.housekeepingInterval), meaning: 'seconds between prunes of expired rows; 0 = off' },
+  { name: 'LATCHKEY_METRICS_SAMPLE_INTERVAL', default: String(DEFAULTS.metricsSampleInterval), meaning: 'seconds between each instance\'s heartbeat and latency sample (console health and latency chart); 0 = off' },
   { name: 'LATCHKEY_CLIENT_EVENT_RETENTION_DAYS', default: String(DEFAULTS.clientEventRetentionDays), meaning: 'days raw adoption events are kept once rolled up into daily aggregates' },
   { name: 'LATCHKEY_WORKERS', default: 'number of cores', meaning: 'serve processes sharing the port (1 = no cluster); `serve --workers N` wins' },
   { name: 'LATCHKEY_EVENT_FLUSH_MS', default: String(DEFAULTS.eventFlushMs), meaning: 'milliseconds refusal events may wait to be written together (a crash loses at most these); 0 = each at once' },

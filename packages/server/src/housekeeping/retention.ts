@@ -24,3 +24,9 @@ export const PRIMARY_KEY: Record<PrunedTable, string> = {
   connect_tokens: 'id',
   spent_tokens: 'jti',
 };
+
+/** Latency samples (the console's latency chart) are kept this long, in seconds: 30 days. */
+export const LATENCY_SAMPLE_RETENTION = 30 * 86_400;
+
+/** An instance whose heartbeat is older than this (a day) is gone: its row is removed. */
+export const INSTANCE_RETENTION = 86_400;

@@ -44,6 +44,8 @@ export interface AppOptions {
   trustProxy: boolean;
   frontendRateLimit: number;
   backendRateLimit: number;
+  /** LATCHKEY_METRICS_SAMPLE_INTERVAL: the console's health view counts instances seen in 3 of these (default 60). */
+  opsSampleInterval?: number;
 }
 
 /** The whole HTTP surface: one Fastify instance, each API in its own scope with its own guard. */
@@ -88,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    metrics.latency.observe(route, reply.elapsedTime / 1000);
   });
 
   // A JSON API: no CSP to set (the /docs viewer sets its own); it is meant to be called cross-origin.
@@ -157,7 +160,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await originCheckRoute(probe, deps);
   });
 
-  await consolePlugin(app, ctx);
+  await consolePlugin(app, ctx, { sampleInterval: options.opsSampleInterval ?? 60 });
   await publicRoutes(app, deps);
   await publicWellKnownRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

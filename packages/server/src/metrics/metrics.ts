@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LatencyRecorder } from '../ops/latency-recorder.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -39,6 +40,8 @@ export class Metrics {
     labelNames: ['code'],
     registers: [this.registry],
   });
+  /** This process's latencies per route family since the last ops sample (the console's latency chart). */
+  readonly latency = new LatencyRecorder();
   readonly prunedRows = new Counter({
     name: 'latchkey_housekeeping_pruned_rows_total',
     help: 'Expired rows removed by housekeeping, by table',

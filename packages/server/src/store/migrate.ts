@@ -8,6 +8,7 @@ import { nativeApps } from './migrations/0004-native-apps.js';
 import { passkeyLifecycle } from './migrations/0004-passkey-lifecycle.js';
 import { attestationPolicySchema } from './migrations/0004-attestation-policy.js';
 import { consoleSchema } from './migrations/0004-console.js';
+import { opsSamples } from './migrations/0005-ops-samples.js';
 import { userPrefixSearch } from './migrations/0005-user-prefix-search.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
@@ -24,6 +25,7 @@ function migrations(store: Store): Record<string, Migration> {
     '0004-passkey-lifecycle': passkeyLifecycle,
     '0004-attestation-policy': attestationPolicySchema,
     '0004-console': consoleSchema,
+    '0005-ops-samples': opsSamples,
     '0005-user-prefix-search': userPrefixSearch(store.dialect),
   };
 }

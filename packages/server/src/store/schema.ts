@@ -28,6 +28,8 @@ export interface Database {
   console_admins: ConsoleAdminTable;
   console_invites: ConsoleInviteTable;
   console_sessions: ConsoleSessionTable;
+  instances: InstanceTable;
+  latency_samples: LatencySampleTable;
 }
 
 export interface ProjectTable {
@@ -317,3 +319,25 @@ export interface ConsoleSessionTable {
 
 export type ConsoleAdminRow = Selectable<ConsoleAdminTable>;
 export type ConsoleSessionRow = Selectable<ConsoleSessionTable>;
+
+/** A serving process's heartbeat (0005-ops-samples): one row per instance id. */
+export interface InstanceTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  last_seen_at: number;
+}
+
+/** One instance's requests of one route family in one sample period (0005-ops-samples). */
+export interface LatencySampleTable {
+  id: string;
+  instance_id: string;
+  family: string;
+  minute: number;
+  count: number;
+  p50_ms: number;
+  p99_ms: number;
+  /** JSON object: bucket index → count. */
+  buckets: string;
+}

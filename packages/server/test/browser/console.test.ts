@@ -196,12 +196,17 @@ describe('the operator console in Chromium', () => {
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
     expect(await page.locator('tbody tr').first().textContent()).toContain('passkey-deleted');
     await checkView('project-events');
+    // One latency sample (and heartbeat) of this server: the requests so far, in the current minute.
+    await server.ops.sampleNow();
     await page.getByRole('link', { name: 'Charts' }).click();
     await page.locator('#chart-logins canvas').waitFor();
-    expect(await page.locator('.charts canvas').count()).toBe(4);
+    await page.locator('#chart-latency canvas').waitFor();
+    expect(await page.locator('.charts canvas').count()).toBe(5);
+    expect(await page.locator('#latency-family').inputValue()).toBe('login');
     await checkView('project-charts');
     await page.getByRole('link', { name: 'Health' }).click();
     await page.getByRole('heading', { name: 'Ready' }).waitFor();
+    expect(await page.locator('#health-instances').textContent()).toBe('one process, 1 worker seen in the last 180 s');
     await checkView('health');
   });
 

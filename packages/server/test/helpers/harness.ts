@@ -6,6 +6,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { RequestTimeouts } from '../../src/http/server-timeouts.js';
 import type { App } from '../../src/http/route-deps.js';
 import { Metrics } from '../../src/metrics/metrics.js';
+import { startOpsSampler, type OpsSampler } from '../../src/ops/start-ops-sampler.js';
 import { createProject, type CreateProjectInput } from '../../src/projects/create-project.js';
 import { createContext } from '../../src/server.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -28,6 +29,9 @@ export interface TestServer {
   ctx: Ctx;
   clock: TestClock;
   app: App;
+  metrics: Metrics;
+  /** This server's heartbeat and latency sampler, unscheduled: tests call ops.sampleNow() with the clock where they want it. */
+  ops: OpsSampler;
   /** Every log line the server wrote, parsed. */
   logs: Array<{ level: number; msg?: string; [key: string]: unknown }>;
   /** The default project (RP ID localhost, origin http://localhost:3000). */
@@ -79,15 +83,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...createContext({ keyEncryptionKey: options.keyEncryptionKey }, store, clock, { events: { flushMs: options.eventFlushMs ?? DEFAULT_EVENT_FLUSH_MS, log: logger } }),
     log: logger,
   };
+  const metrics = new Metrics(store);
+  const ops = startOpsSampler(ctx, metrics.latency, 60, { scheduled: false });
   const app = await buildApp({
     ctx,
-    metrics: new Metrics(store),
+    metrics,
     logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     trustProxy: false,
     frontendRateLimit: options.frontendRateLimit ?? 0,
     backendRateLimit: options.backendRateLimit ?? 0,
+    opsSampleInterval: 60,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
 
@@ -104,6 +111,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ctx,
     clock,
     app,
+    metrics,
+    ops,
     logs,
     main,
     addProject,

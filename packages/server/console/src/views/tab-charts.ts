@@ -17,19 +17,34 @@ interface Charts {
   verifyResults: Record<string, number>;
 }
 
+/** GET /console/api/latency: the whole server's p50/p99 per route family (src/ops), not this project's. */
+interface Latency {
+  step: number;
+  sampleInterval: number;
+  times: number[];
+  families: Record<string, { count: number[]; p50: Array<number | null>; p99: Array<number | null> }>;
+}
+
 let data: Charts | null = null;
+let latency: Latency | null = null;
+let family = 'login';
 let error = '';
 const plots: uPlot[] = [];
+let redraw: () => void = () => {};
 
 export async function enterCharts(projectId: string, rerender: () => void): Promise<void> {
+  redraw = () => {
+    rerender();
+    draw();
+  };
   try {
-    data = await api<Charts>('GET', `/projects/${projectId}/charts?days=30`);
+    [data, latency] = await Promise.all([api<Charts>('GET', `/projects/${projectId}/charts?days=30`), api<Latency>('GET', '/latency?hours=24')]);
+    if (!latency.families[family]) family = Object.keys(latency.families)[0] ?? 'login';
     error = '';
   } catch (thrown) {
     error = (thrown as Error).message;
   }
-  rerender();
-  draw();
+  redraw();
 }
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -43,7 +58,7 @@ function draw(): void {
   const funnel = (pick: (row: FunnelRow) => number) => data!.days.map((d) => (byDay.has(d) ? pick(byDay.get(d)!) : 0));
   const palette = [css('--chart-1'), css('--chart-2'), css('--chart-3'), css('--chart-4')];
   const axis = { stroke: css('--text'), grid: { stroke: css('--border') }, ticks: { stroke: css('--border') } };
-  const chart = (id: string, series: Array<[string, number[]]>, percent = false) => {
+  const chart = (id: string, series: Array<[string, Array<number | null>]>, percent = false, xs: number[] = x, unit = '') => {
     const target = document.getElementById(id);
     if (!target) return;
     target.replaceChildren();
@@ -53,11 +68,27 @@ function draw(): void {
         {
           width,
           height: 220,
-          series: [{}, ...series.map(([label], i) => ({ label, stroke: palette[i % palette.length], width: 2, ...(percent ? { value: (_: uPlot, v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`) } : {}) }))],
-          axes: [axis, { ...axis, ...(percent ? { values: (_: uPlot, ticks: number[]) => ticks.map((t) => `${Math.round(t * 100)} %`) } : {}) }],
+          series: [
+            {},
+            ...series.map(([label], i) => ({
+              label,
+              stroke: palette[i % palette.length],
+              width: 2,
+              ...(percent ? { value: (_: uPlot, v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`) } : {}),
+              ...(unit ? { value: (_: uPlot, v: number | null) => (v === null ? '—' : `${v} ${unit}`) } : {}),
+            })),
+          ],
+          axes: [
+            axis,
+            {
+              ...axis,
+              ...(percent ? { values: (_: uPlot, ticks: number[]) => ticks.map((t) => `${Math.round(t * 100)} %`) } : {}),
+              ...(unit ? { values: (_: uPlot, ticks: number[]) => ticks.map((t) => `${t} ${unit}`) } : {}),
+            },
+          ],
           scales: percent ? { y: { range: [0, 1] } } : {},
         },
-        [x, ...series.map(([, values]) => values)],
+        [xs, ...series.map(([, values]) => values)] as uPlot.AlignedData,
         target,
       ),
     );
@@ -77,6 +108,37 @@ function draw(): void {
     ['Verified', data.events['token-verified'] ?? []],
     ['Refused', data.events['token-refused'] ?? []],
   ]);
+  const picked = latency?.families[family];
+  if (latency && picked) {
+    chart('chart-latency', [['p50', picked.p50], ['p99', picked.p99]], false, latency.times, 'ms');
+  }
+}
+
+const FAMILY_NAMES: Record<string, string> = {
+  login: 'Login (/v2/connect/login)',
+  append: 'Append (/v2/connect/append)',
+  verify: 'verifySignedData',
+  connectTokens: 'Connect tokens (/v2/connectTokens)',
+  backend: 'Other Backend API (/v2)',
+  console: 'Console API',
+};
+
+/** The latency figure: the whole server (every instance), whichever project's tab shows it. */
+function latencyFigure() {
+  if (!latency) return '';
+  const families = Object.keys(latency.families);
+  const requests = families.includes(family) ? latency.families[family]!.count.reduce((a, b) => a + b, 0) : 0;
+  return html`<figure class="card">
+    <figcaption>Request latency, p50 and p99 (whole server, last 24 hours)</figcaption>
+    ${families.length === 0
+      ? html`<p class="empty">${latency.sampleInterval > 0 ? 'No samples yet: each instance writes one per minute.' : 'Latency sampling is off (LATCHKEY_METRICS_SAMPLE_INTERVAL=0).'}</p>`
+      : html`<label for="latency-family">Route family</label>
+          <select id="latency-family" @change=${(event: Event) => ((family = (event.target as HTMLSelectElement).value), redraw())}>
+            ${families.map((f) => html`<option value=${f} ?selected=${f === family}>${FAMILY_NAMES[f] ?? f}</option>`)}
+          </select>
+          <p class="muted">${requests} requests; one point per ${latency.step / 60} minute(s), every instance's requests merged.</p>
+          <div id="chart-latency" role="img" aria-label=${`Line chart: p50 and p99 latency in milliseconds of ${FAMILY_NAMES[family] ?? family} requests, last 24 hours`}></div>`}
+  </figure>`;
 }
 
 window.addEventListener('latchkey-theme', () => draw());
@@ -96,6 +158,7 @@ export function chartsTab() {
       <figure class="card"><figcaption>Passkey login rate</figcaption><div id="chart-rate" role="img" aria-label="Line chart: share of logins made with a passkey per day"></div></figure>
       <figure class="card"><figcaption>Passkey appends per day</figcaption><div id="chart-appends" role="img" aria-label="Line chart: passkeys appended and failed appends per day"></div></figure>
       <figure class="card"><figcaption>signedPasskeyData verifications per day</figcaption><div id="chart-verify" role="img" aria-label="Line chart: verified and refused tokens per day"></div></figure>
+      ${latencyFigure()}
     </div>
     ${data
       ? html`<section class="card">${table('Refusals by reason (logins and appends)', data.refusalReasons, 'No refused logins or appends in these 30 days.')}</section>

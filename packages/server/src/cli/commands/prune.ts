@@ -12,7 +12,7 @@ import { emit } from '../output.js';
 export function housekeepingCommands(program: Command): void {
   program
     .command('prune')
-    .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, roll up the adoption funnel’s finished days, then exit')
+    .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, ended console sessions, old latency samples and instances, roll up the adoption funnel’s finished days, then exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const { report, adoption } = await withStore(async (ctx) => ({
@@ -20,9 +20,18 @@ export function housekeepingCommands(program: Command): void {
         adoption: await rollUpAdoption(ctx, { retentionDays: loadConfig().clientEventRetentionDays }),
       }));
       // The API's camelCase for --json, whatever the tables are called.
-      const pruned = { challenges: report.challenges, processes: report.processes, connectTokens: report.connect_tokens, spentTokens: report.spent_tokens };
+      const pruned = {
+        challenges: report.challenges,
+        processes: report.processes,
+        connectTokens: report.connect_tokens,
+        spentTokens: report.spent_tokens,
+        consoleSessions: report.console_sessions,
+        latencySamples: report.latency_samples,
+        instances: report.instances,
+      };
       emit(opts.json, { pruned, adoption }, () =>
-        `pruned: ${pruned.challenges} challenges, ${pruned.processes} processes, ${pruned.connectTokens} connect tokens, ${pruned.spentTokens} spent tokens\n` +
+        `pruned: ${pruned.challenges} challenges, ${pruned.processes} processes, ${pruned.connectTokens} connect tokens, ${pruned.spentTokens} spent tokens, ` +
+          `${pruned.consoleSessions} console sessions, ${pruned.latencySamples} latency samples, ${pruned.instances} instances\n` +
         `adoption: ${adoption.rolledDays} days rolled up, ${adoption.prunedEvents} raw events pruned`,
       );
     });

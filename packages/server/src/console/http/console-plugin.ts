@@ -5,6 +5,7 @@ import { consoleAuthRoutes } from './auth-routes.js';
 import { consoleEventRoutes } from './event-routes.js';
 import { checkOrigin, ConsoleProject, requireSession } from './guard.js';
 import { consolePolicyRoutes } from './policy-routes.js';
+import { consoleOpsRoutes } from './ops-routes.js';
 import { consoleProjectRoutes } from './project-routes.js';
 import { consoleStaticRoutes } from './static-assets.js';
 import { consoleUserRoutes } from './user-routes.js';
@@ -14,7 +15,7 @@ import { consoleUserRoutes } from './user-routes.js';
  * contract). Every change passes the Origin check before its body is even parsed; everything but
  * the login steps needs a session, changes its CSRF token (guard.ts).
  */
-export async function consolePlugin(app: App, ctx: Ctx): Promise<void> {
+export async function consolePlugin(app: App, ctx: Ctx, options: { sampleInterval: number }): Promise<void> {
   const consoleProject = new ConsoleProject(ctx);
   await app.register(
     async (scope) => {
@@ -31,6 +32,7 @@ export async function consolePlugin(app: App, ctx: Ctx): Promise<void> {
         await consoleEventRoutes(api, ctx);
         await consolePolicyRoutes(api, ctx, consoleProject);
         await consoleAdminRoutes(api, ctx, consoleProject);
+        await consoleOpsRoutes(api, ctx, options.sampleInterval);
       });
       await consoleStaticRoutes(console);
     },

@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
 import type { Ctx } from '../../context.js';
-import { checkReadiness } from '../../health/readiness.js';
 import type { App } from '../../http/route-deps.js';
 import { getProject } from '../../projects/get-project.js';
 import { searchEvents, type EventSearch } from '../../events/search-events.js';
-import { packageVersion } from '../../cli/version.js';
 import { consoleCharts } from '../charts.js';
 import { CSV_HEADER, eventsToCsv } from '../event-csv.js';
 
@@ -33,7 +31,7 @@ function search(query: { type?: string; user?: string; from?: number; to?: numbe
   };
 }
 
-/** Events (newest first, filtered, CSV), the charts' data and the health view: all read-only. */
+/** Events (newest first, filtered, CSV) and the charts' data: all read-only. */
 export async function consoleEventRoutes(app: App, ctx: Ctx): Promise<void> {
   app.get('/api/projects/:projectId/events', { schema: { hide, params: ProjectParams, querystring: Filters } }, async (request) => {
     await getProject(ctx, request.params.projectId);
@@ -58,10 +56,5 @@ export async function consoleEventRoutes(app: App, ctx: Ctx): Promise<void> {
   app.get('/api/projects/:projectId/charts', { schema: { hide, params: ProjectParams, querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) }) } }, async (request) => {
     await getProject(ctx, request.params.projectId);
     return consoleCharts(ctx, request.params.projectId, request.query.days ?? 30);
-  });
-
-  app.get('/api/health', { schema: { hide } }, async () => {
-    const readiness = await checkReadiness(ctx);
-    return { ready: readiness.ready, checks: readiness.checks, store: ctx.store.dialect, storeLocation: ctx.store.describe, version: packageVersion() };
   });
 }
