@@ -22,6 +22,25 @@ async function postgresUnreachable(): Promise<string | undefined> {
   }
 }
 
+/**
+ * Files whose promises do not depend on the store: they run once, in the `sqlite` project. The
+ * software authenticator; the CLI's own surface (--help, --version, usage errors, .env); the
+ * environment and error-code tables; the restart policy (pure); the AAGUID table; the OpenAPI
+ * document (generated from the route schemas, the same whatever the store); what the HTTP layer
+ * refuses before any route runs (body limits, slow clients).
+ */
+const STORE_INDEPENDENT = [
+  'test/authenticator.test.ts',
+  'test/cli-usage.test.ts',
+  'test/environment.test.ts',
+  'test/error-codes.test.ts',
+  'test/restart-policy.test.ts',
+  'test/aaguid-data.test.ts',
+  'test/contract.test.ts',
+  'test/http-limits.test.ts',
+  'test/slow-clients.test.ts',
+];
+
 /** Printed after the run's summary, where a developer reads, when the PostgreSQL suite did not run. */
 let skipNotice: string | undefined;
 const skipNoticeReporter = { onTestRunEnd: () => (skipNotice ? console.warn(skipNotice) : undefined) };
@@ -47,8 +66,7 @@ export default defineConfig(async () => {
       test: {
         name: 'postgres',
         include: ['test/*.test.ts', 'test/postgres/*.test.ts'],
-        // The software authenticator's own suite touches no store.
-        exclude: ['test/authenticator.test.ts'],
+        exclude: STORE_INDEPENDENT,
         env: { LATCHKEY_TEST_STORE: 'postgres', LATCHKEY_TEST_POSTGRES_URL: POSTGRES_URL },
         globalSetup: ['test/helpers/postgres-global-setup.ts'],
       },
