@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
@@ -77,8 +78,12 @@ export default defineConfig(async () => {
       // Real servers, real files, real crypto: give slow CI machines room, but fail rather than hang.
       testTimeout: 30_000,
       hookTimeout: 30_000,
-      // Two cores: files run in parallel workers, each with its own servers and databases.
+      // Files run in parallel workers, each with its own servers and databases. vitest's default
+      // is one worker fewer than the cores, i.e. one file at a time on a 2-core CI machine; these
+      // files spend much of their time waiting on servers, child processes, PostgreSQL and
+      // Chromium, so at least two run at once.
       pool: 'forks' as const,
+      maxWorkers: Math.max(2, availableParallelism()),
       // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
       reporters: ['default', 'json', skipNoticeReporter],
       outputFile: { json: 'test-results/vitest.json' },
