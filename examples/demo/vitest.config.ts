@@ -7,6 +7,4 @@ export default latchkeyVitestConfig({
     // One Chromium for the whole run: test files connect to it, each story in contexts of its own.
     globalSetup: ['test/helpers/browser-server.ts'],
   },
-  // Two cores: at most two files at a time.
-  maxWorkers: 2,
 });

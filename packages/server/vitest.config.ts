@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
 
@@ -21,6 +22,25 @@ async function postgresUnreachable(): Promise<string | undefined> {
     await client.end().catch(() => {});
   }
 }
+
+/**
+ * Files whose promises do not depend on the store: they run once, in the `sqlite` project. The
+ * software authenticator; the CLI's own surface (--help, --version, usage errors, .env); the
+ * environment and error-code tables; the restart policy (pure); the AAGUID table; the OpenAPI
+ * document (generated from the route schemas, the same whatever the store); what the HTTP layer
+ * refuses before any route runs (body limits, slow clients).
+ */
+const STORE_INDEPENDENT = [
+  'test/authenticator.test.ts',
+  'test/cli-usage.test.ts',
+  'test/environment.test.ts',
+  'test/error-codes.test.ts',
+  'test/restart-policy.test.ts',
+  'test/aaguid-data.test.ts',
+  'test/contract.test.ts',
+  'test/http-limits.test.ts',
+  'test/slow-clients.test.ts',
+];
 
 /** Printed after the run's summary, where a developer reads, when the PostgreSQL suite did not run. */
 let skipNotice: string | undefined;
@@ -47,8 +67,7 @@ export default defineConfig(async () => {
       test: {
         name: 'postgres',
         include: ['test/*.test.ts', 'test/postgres/*.test.ts'],
-        // The software authenticator's own suite touches no store.
-        exclude: ['test/authenticator.test.ts'],
+        exclude: STORE_INDEPENDENT,
         env: { LATCHKEY_TEST_STORE: 'postgres', LATCHKEY_TEST_POSTGRES_URL: POSTGRES_URL },
         globalSetup: ['test/helpers/postgres-global-setup.ts'],
       },
@@ -59,8 +78,12 @@ export default defineConfig(async () => {
       // Real servers, real files, real crypto: give slow CI machines room, but fail rather than hang.
       testTimeout: 30_000,
       hookTimeout: 30_000,
-      // Two cores: files run in parallel workers, each with its own servers and databases.
+      // Files run in parallel workers, each with its own servers and databases. vitest's default
+      // is one worker fewer than the cores, i.e. one file at a time on a 2-core CI machine; these
+      // files spend much of their time waiting on servers, child processes, PostgreSQL and
+      // Chromium, so at least two run at once.
       pool: 'forks' as const,
+      maxWorkers: Math.max(2, availableParallelism()),
       // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
       reporters: ['default', 'json', skipNoticeReporter],
       outputFile: { json: 'test-results/vitest.json' },

@@ -7,10 +7,6 @@ import { explainListenError } from './http/explain-listen-error.js';
 import type { App } from './http/route-deps.js';
 import { resolveKeyEncryptionKey, type ResolvedKeyEncryptionKey } from './keys/resolve-key-encryption-key.js';
 import { sealPlainSigningKeys } from './keys/seal-plain-signing-keys.js';
-import { SigningKeyCache } from './keys/signing-key-cache.js';
-import { ProjectCache } from './projects/project-cache.js';
-import { PolicyCache } from './adoption/policy/policy-cache.js';
-import { EventQueue, type EventQueueOptions } from './events/event-queue.js';
 import { readMdsBlobInfo, staleWarning } from './attestation/mds-blob-info.js';
 import { startHousekeeping } from './housekeeping/start-housekeeping.js';
 import { startOpsSampler } from './ops/start-ops-sampler.js';
@@ -19,7 +15,10 @@ import { refuseUnlessReady } from './health/refuse-unless-ready.js';
 import { explainStoreFault } from './store/explain-store-fault.js';
 import { migrateToLatest } from './store/migrate.js';
 import { openStore, type Store } from './store/store.js';
-import { systemClock, type Clock } from './util/clock.js';
+import type { Clock } from './util/clock.js';
+import { createContext } from './create-context.js';
+
+export { createContext } from './create-context.js';
 
 export interface RunningServer {
   app: App;
@@ -32,22 +31,6 @@ export interface RunningServer {
  * The context services receive. A serving process passes `events` to get the write-behind queue for
  * refusal events (events/event-queue.ts); without it (the CLI) every event is written at once.
  */
-export function createContext(
-  config: Pick<Config, 'keyEncryptionKey'>,
-  store: Store,
-  clock: Clock = systemClock,
-  options: { events?: EventQueueOptions } = {},
-): Ctx {
-  return {
-    store,
-    clock,
-    keyEncryptionKey: config.keyEncryptionKey,
-    signingKeys: new SigningKeyCache(config.keyEncryptionKey),
-    policies: new PolicyCache(),
-    projects: new ProjectCache(),
-    ...(options.events ? { events: new EventQueue(store, options.events) } : {}),
-  };
-}
 
 /** One start-up line says how durable the store is and how signing keys are protected. */
 function logStoreSettings(logger: pino.Logger, config: Pick<Config, 'allowPlaintextKeys'>, store: Store, kek: ResolvedKeyEncryptionKey, sealed: number): void {

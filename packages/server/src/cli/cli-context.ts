@@ -1,10 +1,6 @@
 import { loadConfig, type Config } from '../config/config.js';
 import type { Ctx } from '../context.js';
-import { resolveKeyEncryptionKey } from '../keys/resolve-key-encryption-key.js';
-import { createContext } from '../server.js';
 import { explainStoreFault } from '../store/explain-store-fault.js';
-import { migrateToLatest } from '../store/migrate.js';
-import { openStore } from '../store/store.js';
 
 export interface StoreUse {
   /**
@@ -21,6 +17,14 @@ export interface StoreUse {
  */
 export async function withStore<T>(work: (ctx: Ctx, config: Config) => Promise<T>, use: StoreUse = {}): Promise<T> {
   const config = loadConfig();
+  // Loaded when a command runs, not when the CLI starts: `--help`, `--version` and usage errors
+  // answer without loading Kysely and the database drivers.
+  const [{ openStore }, { migrateToLatest }, { resolveKeyEncryptionKey }, { createContext }] = await Promise.all([
+    import('../store/store.js'),
+    import('../store/migrate.js'),
+    import('../keys/resolve-key-encryption-key.js'),
+    import('../create-context.js'),
+  ]);
   const store = openStore(config.databaseUrl, { timeout: config.databaseTimeout, synchronous: config.sqliteSynchronous });
   try {
     await migrateToLatest(store);

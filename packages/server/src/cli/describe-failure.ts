@@ -2,8 +2,7 @@ import { ConfigError } from '../config/config.js';
 import { EXIT, OperatorError } from '../errors/exit-codes.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import { explainStoreFault } from '../store/explain-store-fault.js';
-import { MigrationError } from '../store/migrate.js';
-import { StoreUrlError } from '../store/store.js';
+import { MigrationError, StoreUrlError } from '../store/store-errors.js';
 
 /** What the CLI prints for a failure (one line, without the `latchkey: ` lead) and its exit code. */
 export interface Failure {

@@ -12,6 +12,9 @@ import { opsSamples } from './migrations/0005-ops-samples.js';
 import { userPrefixSearch } from './migrations/0005-user-prefix-search.js';
 import type { Store } from './store.js';
 import { classifyStoreFailure } from './store-unavailable.js';
+import { MigrationError } from './store-errors.js';
+
+export { MigrationError } from './store-errors.js';
 
 /** Migrations in order. Names sort lexically; never rename or edit one that has shipped. */
 function migrations(store: Store): Record<string, Migration> {
@@ -30,9 +33,6 @@ function migrations(store: Store): Record<string, Migration> {
   };
 }
 
-export class MigrationError extends Error {
-  override readonly name = 'MigrationError';
-}
 
 /** Applies pending migrations; returns the names applied now (empty when up to date). */
 export async function migrateToLatest(store: Store): Promise<string[]> {

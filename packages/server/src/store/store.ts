@@ -8,6 +8,9 @@ import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqlitePath } from './sqlite-path.js';
 import { cacheStatements } from './statement-cache.js';
 import type { Database } from './schema.js';
+import { StoreUrlError } from './store-errors.js';
+
+export { StoreUrlError } from './store-errors.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,9 +29,6 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export class StoreUrlError extends Error {
-  override readonly name = 'StoreUrlError';
-}
 
 export interface StoreOptions {
   /** Most PostgreSQL connections this process opens (default 10). */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig, type TestUserConfig, type ViteUserConfig } from 'vitest/config';
 import { chromiumGate } from './chromium-gate.js';
 
@@ -24,6 +25,10 @@ export function latchkeyVitestConfig({ chromium = false, ...overrides }: Latchke
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: a single file at a time on a 2-core CI
+    // machine. These tests spend much of their time waiting (servers, sockets, Chromium), so run
+    // at least two files at once.
+    maxWorkers: Math.max(2, availableParallelism()),
     // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints (scripts/test-summary.mjs).
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },

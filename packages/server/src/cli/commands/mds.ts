@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { importMdsBlob } from '../../attestation/import-mds-blob.js';
 import { readMdsBlobInfo, staleWarning, type MdsBlobInfo } from '../../attestation/mds-blob-info.js';
 import { withStore } from '../cli-context.js';
 import { emit, when } from '../output.js';
@@ -26,6 +25,8 @@ export function mdsCommands(program: Command): void {
     .argument('<blob.jwt>', 'the BLOB file, as downloaded from https://mds3.fidoalliance.org/', blobFile)
     .option('--json', 'print one JSON object')
     .action(async (blob: string, opts: { json?: boolean }) => {
+      // Loaded here: checking a BLOB's signature chain needs the X.509 libraries, no other command does.
+      const { importMdsBlob } = await import('../../attestation/import-mds-blob.js');
       const info = await withStore((ctx) => importMdsBlob(ctx, blob));
       if (info.stale) process.stderr.write(`latchkey: warning: ${staleWarning(info)}\n`);
       emit(opts.json, info, () => describe(info));

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { EXIT } from '../../errors/exit-codes.js';
 import { exportPasskeys } from '../../portability/export-passkeys.js';
-import { importPasskeys, type ImportSummary } from '../../portability/import-passkeys.js';
+import type { ImportSummary } from '../../portability/import-passkeys.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
 import { projectId } from './parse.js';
@@ -54,6 +54,8 @@ export function passkeyCommands(program: Command): void {
     .option('--dry-run', 'check everything, write nothing')
     .option('--json', 'print one JSON object (the summary, with every line error)')
     .action(async (text: string, opts: { project: string; skipInvalid?: boolean; dryRun?: boolean; json?: boolean }) => {
+      // Loaded here: checking imported COSE keys needs the WebAuthn library, no other command does.
+      const { importPasskeys } = await import('../../portability/import-passkeys.js');
       const summary = await withStore((ctx) =>
         importPasskeys(ctx, opts.project, text, {
           skipInvalid: opts.skipInvalid === true,

@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
-import pino from 'pino';
-import { ServeCluster } from '../../cluster/serve-cluster.js';
+import type pino from 'pino';
 import { resolveWorkerCount } from '../../cluster/worker-count.js';
 import { loadConfig, MAX_WORKERS, type Config } from '../../config/config.js';
 import { createProject } from '../../projects/create-project.js';
 import { listProjects } from '../../projects/get-project.js';
-import { startServer, type RunningServer } from '../../server.js';
+import type { RunningServer } from '../../server.js';
 import { explainStoreFault } from '../../store/explain-store-fault.js';
-import { migrateToLatest } from '../../store/migrate.js';
-import { openStore } from '../../store/store.js';
 import { withStore } from '../cli-context.js';
 import { stopGracefully } from '../stop-gracefully.js';
 
@@ -69,6 +66,8 @@ async function serveInThisProcess(config: Config, logger: pino.Logger | undefine
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Loaded here, not at the top: every other command starts without the HTTP server's modules.
+  const { startServer } = await import('../../server.js');
   server = await startServer(config, logger ? { logger } : {});
   if (stopping) {
     stopGracefully(server, 'a signal during start-up');
@@ -79,6 +78,7 @@ async function serveInThisProcess(config: Config, logger: pino.Logger | undefine
 
 /** `--workers N`: a primary that prepares the store once and N worker processes that share the port. */
 async function serveInWorkers(config: Config, workers: number, logger: pino.Logger, logsToStderr: boolean, onListening: (url: string) => void): Promise<void> {
+  const { ServeCluster } = await import('../../cluster/serve-cluster.js');
   const serving = new ServeCluster(config, { workers, logger, logsToStderr });
   const stop = (signal: string) => void serving.stop(signal).then((code) => process.exit(code));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -103,6 +103,7 @@ export function serveCommands(program: Command): void {
       const demo = opts.demo ? await ensureDemoProject() : undefined;
       if (demo && !opts.json) process.stdout.write(`${describeDemo(demo)}\n`);
       const onListening = (url: string) => printListening(url, workers, demo, opts.json);
+      const { default: pino } = await import('pino');
       // With --json, stdout carries the one JSON object only: logs move to stderr.
       const logger = opts.json ? pino({ level: config.logLevel }, pino.destination(2)) : undefined;
       if (workers === 1) await serveInThisProcess(config, logger, onListening);
@@ -115,6 +116,7 @@ export function serveCommands(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
+      const [{ openStore }, { migrateToLatest }] = await Promise.all([import('../../store/store.js'), import('../../store/migrate.js')]);
       const store = openStore(config.databaseUrl, { timeout: config.databaseTimeout, synchronous: config.sqliteSynchronous });
       try {
         const applied = await migrateToLatest(store);
