@@ -264,7 +264,9 @@ describe('<latchkey-login> when Latchkey cannot help', () => {
     expect(await page.locator('latchkey-login form').getAttribute('aria-busy')).toBe('true');
     expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'timeout', identifier: 'kim@example.com', message: 'the Latchkey server did not answer within 3000 ms' } });
     await expectFieldUsable();
-    expect(stalled.held - heldBefore).toBe(2);
+    // Both ceremony requests reached the proxy and are still held (a client-event report the page
+    // may send meanwhile goes through the same proxy and is not one of them).
+    expect(stalled.heldRequests.slice(heldBefore).filter((request) => request.includes('/login/'))).toHaveLength(2);
   });
 
   it('Latchkey slow, with the budget set by the init-timeout-ms attribute', async () => {

@@ -5,6 +5,8 @@ export interface HoldingProxy {
   url: string;
   /** How many non-preflight requests arrived so far. */
   readonly held: number;
+  /** The method and path of each of those requests, in order of arrival (e.g. `POST /v2/connect/login/init`). */
+  readonly heldRequests: readonly string[];
   /** How long requests that arrive from now on are held. */
   holdMs: number;
   /**
@@ -24,6 +26,7 @@ export interface HoldingProxy {
 export async function startHoldingProxy(target: string, holdMs: number): Promise<HoldingProxy> {
   const targetUrl = new URL(target);
   let held = 0;
+  const heldRequests: string[] = [];
   const server = createServer((incoming, outgoing) => {
     const forward = (): void => {
       if (incoming.destroyed) return;
@@ -42,6 +45,7 @@ export async function startHoldingProxy(target: string, holdMs: number): Promise
       return;
     }
     held += 1;
+    heldRequests.push(`${incoming.method} ${incoming.url}`);
     if (proxy.answerStatus !== undefined) {
       incoming.resume();
       const origin = incoming.headers.origin;
@@ -69,6 +73,9 @@ export async function startHoldingProxy(target: string, holdMs: number): Promise
     answerStatus: undefined,
     get held() {
       return held;
+    },
+    get heldRequests() {
+      return heldRequests;
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
