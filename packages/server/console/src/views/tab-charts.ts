@@ -30,6 +30,16 @@ let latency: Latency | null = null;
 let family = 'login';
 let error = '';
 const plots: uPlot[] = [];
+
+/** The indices of a series' values that have no value on either side: uPlot draws no line through them. */
+function isolatedPoints(u: uPlot, seriesIdx: number): number[] {
+  const values = u.data[seriesIdx] ?? [];
+  const isolated: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] != null && values[i - 1] == null && values[i + 1] == null) isolated.push(i);
+  }
+  return isolated;
+}
 let redraw: () => void = () => {};
 
 export async function enterCharts(projectId: string, rerender: () => void): Promise<void> {
@@ -74,6 +84,8 @@ function draw(): void {
               label,
               stroke: palette[i % palette.length],
               width: 2,
+              // A value with no neighbour (one busy minute in a quiet day) draws no line: show it as a dot.
+              points: { show: true, size: 6, fill: palette[i % palette.length], filter: isolatedPoints },
               ...(percent ? { value: (_: uPlot, v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`) } : {}),
               ...(unit ? { value: (_: uPlot, v: number | null) => (v === null ? '—' : `${v} ${unit}`) } : {}),
             })),
