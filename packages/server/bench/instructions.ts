@@ -19,9 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { SoftAuthenticator } from '@latchkey/testkit';
-import { appendPasskey, expectStatus, login } from '../test/helpers/ceremonies.js';
-import { basicAuth, httpRequest, projectClient } from '../test/helpers/http-client.js';
+import { loginLanes } from './login-lanes.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const packageDir = resolve(process.argv[2] ?? join(HERE, '..'));
@@ -40,46 +38,8 @@ const firstLine: string = await new Promise((resolveLine, reject) => {
   child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready; is valgrind installed, and ${packageDir}/dist built?`)));
 });
 const { url, project, secret } = JSON.parse(firstLine);
-const p = projectClient(url, project, secret);
-const authorization = basicAuth(project.id, secret);
 process.stderr.write(`[bench:instructions] ${packageDir}: server under callgrind on ${url}\n`);
-
-const lanes = await Promise.all(
-  Array.from({ length: LANES }, async (_, i) => {
-    const authenticator = new SoftAuthenticator();
-    const identifier = `instructions-${i}@example.com`;
-    expectStatus(await appendPasskey(p, authenticator, identifier), 200);
-    return { authenticator, identifier };
-  }),
-);
-
-async function logins(count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  let started = 0;
-  await Promise.all(
-    lanes.map(async (lane) => {
-      while (started < count) {
-        started++;
-        const answer = await login(p, lane.authenticator, lane.identifier);
-        expectStatus(answer, 200);
-        tokens.push(answer.body.signedPasskeyData as string);
-      }
-    }),
-  );
-  return tokens;
-}
-
-async function verifications(tokens: string[]): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    lanes.map(async () => {
-      while (next < tokens.length) {
-        const answer = await httpRequest(url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: tokens[next++]! }, headers: { authorization } });
-        if (answer.body.verificationResult !== 'success') throw new Error(`verifySignedData answered ${answer.status} ${JSON.stringify(answer.body)}`);
-      }
-    }),
-  );
-}
+const { logins, verifications } = await loginLanes(url, project, secret, LANES, 'instructions');
 
 const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(child.pid)], { stdio: 'ignore' });
 

@@ -18,9 +18,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SoftAuthenticator } from '@latchkey/testkit';
-import { appendPasskey, expectStatus, login } from '../test/helpers/ceremonies.js';
-import { basicAuth, httpRequest, projectClient } from '../test/helpers/http-client.js';
+import { loginLanes } from './login-lanes.js';
 import type { FromServer, Reply, ToServer } from './profile-server.js';
 import { summarise, type CpuProfile, type ProfileSummary } from './profile-report.js';
 
@@ -61,49 +59,8 @@ const progress = (message: string) => process.stderr.write(`[bench:profile] ${me
 // ---------- loads ----------
 
 const { url, project, secret, store } = await ready;
-const p = projectClient(url, project, secret);
-const authorization = basicAuth(project.id, secret);
 progress(`server on ${url}, ${store}`);
-
-const lanes = await Promise.all(
-  Array.from({ length: LANES }, async (_, i) => {
-    const authenticator = new SoftAuthenticator();
-    const identifier = `profile-${i}@example.com`;
-    expectStatus(await appendPasskey(p, authenticator, identifier), 200);
-    return { authenticator, identifier };
-  }),
-);
-
-/** `count` logins over LANES concurrent ceremonies; returns the tokens they issued. */
-async function logins(count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  let started = 0;
-  await Promise.all(
-    lanes.map(async (lane) => {
-      while (started < count) {
-        started++;
-        const answer = await login(p, lane.authenticator, lane.identifier);
-        expectStatus(answer, 200);
-        tokens.push(answer.body.signedPasskeyData as string);
-      }
-    }),
-  );
-  return tokens;
-}
-
-/** One verifySignedData per token over LANES concurrent callers; every answer must be `success`. */
-async function verifications(tokens: string[]): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    lanes.map(async () => {
-      while (next < tokens.length) {
-        const token = tokens[next++]!;
-        const answer = await httpRequest(url, 'POST', '/v2/passkey/verifySignedData', { body: { signedPasskeyData: token }, headers: { authorization } });
-        if (answer.status !== 200 || answer.body.verificationResult !== 'success') throw new Error(`verifySignedData answered ${answer.status} ${JSON.stringify(answer.body)}`);
-      }
-    }),
-  );
-}
+const { logins, verifications } = await loginLanes(url, project, secret, LANES, 'profile');
 
 interface Pass {
   cpuMsPerOp: number;
