@@ -33,6 +33,7 @@ import { frontendManageRoutes } from './routes/frontend-manage.js';
 import { originCheckRoute } from './routes/origin-check.js';
 import { publicRoutes } from './routes/public.js';
 import { publicWellKnownRoutes } from './routes/public-well-known.js';
+import { DEFAULTS } from '../config/config.js';
 
 export interface AppOptions {
   ctx: Ctx;
@@ -44,7 +45,7 @@ export interface AppOptions {
   trustProxy: boolean;
   frontendRateLimit: number;
   backendRateLimit: number;
-  /** LATCHKEY_METRICS_SAMPLE_INTERVAL: the console's health view counts instances seen in 3 of these (default 60). */
+  /** LATCHKEY_METRICS_SAMPLE_INTERVAL: the console's health view counts instances seen in 3 of these (its default when absent). */
   opsSampleInterval?: number;
 }
 
@@ -160,7 +161,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await originCheckRoute(probe, deps);
   });
 
-  await consolePlugin(app, ctx, { sampleInterval: options.opsSampleInterval ?? 60 });
+  await consolePlugin(app, ctx, { sampleInterval: options.opsSampleInterval ?? DEFAULTS.metricsSampleInterval });
   await publicRoutes(app, deps);
   await publicWellKnownRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
