@@ -5,6 +5,7 @@ import { getProject } from '../projects/get-project.js';
 import { MAX_TOKEN_TTL } from '../projects/project.js';
 import type { SigningKeyRow } from '../store/schema.js';
 import { inTransaction } from '../store/in-transaction.js';
+import { prepareQuery } from '../store/prepare-query.js';
 import { nowSeconds } from '../util/clock.js';
 import { createSigningKey } from './create-signing-key.js';
 
@@ -32,16 +33,15 @@ function statusOf(row: SigningKeyRow, now: number): SigningKeyStatus {
 
 /** The key that signs new tokens: the project's newest key that has not been rotated out. */
 export async function activeSigningKey(ctx: Ctx, projectId: string): Promise<SigningKeyRow> {
-  const row = await ctx.store.db
-    .selectFrom('signing_keys')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('rotated_at', 'is', null)
-    .orderBy('generation', 'desc')
-    .executeTakeFirst();
+  const row = (await activeKeyOf.execute(ctx, { projectId })).rows[0];
   if (!row) throw new LatchkeyError(500, 'signing_key_missing', `project ${projectId} has no active signing key`);
   return row;
 }
+
+/** Every login reads it (compiled once, see prepareQuery). */
+const activeKeyOf = prepareQuery((db, args: { projectId: string }) =>
+  db.selectFrom('signing_keys').selectAll().where('project_id', '=', args.projectId).where('rotated_at', 'is', null).orderBy('generation', 'desc').limit(1),
+);
 
 /** Any key by kid, retired ones included: a retired key's tokens then read as `expired`, not forged. */
 export async function findSigningKey(ctx: Ctx, kid: string): Promise<SigningKeyRow | undefined> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { inTransaction } from '../store/in-transaction.js';
+import { nameStatement } from '../store/named-statements.js';
 import { prepareQuery } from '../store/prepare-query.js';
 import { nowSeconds } from '../util/clock.js';
 import type { SignedPasskeyClaims } from './claims.js';
@@ -28,7 +29,7 @@ export async function spendToken(ctx: Ctx, projectId: string, claims: SignedPass
   if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) {
     // Refusals queued earlier go first, so that the trail keeps this instance's order.
     if (ctx.events?.size) await ctx.events.flush();
-    const { rows } = await sql<{ id: number }>`
+    const spend = sql<{ id: number }>`
       WITH spent AS (
         INSERT INTO spent_tokens (jti, project_id, user_id, spent_at, expires_at)
         VALUES (${claims.jti}, ${projectId}, ${claims.sub}, ${now}, ${claims.exp})
@@ -38,7 +39,10 @@ export async function spendToken(ctx: Ctx, projectId: string, claims: SignedPass
       INSERT INTO passkey_events (project_id, user_id, type, credential_id, process_id, detail, created_at)
       SELECT ${projectId}::text, ${event.userId}::text, ${event.type}::text, ${event.credentialId}::text, ${event.processId}::text, ${JSON.stringify(event.detail)}::text, ${now}::bigint
       FROM spent
-      RETURNING id`.execute(ctx.store.db);
+      RETURNING id`.compile(ctx.store.db);
+    // The text never changes (the values are parameters): prepared once per connection.
+    nameStatement(spend.sql);
+    const { rows } = await ctx.store.db.executeQuery(spend);
     return rows.length === 1;
   }
   return inTransaction(ctx, async (txCtx) => {

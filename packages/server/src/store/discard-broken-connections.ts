@@ -1,10 +1,13 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
+import { statementName } from './named-statements.js';
 import { isConnectionFault } from './store-unavailable.js';
 
 /**
- * The pool as Kysely sees it, with one change: a connection on which a query failed because the
- * database was away or hung is destroyed on release instead of going back to the pool.
+ * The pool as Kysely sees it, with two changes. A connection on which a query failed because the
+ * database was away or hung is destroyed on release instead of going back to the pool. And the hot
+ * statements (named-statements.ts) run as named prepared statements: PostgreSQL parses and plans
+ * each once per connection instead of at every run (see runNamed).
  *
  * Why: when pg's client-side `query_timeout` fires, the client stays busy with the unanswered
  * query; put back in the pool, it would hand the next request a connection that can only time out
@@ -17,10 +20,11 @@ export function discardBrokenConnections(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       let broken: Error | undefined;
       const query = ((...args: Parameters<pg.PoolClient['query']>) => {
-        const result = (client.query as (...a: unknown[]) => unknown)(...args);
+        const name = typeof args[0] === 'string' ? statementName(args[0]) : undefined;
+        const result = name ? runNamed(client, name, args[0] as string, args[1] as unknown[]) : (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
           return result.catch((error: unknown) => {
-            if (isConnectionFault(error)) broken = error as Error;
+            if (isConnectionFault(error) || (error as { staleConnection?: boolean }).staleConnection) broken = error as Error;
             throw error;
           });
         }
@@ -30,4 +34,36 @@ export function discardBrokenConnections(pool: pg.Pool): PostgresPool {
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A hot statement, prepared once per connection (named-statements.ts). When a migration changed a
+ * table under it, PostgreSQL refuses the old plan's result shape ("cached plan must not change
+ * result type", 0A000: a newer instance migrated while this one runs); the statement is then
+ * prepared again and run once more. Inside a transaction that retry is impossible (the failure
+ * aborted it), so the error stands and the connection is discarded like a broken one.
+ */
+async function runNamed(client: pg.PoolClient, name: string, text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
+  try {
+    return await client.query({ name, text, values });
+  } catch (error) {
+    if (!isStalePlan(error)) throw error;
+    try {
+      await client.query(`deallocate ${name}`);
+    } catch {
+      throw Object.assign(error as Error, { staleConnection: true });
+    }
+    forgetParsed(client, name);
+    return client.query({ name, text, values });
+  }
+}
+
+function isStalePlan(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test((error as Error).message);
+}
+
+/** pg remembers per connection which names it has prepared; after DEALLOCATE it must prepare again. */
+function forgetParsed(client: pg.PoolClient, name: string): void {
+  const connection = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
+  if (connection?.parsedStatements) delete connection.parsedStatements[name];
 }

@@ -1,6 +1,7 @@
 import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely';
 import type { Ctx } from '../context.js';
 import type { Database } from './schema.js';
+import { nameStatement } from './named-statements.js';
 import type { Dialect } from './store.js';
 
 /** Stands in for an argument while the query is compiled; never a value the server writes. */
@@ -45,6 +46,7 @@ export function prepareQuery<A extends Record<string, unknown>, R>(build: (db: K
     for (const key of used) {
       if (!slots.some((slot) => 'arg' in slot && slot.arg === key)) throw new Error(`prepared query: argument "${key}" is not a placeholder in: ${template.sql}`);
     }
+    if (ctx.store.dialect === 'postgres') nameStatement(template.sql);
     entry = { template, slots };
     templates.set(ctx.store.dialect, entry);
     return entry;

@@ -1,37 +1,9 @@
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
-
-/** What the driver asks of the SQLite connection beyond Kysely's interface (better-sqlite3 has it). */
-export interface TransactionState {
-  /** Whether a transaction is open on the connection (better-sqlite3's `Database.inTransaction`). */
-  readonly inTransaction: boolean;
-}
-
-class SqliteImmediateDriver extends SqliteDriver {
-  constructor(
-    settings: SqliteDialectConfig,
-    private readonly state: TransactionState,
-  ) {
-    super(settings);
-  }
-
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-
-  /**
-   * A ROLLBACK only when a transaction is still open. When COMMIT itself fails on a full, read-only
-   * or immutable file, SQLite may already have rolled the transaction back; a ROLLBACK then fails
-   * with "no transaction is active", and Kysely would throw that error instead of the COMMIT's, so
-   * the store fault (503 store_unavailable) would surface as an unexplained 500.
-   */
-  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    if (!this.state.inTransaction) return;
-    await super.rollbackTransaction(connection);
-  }
-}
+import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type Kysely, type QueryCompiler } from 'kysely';
+import { SqliteGroupCommitDriver, type SqliteHandle } from './sqlite-group-commit.js';
 
 /**
- * SQLite with transactions that take the write lock when they begin (`BEGIN IMMEDIATE`).
+ * SQLite with transactions that take the write lock when they begin (`BEGIN IMMEDIATE`), and whose
+ * commits are grouped (sqlite-group-commit.ts).
  *
  * Kysely's SQLite driver begins DEFERRED transactions, which start as readers and ask for the write
  * lock at their first write. With several processes on one file (`serve --workers N`, or the CLI
@@ -42,15 +14,22 @@ class SqliteImmediateDriver extends SqliteDriver {
  * writer of the moment, and only a lock held longer than that ends in a 503 (store_timeout).
  * Within one process the driver's connection mutex already runs one transaction at a time.
  */
-export class SqliteImmediateDialect extends SqliteDialect {
-  constructor(
-    private readonly settings: SqliteDialectConfig,
-    private readonly state: TransactionState,
-  ) {
-    super(settings);
+export class SqliteImmediateDialect implements Dialect {
+  constructor(private readonly database: SqliteHandle) {}
+
+  createDriver(): Driver {
+    return new SqliteGroupCommitDriver(this.database);
   }
 
-  override createDriver(): Driver {
-    return new SqliteImmediateDriver(this.settings, this.state);
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
   }
 }

@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { SqliteHandle, SqliteStatementHandle } from './sqlite-group-commit.js';
 
 /** More distinct statements than the server has shapes of queries; a bounded map all the same. */
 export const STATEMENT_CACHE_SIZE = 256;
@@ -12,11 +12,14 @@ export const STATEMENT_CACHE_SIZE = 256;
  * used statements are dropped past `size` (better-sqlite3 finalises them when collected), and a
  * statement prepared before a schema change is re-prepared by SQLite itself when next run.
  */
-export function cacheStatements(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function cacheStatements(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteHandle {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => database.close(),
-    prepare(sql: string): SqliteStatement {
+    get inTransaction() {
+      return database.inTransaction;
+    },
+    prepare(sql: string): SqliteStatementHandle {
       let statement = statements.get(sql);
       if (statement) {
         // Map keeps insertion order: re-inserting makes this the most recently used.
@@ -26,7 +29,7 @@ export function cacheStatements(database: SQLite.Database, size = STATEMENT_CACH
         if (statements.size >= size) statements.delete(statements.keys().next().value!);
       }
       statements.set(sql, statement);
-      return statement as unknown as SqliteStatement;
+      return statement as unknown as SqliteStatementHandle;
     },
   };
 }

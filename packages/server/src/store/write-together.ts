@@ -1,5 +1,6 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import type { Ctx } from '../context.js';
+import { nameStatement } from './named-statements.js';
 import type { Database } from './schema.js';
 
 /**
@@ -9,16 +10,19 @@ import type { Database } from './schema.js';
  * - on PostgreSQL as ONE statement: all but the last become data-modifying `WITH` parts of the last
  *   (one statement is one transaction: one round trip and one commit instead of one each; a foreign
  *   key between them is checked at the end of the statement, when both rows exist);
- * - on SQLite in one transaction (one WAL commit instead of one per statement). A store fault at
- *   COMMIT still answers 503: the driver skips the ROLLBACK SQLite has already done itself
- *   (sqlite-immediate-dialect.ts), so the COMMIT's error is the one reported.
+ * - on SQLite in one transaction (one member of a group commit instead of one per statement:
+ *   sqlite-group-commit.ts). A store fault at COMMIT still answers 503: the group's COMMIT error
+ *   is the one every member reports.
  *
  * The writes must not depend on each other's results (the parts of a `WITH` see the same snapshot),
  * and are not audit events (those are written by inTransaction, after the queued refusals).
  */
 export async function writeTogether(ctx: Ctx, build: (db: Kysely<Database>) => Array<Compilable | CompiledQuery>): Promise<void> {
   if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) {
-    await ctx.store.db.executeQuery(asOneStatement(build(ctx.store.db).map(compiled)));
+    const statement = asOneStatement(build(ctx.store.db).map(compiled));
+    // One text per call site (the values are parameters): prepared once per connection.
+    nameStatement(statement.sql);
+    await ctx.store.db.executeQuery(statement);
     return;
   }
   const writeAll = async (db: Kysely<Database>) => {

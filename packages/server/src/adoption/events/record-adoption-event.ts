@@ -1,4 +1,5 @@
 import type { Ctx } from '../../context.js';
+import { prepareQuery } from '../../store/prepare-query.js';
 import { nowSeconds } from '../../util/clock.js';
 
 export const SECONDS_PER_DAY = 86_400;
@@ -42,8 +43,28 @@ export function adoptionRow(ctx: Ctx, e: AdoptionEventInput) {
 
 /** Records a fact of the funnel that the server itself witnessed (an append, a passkey login, a dismissal). */
 export async function recordAdoptionEvent(ctx: Ctx, event: AdoptionEventInput): Promise<void> {
-  await ctx.store.db.insertInto('adoption_events').values(adoptionRow(ctx, event)).execute();
+  await insertAdoptionEvent.execute(ctx, adoptionRow(ctx, event));
 }
+
+/** Every login and append writes one (compiled once, see prepareQuery). */
+const insertAdoptionEvent = prepareQuery((db, row: ReturnType<typeof adoptionRow>) =>
+  db.insertInto('adoption_events').values({
+    project_id: row.project_id,
+    day: row.day,
+    source: row.source,
+    type: row.type,
+    method: row.method,
+    reason: row.reason,
+    result: row.result,
+    os_family: row.os_family,
+    browser_family: row.browser_family,
+    device_id: row.device_id,
+    process_id: row.process_id,
+    user_id: row.user_id,
+    identifier_hash: row.identifier_hash,
+    created_at: row.created_at,
+  }),
+);
 
 /** A server-witnessed fact of a process: the device and families come from the process's clientInfo. */
 export async function recordProcessFact(

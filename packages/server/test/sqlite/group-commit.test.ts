@@ -1,0 +1,100 @@
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterEach, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/store.js';
+import { freshDatabase, type TestDatabase } from '../helpers/test-store.js';
+
+/**
+ * Group commit (src/store/sqlite-group-commit.ts): the writes of concurrent requests share one
+ * COMMIT, and nobody hears "done" before the COMMIT that holds their writes. `other` is a second
+ * connection to the same file, as another process would have: it sees only what was committed.
+ */
+
+let database: TestDatabase | undefined;
+let store: Store | undefined;
+let other: SQLite.Database | undefined;
+
+afterEach(async () => {
+  other?.close();
+  await store?.close();
+  await database?.drop();
+  database = store = other = undefined;
+});
+
+async function setUp(): Promise<Store> {
+  database = await freshDatabase();
+  store = openStore(database.url);
+  await sql`create table t (id integer primary key, v text not null unique)`.execute(store.db);
+  other = new SQLite(store.file!);
+  other.pragma('busy_timeout = 0');
+  return store;
+}
+const committedRows = () => (other!.prepare('select v from t order by v').all() as Array<{ v: string }>).map((row) => row.v);
+const insertIn = (s: Store, v: string) => s.db.transaction().execute((trx) => trx.insertInto('t' as never).values({ v } as never).execute());
+
+it('concurrent transactions commit together, and each returns only once its rows are committed', async () => {
+  const s = await setUp();
+  const seenAtReturn: string[][] = [];
+  const values = Array.from({ length: 10 }, (_, i) => `v${i}`);
+  await Promise.all(values.map((v) => insertIn(s, v).then(() => seenAtReturn.push(committedRows()))));
+  // Every transaction's return found all ten committed: one COMMIT carried them all.
+  for (const seen of seenAtReturn) expect(seen).toEqual(values);
+});
+
+it('a write outside a transaction is committed before it returns', async () => {
+  const s = await setUp();
+  await s.db.insertInto('t' as never).values({ v: 'alone' } as never).execute();
+  expect(committedRows()).toEqual(['alone']);
+});
+
+it('a transaction that fails undoes only its own writes; the others in the group commit', async () => {
+  const s = await setUp();
+  const failing = s.db.transaction().execute(async (trx) => {
+    await trx.insertInto('t' as never).values({ v: 'undone' } as never).execute();
+    throw new Error('the work failed');
+  });
+  const results = await Promise.allSettled([insertIn(s, 'a'), failing, insertIn(s, 'b')]);
+  expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  expect(committedRows()).toEqual(['a', 'b']);
+});
+
+it('single use holds inside a group: of concurrent inserts of one unique value exactly one succeeds', async () => {
+  const s = await setUp();
+  const results = await Promise.allSettled(Array.from({ length: 20 }, () => insertIn(s, 'once')));
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  expect(results.filter((r) => r.status === 'rejected').every((r) => /UNIQUE/.test(String((r as PromiseRejectedResult).reason)))).toBe(true);
+  expect(committedRows()).toEqual(['once']);
+});
+
+it('another process sees a group only when it commits, and cannot write in its middle', async () => {
+  const s = await setUp();
+  const first = insertIn(s, 'first');
+  const second = s.db.transaction().execute(async (trx) => {
+    // `first` has committed into the group, which has not committed yet: the other process sees
+    // none of it, and may not write now (the group holds the write lock from its BEGIN IMMEDIATE).
+    expect(committedRows()).toEqual([]);
+    expect(() => other!.prepare("insert into t (v) values ('between')").run()).toThrow(/database is locked/);
+    await trx.insertInto('t' as never).values({ v: 'second' } as never).execute();
+  });
+  await Promise.all([first, second]);
+  expect(committedRows()).toEqual(['first', 'second']);
+});
+
+it('streams a SELECT row by row, and closing the store commits a waiting group first', async () => {
+  const s = await setUp();
+  await Promise.all(['x', 'y', 'z'].map((v) => insertIn(s, v)));
+  const streamed: string[] = [];
+  for await (const row of s.db.selectFrom('t' as never).select('v' as never).orderBy('v' as never).stream()) streamed.push((row as { v: string }).v);
+  expect(streamed).toEqual(['x', 'y', 'z']);
+  // The store closes while a group waits for its COMMIT: the group commits before the file closes.
+  const late = insertIn(s, 'late');
+  let closing: Promise<void> | undefined;
+  const later = s.db.transaction().execute(async (trx) => {
+    closing = s.close();
+    await trx.insertInto('t' as never).values({ v: 'later' } as never).execute();
+  });
+  await Promise.all([late, later]);
+  await closing;
+  expect(committedRows()).toEqual(['late', 'later', 'x', 'y', 'z']);
+  store = undefined;
+});
