@@ -49,8 +49,12 @@ export class SqliteGroupCommitDriver implements Driver {
   /** The last error a statement raised: when SQLite rolls the whole transaction back after it, the group fails with it. */
   #lastError: unknown;
 
-  constructor(db: SqliteHandle) {
+  /** How long a write waits for another process's write lock (LATCHKEY_DATABASE_TIMEOUT) before it fails with SQLITE_BUSY. */
+  readonly #lockTimeoutMs: number;
+
+  constructor(db: SqliteHandle, lockTimeoutMs: number) {
     this.#db = db;
+    this.#lockTimeoutMs = lockTimeoutMs;
   }
 
   async init(): Promise<void> {}
@@ -62,7 +66,7 @@ export class SqliteGroupCommitDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
-    this.#openGroup();
+    await this.#openGroup();
     this.#control('savepoint lk_member');
     lease.inTransaction = true;
   }
@@ -104,7 +108,7 @@ export class SqliteGroupCommitDriver implements Driver {
     const statement = this.#db.prepare(compiled.sql);
     if (lease.inTransaction || statement.readonly) return this.#run(statement, compiled.parameters);
     // A write outside a transaction: a member of its own (SQLite's statement atomicity stands for the savepoint).
-    this.#openGroup();
+    await this.#openGroup();
     const result = this.#run(statement, compiled.parameters);
     await this.#join(lease);
     return result;
@@ -140,12 +144,35 @@ export class SqliteGroupCommitDriver implements Driver {
     this.#run(this.#db.prepare(sql), []);
   }
 
-  #openGroup(): void {
+  async #openGroup(): Promise<void> {
     if (this.#group) return;
-    this.#control('begin immediate');
+    await this.#beginImmediate();
     const group = new Group();
     this.#group = group;
     setImmediate(() => void this.#flush(group));
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for another process's write lock (`serve --workers`, the CLI) on
+   * timers rather than in SQLite's busy handler, which sleeps the whole thread (1, 2, 5, 10… ms):
+   * while this process waits for the lock it keeps parsing requests and checking signatures. Only
+   * the lock's own wait changes; every other statement keeps the configured busy timeout.
+   */
+  async #beginImmediate(): Promise<void> {
+    const deadline = Date.now() + this.#lockTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      this.#control('pragma busy_timeout = 0');
+      try {
+        this.#control('begin immediate');
+        return;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      } finally {
+        this.#control(`pragma busy_timeout = ${Math.floor(this.#lockTimeoutMs)}`);
+      }
+      // The next turn of the event loop at first (a write lock is held for about a millisecond), then 1–8 ms timers.
+      await new Promise<void>((resolve) => (attempt < 8 ? setImmediate(resolve) : setTimeout(resolve, Math.min(attempt - 7, 8))));
+    }
   }
 
   /** The lease's writes are in the group: hand the connection on, and wait for the group's COMMIT. */

@@ -15,10 +15,14 @@ import { SqliteGroupCommitDriver, type SqliteHandle } from './sqlite-group-commi
  * Within one process the driver's connection mutex already runs one transaction at a time.
  */
 export class SqliteImmediateDialect implements Dialect {
-  constructor(private readonly database: SqliteHandle) {}
+  constructor(
+    private readonly database: SqliteHandle,
+    /** Milliseconds a write waits for another process's write lock (busy_timeout). */
+    private readonly lockTimeoutMs: number,
+  ) {}
 
   createDriver(): Driver {
-    return new SqliteGroupCommitDriver(this.database);
+    return new SqliteGroupCommitDriver(this.database, this.lockTimeoutMs);
   }
 
   createQueryCompiler(): QueryCompiler {

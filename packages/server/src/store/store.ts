@@ -78,7 +78,7 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
-  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect(cacheStatements(sqlite)) });
+  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect(cacheStatements(sqlite), timeout) });
   return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, close: () => db.destroy() };
 }
 

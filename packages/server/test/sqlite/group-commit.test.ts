@@ -98,3 +98,34 @@ it('streams a SELECT row by row, and closing the store commits a waiting group f
   expect(committedRows()).toEqual(['late', 'later', 'x', 'y', 'z']);
   store = undefined;
 });
+
+it('waits for another process’s write lock on timers: this process keeps running, and the write lands after it', async () => {
+  const s = await setUp();
+  other!.prepare('begin immediate').run();
+  other!.prepare("insert into t (v) values ('theirs')").run();
+  let ticks = 0;
+  const ticking = setInterval(() => ticks++, 5);
+  // The other process commits in 300 ms: a timer of this process, which must get to run meanwhile
+  // (SQLite's own busy wait would hold the thread until busy_timeout and then fail with SQLITE_BUSY).
+  setTimeout(() => other!.prepare('commit').run(), 300);
+  try {
+    await insertIn(s, 'ours');
+  } finally {
+    clearInterval(ticking);
+  }
+  expect(ticks).toBeGreaterThanOrEqual(10);
+  expect(committedRows()).toEqual(['ours', 'theirs']);
+});
+
+it('gives up after the busy timeout with SQLITE_BUSY when the other process keeps its lock', async () => {
+  database = await freshDatabase();
+  store = openStore(database.url, { timeout: 200 });
+  await sql`create table t (id integer primary key, v text not null unique)`.execute(store.db);
+  other = new SQLite(store.file!);
+  other.prepare('begin immediate').run();
+  await expect(insertIn(store, 'never')).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+  other.prepare('rollback').run();
+  // The store still works once the lock is free.
+  await insertIn(store, 'later');
+  expect(committedRows()).toEqual(['later']);
+});
