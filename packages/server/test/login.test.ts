@@ -420,6 +420,16 @@ describe('login/finish: every refusal names its check and is audited', () => {
     expectStatus(await login(server.main, authenticator, identifier, { signCount: 3 }), 200);
   });
 
+  it('ten logins racing with one counter value (a clone racing the original): exactly one succeeds, every other is counter_regressed', async () => {
+    const identifier = 'clone-race@example.com';
+    const authenticator = await enrolled(identifier);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => login(server.main, authenticator, identifier, { signCount: 7 })));
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    for (const answer of answers.filter((a) => a.status !== 200)) expect([answer.status, answer.body.error?.code]).toEqual([422, 'counter_regressed']);
+    const user = await userOf(identifier);
+    expect((await userEvents(user.userID)).filter((e) => e.type === 'login-succeeded')).toHaveLength(1);
+  });
+
   it('an expired process: 410 process_expired', async () => {
     const identifier = 'late@example.com';
     const authenticator = await enrolled(identifier);

@@ -15,6 +15,7 @@ import type { ChallengeRow, CredentialRow, ProcessRow, UserRow } from '../../sto
 import { nowSeconds } from '../../util/clock.js';
 import { consumeChallenge } from '../shared/challenges.js';
 import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
+import { recordSuccessInOneStatement, type LoginSuccess } from './record-success-in-one-statement.js';
 import { readClientData } from '../shared/client-data.js';
 import { completeProcess, openProcess } from '../shared/processes.js';
 
@@ -162,22 +163,11 @@ function checkUserHandle(response: AuthenticationResponseJSON, user: Pick<UserRo
 /**
  * The counter moves forward in the same statement that checks it, so that two concurrent uses of one
  * counter value (a cloned authenticator racing the original) cannot both pass. Counters that stay
- * 0 belong to authenticators without counters (most synced passkeys) and are allowed.
+ * 0 belong to authenticators without counters (most synced passkeys) and are allowed. On
+ * PostgreSQL all of it is one statement (record-success-in-one-statement.ts), with the same rules.
  */
-async function recordSuccess(
-  ctx: Ctx,
-  success: {
-    project: Project;
-    process: ProcessRow;
-    credential: CredentialRow;
-    challenge: ChallengeRow;
-    jti: string;
-    newCounter: number;
-    backedUp: boolean;
-    isCUI: boolean;
-    crossDevice: boolean;
-  },
-): Promise<void> {
+async function recordSuccess(ctx: Ctx, success: LoginSuccess): Promise<void> {
+  if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) return recordSuccessInOneStatement(ctx, success);
   const { project, process, credential, challenge, newCounter } = success;
   const now = nowSeconds(ctx.clock);
   await inTransaction(ctx, async (txCtx) => {
