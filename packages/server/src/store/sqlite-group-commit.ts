@@ -18,6 +18,12 @@ export interface SqliteHandle {
   close(): void;
 }
 
+/** Group commits that succeeded, and the members (transactions and single writes) they carried. */
+export interface GroupCommitStats {
+  commits: number;
+  members: number;
+}
+
 /**
  * Kysely's SQLite driver, with group commit: the writes of concurrent requests share one COMMIT.
  *
@@ -52,9 +58,12 @@ export class SqliteGroupCommitDriver implements Driver {
   /** How long a write waits for another process's write lock (LATCHKEY_DATABASE_TIMEOUT) before it fails with SQLITE_BUSY. */
   readonly #lockTimeoutMs: number;
 
-  constructor(db: SqliteHandle, lockTimeoutMs: number) {
+  readonly #stats: GroupCommitStats;
+
+  constructor(db: SqliteHandle, lockTimeoutMs: number, stats: GroupCommitStats = { commits: 0, members: 0 }) {
     this.#db = db;
     this.#lockTimeoutMs = lockTimeoutMs;
+    this.#stats = stats;
   }
 
   async init(): Promise<void> {}
@@ -197,6 +206,8 @@ export class SqliteGroupCommitDriver implements Driver {
         if (this.#db.inTransaction) this.#control('rollback');
         return group.fail(error);
       }
+      this.#stats.commits++;
+      this.#stats.members += group.size;
       group.succeed();
     } catch (error) {
       group.fail(error);
@@ -233,6 +244,10 @@ class Lease implements DatabaseConnection {
 /** The members of one group commit, each waiting for its COMMIT. */
 class Group {
   readonly #waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+
+  get size(): number {
+    return this.#waiting.length;
+  }
 
   add(): Promise<void> {
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));

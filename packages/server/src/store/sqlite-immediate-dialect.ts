@@ -1,5 +1,5 @@
 import { SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type Kysely, type QueryCompiler } from 'kysely';
-import { SqliteGroupCommitDriver, type SqliteHandle } from './sqlite-group-commit.js';
+import { SqliteGroupCommitDriver, type GroupCommitStats, type SqliteHandle } from './sqlite-group-commit.js';
 
 /**
  * SQLite with transactions that take the write lock when they begin (`BEGIN IMMEDIATE`), and whose
@@ -19,10 +19,12 @@ export class SqliteImmediateDialect implements Dialect {
     private readonly database: SqliteHandle,
     /** Milliseconds a write waits for another process's write lock (busy_timeout). */
     private readonly lockTimeoutMs: number,
+    /** Counted by the driver: what the metrics show. */
+    private readonly stats: GroupCommitStats = { commits: 0, members: 0 },
   ) {}
 
   createDriver(): Driver {
-    return new SqliteGroupCommitDriver(this.database, this.lockTimeoutMs);
+    return new SqliteGroupCommitDriver(this.database, this.lockTimeoutMs, this.stats);
   }
 
   createQueryCompiler(): QueryCompiler {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { discardBrokenConnections } from './discard-broken-connections.js';
 import type { SqliteSynchronous } from '../config/config.js';
 import { explainStoreFault } from './explain-store-fault.js';
+import type { GroupCommitStats } from './sqlite-group-commit.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqlitePath } from './sqlite-path.js';
 import { cacheStatements } from './statement-cache.js';
@@ -26,6 +27,8 @@ export interface Store {
   synchronous?: SqliteSynchronous;
   /** PostgreSQL only: the connection pool's counts, for metrics. */
   pool?: () => { total: number; idle: number; waiting: number };
+  /** SQLite only: the group commits so far (sqlite-group-commit.ts), and the transactions and writes they carried. */
+  commitGroups?: () => GroupCommitStats;
   close(): Promise<void>;
 }
 
@@ -78,8 +81,9 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
-  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect(cacheStatements(sqlite), timeout) });
-  return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, close: () => db.destroy() };
+  const stats: GroupCommitStats = { commits: 0, members: 0 };
+  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect(cacheStatements(sqlite), timeout, stats) });
+  return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, commitGroups: () => stats, close: () => db.destroy() };
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {

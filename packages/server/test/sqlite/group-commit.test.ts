@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { freshDatabase, type TestDatabase } from '../helpers/test-store.js';
 
@@ -39,6 +40,18 @@ it('concurrent transactions commit together, and each returns only once its rows
   await Promise.all(values.map((v) => insertIn(s, v).then(() => seenAtReturn.push(committedRows()))));
   // Every transaction's return found all ten committed: one COMMIT carried them all.
   for (const seen of seenAtReturn) expect(seen).toEqual(values);
+});
+
+it('counts the commits and the transactions they carried (the metrics an operator reads)', async () => {
+  const s = await setUp();
+  const before = { ...s.commitGroups!() };
+  await Promise.all(Array.from({ length: 10 }, (_, i) => insertIn(s, `m${i}`)));
+  const after = s.commitGroups!();
+  expect(after.members - before.members).toBe(10);
+  expect(after.commits - before.commits).toBe(1);
+  const text = await new Metrics(s).registry.metrics();
+  expect(text).toMatch(new RegExp(`^latchkey_store_group_commits_total ${after.commits}$`, 'm'));
+  expect(text).toMatch(new RegExp(`^latchkey_store_group_commit_members_total ${after.members}$`, 'm'));
 });
 
 it('a write outside a transaction is committed before it returns', async () => {
