@@ -97,6 +97,13 @@ export function renderReport(r: Results): string {
       '',
     );
   }
+  const grouped = [r.sqlite, ...(r.workers?.available ? r.workers.rows : [])].filter((f) => f?.membersPerCommit);
+  if (grouped.length > 0) {
+    lines.push(
+      `SQLite group commit (transactions and single writes per COMMIT, from /metrics): ${grouped.map((f) => `${f!.name} ${f!.membersPerCommit!.login.toFixed(1)} during the logins, ${f!.membersPerCommit!.verify.toFixed(1)} during the verifications`).join(' · ')}.`,
+      '',
+    );
+  }
 
   if (r.workers) {
     lines.push('## Workers (`latchkey serve --workers N`, SQLite)', '');

@@ -27,6 +27,8 @@ export interface TargetFigures {
   verifyCoreUse: number;
   verified: number;
   rssBytes: number;
+  /** SQLite only: transactions and single writes per group commit, during the peak logins and the verifications (from /metrics). */
+  membersPerCommit?: { login: number; verify: number };
 }
 
 export interface MeasureOptions {
@@ -61,6 +63,7 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
 
     opts.progress(`${target.name}: logins at ${opts.lanes} concurrent ceremonies, ${opts.seconds} s`);
     const storePids = () => target.storePids?.() ?? [];
+    const groups0 = await groupCommits(target.url);
     let store0 = cpuMsOf(storePids());
     let server0 = treeCpuMs(target.pid);
     let load0 = loadCpuMs();
@@ -68,6 +71,7 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
     const loginServerMs = treeCpuMs(target.pid) - server0;
     const loginStoreMs = cpuMsSince(store0, storePids());
     const loadMs = loadCpuMs() - load0;
+    const groups1 = await groupCommits(target.url);
     const loginsPerSec = peak.logins / peak.seconds;
 
     let half = { latencies: [] as number[], tokens: [] as string[] };
@@ -79,12 +83,14 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
 
     const tokens = [...peak.tokens, ...half.tokens];
     opts.progress(`${target.name}: verifying ${tokens.length} fresh tokens, ${opts.verifyConcurrency} in flight`);
+    const groups2 = await groupCommits(target.url);
     store0 = cpuMsOf(storePids());
     server0 = treeCpuMs(target.pid);
     load0 = loadCpuMs();
     const verify = await verifyAll(target, client, errors, tokens, opts.verifyConcurrency);
     const verifyServerMs = treeCpuMs(target.pid) - server0;
     const verifyStoreMs = cpuMsSince(store0, storePids());
+    const groups3 = await groupCommits(target.url);
 
     return {
       name: target.name,
@@ -104,8 +110,23 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
       verifyCoreUse: verifyServerMs / (verify.seconds * 1000),
       verified: verify.verified,
       rssBytes: treeRssBytes(target.pid),
+      ...(groups0 && groups1 && groups2 && groups3 ? { membersPerCommit: { login: perCommit(groups0, groups1), verify: perCommit(groups2, groups3) } } : {}),
     };
   } finally {
     client.close();
   }
 }
+
+/** Latchkey on SQLite counts its group commits in /metrics; other targets (the baseline, PostgreSQL) have none. */
+async function groupCommits(url: string): Promise<{ commits: number; members: number } | undefined> {
+  const answer = await fetch(new URL('/metrics', url)).catch(() => undefined);
+  if (!answer?.ok) return undefined;
+  const text = await answer.text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const commits = value('latchkey_store_group_commits_total');
+  const members = value('latchkey_store_group_commit_members_total');
+  return Number.isFinite(commits) && Number.isFinite(members) ? { commits, members } : undefined;
+}
+
+const perCommit = (before: { commits: number; members: number }, after: { commits: number; members: number }) =>
+  (after.members - before.members) / Math.max(1, after.commits - before.commits);
