@@ -28,6 +28,8 @@ export class EventQueue {
   private pending: PasskeyEventRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Rows taken from `pending` whose INSERT has not finished yet. */
+  private inFlight = 0;
   private readonly batch: number;
 
   constructor(
@@ -42,9 +44,12 @@ export class EventQueue {
     return this.options.flushMs > 0;
   }
 
-  /** Events recorded but not yet written. */
+  /**
+   * Events recorded but not yet written, counting those whose write is under way: a success that
+   * must come after them in the trail waits for that write too (flush), not only for the queue.
+   */
   get size(): number {
-    return this.pending.length;
+    return this.pending.length + this.inFlight;
   }
 
   enqueue(row: PasskeyEventRow): void {
@@ -68,6 +73,7 @@ export class EventQueue {
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0) {
       const rows = this.pending.splice(0, this.batch);
+      this.inFlight = rows.length;
       try {
         await this.store.db.insertInto('passkey_events').values(rows).execute();
       } catch (error) {
@@ -76,6 +82,8 @@ export class EventQueue {
         this.options.log?.warn({ err: error, pending: this.pending.length }, 'audit events could not be written yet; retrying');
         this.timer ??= setTimeout(() => void this.flush(), Math.max(this.options.flushMs, 1000)).unref();
         return;
+      } finally {
+        this.inFlight = 0;
       }
     }
   }
