@@ -3,13 +3,6 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/store.js';
 import { adminQuery, POSTGRES_ADMIN_URL, TEST_DATABASE_PREFIX, templateDatabaseName } from './test-store.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The migrated database test-store.ts's freshMigratedDatabase() copies (CREATE DATABASE … TEMPLATE). */
-    latchkeyPostgresTemplate: string;
-  }
-}
-
 /**
  * Once per run, before any test file: drops the test databases a crashed earlier run left behind,
  * then makes this run's template database: created and migrated here, in vitest's main process,

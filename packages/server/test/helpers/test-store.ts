@@ -5,6 +5,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated database freshMigratedDatabase() copies, made by postgres-global-setup.ts (CREATE DATABASE … TEMPLATE). */
+    latchkeyPostgresTemplate: string;
+  }
+}
+
 /**
  * Which store this test run uses. vitest.config.ts runs the whole suite once per store (the
  * `sqlite` and `postgres` projects) and sets LATCHKEY_TEST_STORE for each; tests never branch on
