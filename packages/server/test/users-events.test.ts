@@ -335,6 +335,9 @@ describe('GET /v2/passkeyEvents', () => {
     // 6 login-succeeded, 7 token-refused (usernameMismatch)
     const second = await signedPasskeyData(project, authenticator, identifier);
     expect((await verify(project, second, 'someone-else@example.com')).body.verificationResult).toBe('usernameMismatch');
+    // Refusals are written behind (up to eventFlushMs later); a read of the trail writes them first.
+    // Without it, a loaded machine could write 8 before 7 (it failed so once on a shared machine).
+    await eventsPage(project, '');
     // 8 passkey-deleted
     expectStatus(await project.backend('DELETE', `/users/${userID}/passkeys/${credentialRecordId}`), 200);
   });

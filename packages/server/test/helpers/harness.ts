@@ -13,7 +13,7 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/store.js';
 import { httpRequest, projectClient, type HttpAnswer, type RequestInit, type TestProject } from './http-client.js';
 import { TestClock } from '@latchkey/testkit';
-import { freshDatabase } from './test-store.js';
+import { freshMigratedDatabase } from './test-store.js';
 
 export type { HttpAnswer, TestProject } from './http-client.js';
 
@@ -58,8 +58,9 @@ export interface TestServerOptions {
 }
 
 /**
- * A real Latchkey HTTP server on 127.0.0.1 with a fresh store of the kind this run tests (a real
- * SQLite file, or a PostgreSQL database of its own; see test-store.ts) or the store given, a
+ * A real Latchkey HTTP server on 127.0.0.1 with a fresh, migrated store of the kind this run tests
+ * (a real SQLite file, or a PostgreSQL database of its own copied from the run's migrated template;
+ * see test-store.ts) or the store given, a
  * movable clock, and its logs captured so tests can assert that nothing was
  * logged at error level.
  */
@@ -73,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
   });
   const logger = pino({ level: options.logLevel ?? 'info' }, sink);
-  const database = options.databaseUrl ? undefined : await freshDatabase();
+  const database = options.databaseUrl ? undefined : await freshMigratedDatabase();
   const store = openStore(options.databaseUrl ?? database!.url, {
     ...(options.databaseTimeout ? { timeout: options.databaseTimeout } : {}),
     onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),

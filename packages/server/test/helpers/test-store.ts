@@ -3,6 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated database freshMigratedDatabase() copies, made by postgres-global-setup.ts (CREATE DATABASE … TEMPLATE). */
+    latchkeyPostgresTemplate: string;
+  }
+}
 
 /**
  * Which store this test run uses. vitest.config.ts runs the whole suite once per store (the
@@ -32,9 +40,19 @@ export async function freshDatabase(): Promise<TestDatabase> {
   return freshPostgresDatabase();
 }
 
-export async function freshPostgresDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh store with every migration applied, as a server's start leaves it. On PostgreSQL a copy
+ * of the run's template database (migrated once, by postgres-global-setup.ts): copying it is much
+ * cheaper than running the migrations in every test's database. Still a database of its own.
+ */
+export async function freshMigratedDatabase(): Promise<TestDatabase> {
+  if (TEST_STORE === 'sqlite') return freshDatabase();
+  return freshPostgresDatabase({ template: inject('latchkeyPostgresTemplate') });
+}
+
+export async function freshPostgresDatabase({ template }: { template?: string } = {}): Promise<TestDatabase> {
   const name = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
+  await adminQuery(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
@@ -44,6 +62,9 @@ export async function freshPostgresDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** The name of the migrated template database postgres-global-setup.ts makes for one run (its process id keeps runs apart). */
+export const templateDatabaseName = (pid: number) => `${TEST_DATABASE_PREFIX}${pid}_template`;
 
 /** One statement on the admin database, on a connection of its own. */
 export async function adminQuery<R extends pg.QueryResultRow = any>(text: string, values: unknown[] = []): Promise<R[]> {

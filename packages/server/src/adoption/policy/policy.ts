@@ -1,5 +1,8 @@
-import { Type, type Static } from 'typebox';
-import { OS_FAMILIES, type OsFamily } from '../client-info.js';
+import type { Static } from 'typebox';
+import type { OsFamily } from '../client-info.js';
+// Types only: the schemas (and TypeBox, hundreds of modules) load where requests are validated, not
+// in every CLI command that merely opens the store (createContext's policy cache needs this module).
+import type { PolicyPatchSchema } from './policy-schema.js';
 
 /** A project's adoption policy. Defaults are all on: a project without a stored policy behaves as before. */
 export interface Policy {
@@ -20,41 +23,7 @@ export const DEFAULT_POLICY: Policy = {
   oneTap: false,
 };
 
-const Enabled = Type.Boolean({ description: 'false = kill switch' });
-const RolloutPercent = Type.Integer({ minimum: 0, maximum: 100, description: 'users in the rollout: bucket(user) < rolloutPercent' });
-const Flow = Type.Object({ enabled: Enabled, rolloutPercent: RolloutPercent }, { additionalProperties: false });
-const FlowPatch = Type.Object({ enabled: Type.Optional(Enabled), rolloutPercent: Type.Optional(RolloutPercent) }, { additionalProperties: false });
-const Families = Type.Array(Type.Enum([...OS_FAMILIES]), { maxItems: OS_FAMILIES.length, uniqueItems: true });
-const BackoffDays = Type.Array(Type.Integer({ minimum: 0, maximum: 3650 }), {
-  minItems: 1,
-  maxItems: 10,
-  description: 'days of back-off after the 1st, 2nd, … dismissal; the last applies from then on',
-});
-
-export const PolicySchema = Type.Object(
-  {
-    login: Flow,
-    append: Flow,
-    platforms: Type.Object({ allow: Families, deny: Families }, { additionalProperties: false, description: 'OS families; an empty allow list allows all' }),
-    nudge: Type.Object({ backoffDays: BackoffDays }, { additionalProperties: false }),
-    conditionalCreate: Type.Boolean({ description: 'automatic passkey upgrade after a password login' }),
-    oneTap: Type.Boolean({ description: 'the browser may remember the last account' }),
-  },
-  { additionalProperties: false, title: 'AdoptionPolicy' },
-);
-
-/** PATCH body: any part of the policy; objects are merged, arrays and values replaced. */
-export const PolicyPatchSchema = Type.Object(
-  {
-    login: Type.Optional(FlowPatch),
-    append: Type.Optional(FlowPatch),
-    platforms: Type.Optional(Type.Object({ allow: Type.Optional(Families), deny: Type.Optional(Families) }, { additionalProperties: false })),
-    nudge: Type.Optional(Type.Object({ backoffDays: Type.Optional(BackoffDays) }, { additionalProperties: false })),
-    conditionalCreate: Type.Optional(Type.Boolean()),
-    oneTap: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false, title: 'AdoptionPolicyUpdate' },
-);
+/** PATCH body: any part of the policy (PolicyPatchSchema in policy-schema.ts). */
 export type PolicyPatch = Static<typeof PolicyPatchSchema>;
 
 /** The stored JSON over the defaults, so that a policy stored by an older version gains new keys' defaults. */

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { Ctx } from '../../context.js';
 import { readPolicy } from '../../adoption/policy/policy-cache.js';
-import { mergePolicy, PolicyPatchSchema, type Policy } from '../../adoption/policy/policy.js';
+import { mergePolicy, type Policy } from '../../adoption/policy/policy.js';
+import { PolicyPatchSchema } from '../../adoption/policy/policy-schema.js';
 import { updatePolicy } from '../../adoption/policy/update-policy.js';
 import { conflict } from '../../errors/latchkey-error.js';
 import type { App } from '../../http/route-deps.js';

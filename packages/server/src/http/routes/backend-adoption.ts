@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { BackendClientEvent, EVENTS_BODY_LIMIT, eventBatch } from '../../adoption/events/client-event.js';
 import { ingestClientEvents } from '../../adoption/events/ingest-client-events.js';
-import { PolicyPatchSchema, PolicySchema } from '../../adoption/policy/policy.js';
+import { PolicyPatchSchema, PolicySchema } from '../../adoption/policy/policy-schema.js';
 import { readPolicy } from '../../adoption/policy/policy-cache.js';
 import { updatePolicy } from '../../adoption/policy/update-policy.js';
 import { projectOf } from '../request-context.js';
