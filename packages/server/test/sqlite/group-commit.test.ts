@@ -128,6 +128,13 @@ it('waits for another process’s write lock on timers: this process keeps runni
   }
   expect(ticks).toBeGreaterThanOrEqual(10);
   expect(committedRows()).toEqual(['ours', 'theirs']);
+  // Right after such a wait groups are kept short (the lock passes quickly between processes): the
+  // writes of the moment still commit together, and each returns only once committed.
+  const before = s.commitGroups!().commits;
+  const values = Array.from({ length: 5 }, (_, i) => `short${i}`);
+  await Promise.all(values.map((v) => insertIn(s, v).then(() => expect(committedRows()).toContain(v))));
+  expect(committedRows()).toEqual([...values, 'ours', 'theirs'].sort());
+  expect(s.commitGroups!().commits - before).toBeGreaterThanOrEqual(1);
 });
 
 it('gives up after the busy timeout with SQLITE_BUSY when the other process keeps its lock', async () => {
