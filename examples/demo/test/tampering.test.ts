@@ -40,6 +40,9 @@ async function passkeyLoginAnswer(): Promise<{ status: number; body: { verificat
   const answer = device.page.waitForResponse(LOGIN_ROUTE());
   await loginWithPasskey(device, carol.email);
   const response = await answer;
+  // The page starts passkey autofill again after a refusal; without presence that ceremony cannot
+  // complete a genuine login behind the test's back (openLoginPageQuietly turns presence on again).
+  await device.setPresence(false);
   return { status: response.status(), body: (await response.json()) as { verificationResult?: string } };
 }
 
