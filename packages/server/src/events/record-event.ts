@@ -43,7 +43,7 @@ export interface PasskeyEventRow {
 }
 
 /** The row of an event, timed now (when it happened, not when it is written). */
-function eventRow(ctx: Ctx, event: EventInput): PasskeyEventRow {
+export function eventRow(ctx: Ctx, event: EventInput): PasskeyEventRow {
   return {
     project_id: event.projectId,
     user_id: event.userId ?? null,

@@ -62,8 +62,10 @@ export class SqliteGroupCommitDriver implements Driver {
   readonly #lockTimeoutMs: number;
 
   readonly #stats: GroupCommitStats;
+  /** Until when (ms) groups are kept short because another process was holding the write lock. */
+  #contendedUntil = 0;
 
-  constructor(db: SqliteHandle, lockTimeoutMs: number, stats: GroupCommitStats = { commits: 0, members: 0 }) {
+  constructor(db: SqliteHandle, lockTimeoutMs: number, stats: GroupCommitStats) {
     this.#db = db;
     this.#lockTimeoutMs = lockTimeoutMs;
     this.#stats = stats;
@@ -168,9 +170,6 @@ export class SqliteGroupCommitDriver implements Driver {
     if (Date.now() < this.#contendedUntil) process.nextTick(() => void this.#flush(group));
     else setImmediate(() => void this.#flush(group));
   }
-
-  /** Until when (ms) groups are kept short because another process was holding the write lock. */
-  #contendedUntil = 0;
 
   /**
    * BEGIN IMMEDIATE, waiting for another process's write lock (`serve --workers`, the CLI) on

@@ -20,7 +20,7 @@ export class SqliteImmediateDialect implements Dialect {
     /** Milliseconds a write waits for another process's write lock (busy_timeout). */
     private readonly lockTimeoutMs: number,
     /** Counted by the driver: what the metrics show. */
-    private readonly stats: GroupCommitStats = { commits: 0, members: 0 },
+    private readonly stats: GroupCommitStats,
   ) {}
 
   createDriver(): Driver {

@@ -69,10 +69,27 @@ const insertAdoptionEvent = prepareQuery((db, row: ReturnType<typeof adoptionRow
 /** A server-witnessed fact of a process: the device and families come from the process's clientInfo. */
 export async function recordProcessFact(
   ctx: Ctx,
-  process: { id: string; project_id: string; user_id: string | null; device_id: string | null; os_family: string | null; browser_family: string | null },
-  fact: { type: string; method?: string; userId?: string | null },
+  process: FactProcess,
+  fact: ProcessFact,
 ): Promise<void> {
-  await recordAdoptionEvent(ctx, {
+  await recordAdoptionEvent(ctx, processFact(process, fact));
+}
+
+/** What a process tells the funnel about where a fact happened. */
+type FactProcess = { id: string; project_id: string; user_id: string | null; device_id: string | null; os_family: string | null; browser_family: string | null };
+
+export interface ProcessFact {
+  type: string;
+  method?: string;
+  userId?: string | null;
+}
+
+/** The funnel row of a fact of a process, for a caller that writes it with other rows. */
+export function processFact(
+  process: FactProcess,
+  fact: ProcessFact,
+): AdoptionEventInput {
+  return {
     projectId: process.project_id,
     source: 'server',
     type: fact.type,
@@ -82,5 +99,5 @@ export async function recordProcessFact(
     deviceId: process.device_id,
     processId: process.id,
     userId: fact.userId ?? process.user_id,
-  });
+  };
 }

@@ -11,11 +11,12 @@ import type { Project } from '../../projects/project.js';
 import { issueSignedPasskeyData } from '../../signed-data/issue-signed-data.js';
 import { inTransaction } from '../../store/in-transaction.js';
 import { prepareQuery } from '../../store/prepare-query.js';
-import type { ChallengeRow, CredentialRow, ProcessRow, UserRow } from '../../store/schema.js';
+import type { ProcessRow, UserRow } from '../../store/schema.js';
 import { nowSeconds } from '../../util/clock.js';
 import { consumeChallenge } from '../shared/challenges.js';
 import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
-import { recordSuccessInOneStatement, type LoginSuccess } from './record-success-in-one-statement.js';
+import { loginCompletedFact, loginSucceededEvent, type LoginSuccess } from './login-success.js';
+import { recordSuccessInOneStatement } from './record-success-in-one-statement.js';
 import { readClientData } from '../shared/client-data.js';
 import { completeProcess, openProcess } from '../shared/processes.js';
 
@@ -168,7 +169,7 @@ function checkUserHandle(response: AuthenticationResponseJSON, user: Pick<UserRo
  */
 async function recordSuccess(ctx: Ctx, success: LoginSuccess): Promise<void> {
   if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) return recordSuccessInOneStatement(ctx, success);
-  const { project, process, credential, challenge, newCounter } = success;
+  const { process, credential, newCounter } = success;
   const now = nowSeconds(ctx.clock);
   await inTransaction(ctx, async (txCtx) => {
     const counterMove = newCounter === 0 ? keepZeroCounter : moveCounterForward;
@@ -179,14 +180,7 @@ async function recordSuccess(ctx: Ctx, success: LoginSuccess): Promise<void> {
       throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
     }
     await completeProcess(txCtx, process.id);
-    await recordEvent(txCtx, {
-      projectId: project.id,
-      type: 'login-succeeded',
-      userId: credential.user_id,
-      credentialId: credential.id,
-      processId: process.id,
-      detail: { challengeId: challenge.id, jti: success.jti, isCUI: success.isCUI },
-    });
+    await recordEvent(txCtx, loginSucceededEvent(success));
     await noteLoginForAdoption(txCtx, success);
   });
 }
@@ -196,13 +190,9 @@ async function recordSuccess(ctx: Ctx, success: LoginSuccess): Promise<void> {
  * id marks that device as one to offer a passkey on, while a login with a passkey on the device
  * itself clears the mark.
  */
-async function noteLoginForAdoption(ctx: Ctx, success: { project: Project; process: ProcessRow; credential: CredentialRow; isCUI: boolean; crossDevice: boolean }): Promise<void> {
+async function noteLoginForAdoption(ctx: Ctx, success: LoginSuccess): Promise<void> {
   const { project, process, credential } = success;
-  await recordProcessFact(ctx, process, {
-    type: 'login-completed',
-    method: success.isCUI ? 'conditional-ui' : (process.login_method ?? 'identifier'),
-    userId: credential.user_id,
-  });
+  await recordProcessFact(ctx, process, loginCompletedFact(success));
   if (process.device_id === null) return;
   const key = { projectId: project.id, userId: credential.user_id, deviceId: process.device_id };
   await noteDevice(ctx, key, { cross_device_at: success.crossDevice ? nowSeconds(ctx.clock) : null });

@@ -1,24 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
-import { adoptionRow } from '../../adoption/events/record-adoption-event.js';
+import { adoptionRow, processFact } from '../../adoption/events/record-adoption-event.js';
 import type { Ctx } from '../../context.js';
 import { conflict, webauthnFailed } from '../../errors/latchkey-error.js';
+import { eventRow } from '../../events/record-event.js';
 import { nameStatement } from '../../store/named-statements.js';
 import { nowSeconds } from '../../util/clock.js';
-import type { Project } from '../../projects/project.js';
-import type { ChallengeRow, CredentialRow, ProcessRow } from '../../store/schema.js';
-
-/** What a verified login writes (finish-login.ts). */
-export interface LoginSuccess {
-  project: Project;
-  process: ProcessRow;
-  credential: CredentialRow;
-  challenge: ChallengeRow;
-  jti: string;
-  newCounter: number;
-  backedUp: boolean;
-  isCUI: boolean;
-  crossDevice: boolean;
-}
+import { loginCompletedFact, loginSucceededEvent, type LoginSuccess } from './login-success.js';
 
 /**
  * A login's success on PostgreSQL as ONE statement (one round trip, one commit) instead of a
@@ -36,32 +23,14 @@ export interface LoginSuccess {
  *   process already completed.
  */
 export async function recordSuccessInOneStatement(ctx: Ctx, success: LoginSuccess): Promise<void> {
-  const { project, process, credential, challenge, newCounter } = success;
+  const { project, process, credential, newCounter } = success;
   const now = nowSeconds(ctx.clock);
   // Refusals queued earlier go first, so that the trail keeps this instance's order (as inTransaction does).
   if (ctx.events?.size) await ctx.events.flush();
 
   const counterMoves = newCounter === 0 ? sql`c.counter = 0` : sql`c.counter < ${newCounter}::bigint`;
-  const event = {
-    project_id: project.id,
-    user_id: credential.user_id,
-    type: 'login-succeeded',
-    credential_id: credential.id,
-    process_id: process.id,
-    detail: JSON.stringify({ challengeId: challenge.id, jti: success.jti, isCUI: success.isCUI }),
-    created_at: now,
-  };
-  const funnel = adoptionRow(ctx, {
-    projectId: process.project_id,
-    source: 'server',
-    type: 'login-completed',
-    method: success.isCUI ? 'conditional-ui' : (process.login_method ?? 'identifier'),
-    osFamily: process.os_family,
-    browserFamily: process.browser_family,
-    deviceId: process.device_id,
-    processId: process.id,
-    userId: credential.user_id,
-  });
+  const event = eventRow(ctx, loginSucceededEvent(success));
+  const funnel = adoptionRow(ctx, processFact(process, loginCompletedFact(success)));
   const device = process.device_id === null ? sql`` : sql`,
       device AS (
         INSERT INTO user_devices (project_id, user_id, device_id, dismissals, next_offer_at, cross_device_at, updated_at)
@@ -128,10 +97,10 @@ const FUNNEL_COLUMNS = {
 };
 
 /** `INSERT INTO table (columns) SELECT values FROM target`: the row is written once when `target` has its row, never otherwise. */
-function insertFromTarget(table: string, row: Record<string, unknown>, columns: Record<string, string>): RawBuilder<unknown> {
+function insertFromTarget(table: string, row: object, columns: Record<string, string>): RawBuilder<unknown> {
   const names = Object.keys(columns);
   const missing = names.filter((name) => !(name in row)).concat(Object.keys(row).filter((name) => !(name in columns)));
   if (missing.length > 0) throw new Error(`${table}: the row and the column list differ in ${missing.join(', ')}`);
   return sql`INSERT INTO ${sql.table(table)} (${sql.join(names.map((name) => sql.ref(name)))})
-      SELECT ${sql.join(names.map((name) => sql`${row[name]}::${sql.raw(columns[name]!)}`))} FROM target`;
+      SELECT ${sql.join(names.map((name) => sql`${(row as Record<string, unknown>)[name]}::${sql.raw(columns[name]!)}`))} FROM target`;
 }
