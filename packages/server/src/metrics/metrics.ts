@@ -60,24 +60,18 @@ export class Metrics {
     const groups = store?.commitGroups;
     if (groups) {
       // How many writes share a commit (members ÷ commits): see "Group commit" in docs/operations.md.
-      new Counter({
-        name: 'latchkey_store_group_commits_total',
-        help: 'SQLite commits of this process; each carries the writes of every request that was ready (group commit)',
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          this.inc(groups().commits);
-        },
-      });
-      new Counter({
-        name: 'latchkey_store_group_commit_members_total',
-        help: 'Transactions and single writes committed by SQLite group commits of this process',
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          this.inc(groups().members);
-        },
-      });
+      const counted = (name: string, help: string, read: () => number) =>
+        new Counter({
+          name,
+          help,
+          registers: [this.registry],
+          collect() {
+            this.reset();
+            this.inc(read());
+          },
+        });
+      counted('latchkey_store_group_commits_total', 'SQLite commits of this process; each carries the writes of every request that was ready (group commit)', () => groups().commits);
+      counted('latchkey_store_group_commit_members_total', 'Transactions and single writes committed by SQLite group commits of this process', () => groups().members);
     }
     const pool = store?.pool;
     if (pool) {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
 import { recordEvent } from '../events/record-event.js';
 import { inTransaction } from '../store/in-transaction.js';
-import { nameStatement } from '../store/named-statements.js';
+import { executePrepared } from '../store/named-statements.js';
 import { prepareQuery } from '../store/prepare-query.js';
 import { nowSeconds } from '../util/clock.js';
 import type { SignedPasskeyClaims } from './claims.js';
@@ -40,9 +40,7 @@ export async function spendToken(ctx: Ctx, projectId: string, claims: SignedPass
       SELECT ${projectId}::text, ${event.userId}::text, ${event.type}::text, ${event.credentialId}::text, ${event.processId}::text, ${JSON.stringify(event.detail)}::text, ${now}::bigint
       FROM spent
       RETURNING id`.compile(ctx.store.db);
-    // The text never changes (the values are parameters): prepared once per connection.
-    nameStatement(spend.sql);
-    const { rows } = await ctx.store.db.executeQuery(spend);
+    const { rows } = await executePrepared(ctx.store.db, spend);
     return rows.length === 1;
   }
   return inTransaction(ctx, async (txCtx) => {

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import type { Ctx } from '../context.js';
-import { nameStatement } from './named-statements.js';
+import { executePrepared } from './named-statements.js';
 import type { Database } from './schema.js';
 
 /**
@@ -19,10 +19,8 @@ import type { Database } from './schema.js';
  */
 export async function writeTogether(ctx: Ctx, build: (db: Kysely<Database>) => Array<Compilable | CompiledQuery>): Promise<void> {
   if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) {
-    const statement = asOneStatement(build(ctx.store.db).map(compiled));
-    // One text per call site (the values are parameters): prepared once per connection.
-    nameStatement(statement.sql);
-    await ctx.store.db.executeQuery(statement);
+    // One text per call site: prepared once per connection.
+    await executePrepared(ctx.store.db, asOneStatement(build(ctx.store.db).map(compiled)));
     return;
   }
   const writeAll = async (db: Kysely<Database>) => {

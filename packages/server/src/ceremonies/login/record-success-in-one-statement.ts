@@ -3,7 +3,7 @@ import { adoptionRow, processFact } from '../../adoption/events/record-adoption-
 import type { Ctx } from '../../context.js';
 import { conflict, webauthnFailed } from '../../errors/latchkey-error.js';
 import { eventRow } from '../../events/record-event.js';
-import { nameStatement } from '../../store/named-statements.js';
+import { executePrepared } from '../../store/named-statements.js';
 import { nowSeconds } from '../../util/clock.js';
 import { loginCompletedFact, loginSucceededEvent, type LoginSuccess } from './login-success.js';
 
@@ -56,9 +56,8 @@ export async function recordSuccessInOneStatement(ctx: Ctx, success: LoginSucces
     audit AS (${insertFromTarget('passkey_events', event, EVENT_COLUMNS)}),
     funnel AS (${insertFromTarget('adoption_events', funnel, FUNNEL_COLUMNS)})${device}
     SELECT count(*)::integer AS n FROM target`.compile(ctx.store.db);
-  // One text with a device and one without (the values are parameters): each prepared once per connection.
-  nameStatement(statement.sql);
-  const { rows } = await ctx.store.db.executeQuery(statement);
+  // One text with a device and one without: each prepared once per connection.
+  const { rows } = await executePrepared(ctx.store.db, statement);
   if (rows[0]?.n === 1) return;
 
   const current = await ctx.store.db.selectFrom('credentials').select('counter').where('id', '=', credential.id).executeTakeFirst();
