@@ -96,6 +96,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     timeout: config.databaseTimeout,
     synchronous: config.sqliteSynchronous,
     onBackgroundError: (error) => logger.warn({ err: error }, 'a pooled database connection failed; it is replaced on next use'),
+    // SQLite: checkpoints off the event loop. Their failure (a full disk) is an operator's concern, not a request's.
+    checkpointInThread: { onError: (error) => logger.error({ err: error }, 'SQLite WAL checkpoint problem') },
   });
   try {
     const keyEncryptionKey = options.prepared

@@ -72,6 +72,11 @@ export class Metrics {
         });
       counted('latchkey_store_group_commits_total', 'SQLite commits of this process; each carries the writes of every request that was ready (group commit)', () => groups().commits);
       counted('latchkey_store_group_commit_members_total', 'Transactions and single writes committed by SQLite group commits of this process', () => groups().members);
+      const checkpoints = store?.checkpoints;
+      if (checkpoints) {
+        counted('latchkey_store_checkpoints_total', 'SQLite WAL checkpoints that copied pages, run by the checkpoint thread of this process', () => checkpoints().checkpoints);
+        counted('latchkey_store_wal_restarts_total', 'RESTART checkpoints of this process that started the SQLite WAL over', () => checkpoints().restarts);
+      }
     }
     const pool = store?.pool;
     if (pool) {

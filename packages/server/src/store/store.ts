@@ -4,6 +4,7 @@ import pg from 'pg';
 import { discardBrokenConnections } from './discard-broken-connections.js';
 import type { SqliteSynchronous } from '../config/config.js';
 import { explainStoreFault } from './explain-store-fault.js';
+import { checkpointInThread, type CheckpointStats, type CheckpointThreadOptions } from './sqlite-checkpoint-thread.js';
 import type { GroupCommitStats } from './sqlite-group-commit.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqlitePath } from './sqlite-path.js';
@@ -29,6 +30,8 @@ export interface Store {
   pool?: () => { total: number; idle: number; waiting: number };
   /** SQLite only: the group commits so far (sqlite-group-commit.ts), and the transactions and writes they carried. */
   commitGroups?: () => GroupCommitStats;
+  /** SQLite with `checkpointInThread` only: the checkpoints its thread ran (sqlite-checkpoint-thread.ts). */
+  checkpoints?: () => CheckpointStats;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,12 @@ export interface StoreOptions {
    * syncs the WAL on every commit, so a commit that was answered survives power loss too.
    */
   synchronous?: SqliteSynchronous;
+  /**
+   * SQLite only: run WAL checkpoints on a thread of their own instead of inside the COMMIT that
+   * crosses SQLite's threshold, where their `fsync`s stop the event loop (sqlite-checkpoint-thread.ts).
+   * The server asks for it; a CLI command, which commits a few times and exits, does not.
+   */
+  checkpointInThread?: CheckpointThreadOptions;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -60,7 +69,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
   if (url.startsWith('file:')) {
     const absolute = sqlitePath(url.slice('file:'.length));
     try {
-      return openSqlite(absolute, options.timeout ?? DEFAULT_TIMEOUT_MS, options.synchronous ?? 'normal');
+      return openSqlite(absolute, options.timeout ?? DEFAULT_TIMEOUT_MS, options.synchronous ?? 'normal', options.checkpointInThread);
     } catch (error) {
       // A file that is not a database, or that cannot be opened: one line for the operator.
       throw explainStoreFault(error, `sqlite ${absolute}`);
@@ -72,7 +81,7 @@ export function openStore(url: string, options: StoreOptions = {}): Store {
   );
 }
 
-function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchronous): Store {
+function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchronous, checkpoints: CheckpointThreadOptions | undefined): Store {
   const sqlite = new SQLite(absolute);
   // WAL lets readers run beside the writer; NORMAL is durable across process crashes in WAL mode,
   // FULL across power loss too (see StoreOptions.synchronous and docs/operations.md).
@@ -83,7 +92,21 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
   const stats: GroupCommitStats = { commits: 0, members: 0 };
   const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect(cacheStatements(sqlite), timeout, stats) });
-  return { db, dialect: 'sqlite', describe: `sqlite ${absolute}`, file: absolute, synchronous, commitGroups: () => stats, close: () => db.destroy() };
+  const thread = checkpoints ? checkpointInThread(sqlite, absolute, checkpoints) : undefined;
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `sqlite ${absolute}`,
+    file: absolute,
+    synchronous,
+    commitGroups: () => stats,
+    ...(thread ? { checkpoints: () => thread.stats } : {}),
+    close: async () => {
+      // The thread's connection first: the last connection to close checkpoints the whole WAL and removes it.
+      await thread?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {
