@@ -78,6 +78,8 @@ export default defineConfig(async () => {
       // Real servers, real files, real crypto: give slow CI machines room, but fail rather than hang.
       testTimeout: 30_000,
       hookTimeout: 30_000,
+      // expect.poll's default 1 s is short on a loaded CI machine; the bound asserts no speed.
+      expect: { poll: { timeout: 15_000 } },
       // Files run in parallel workers, each with its own servers and databases. vitest's default
       // is one worker fewer than the cores, i.e. one file at a time on a 2-core CI machine; these
       // files spend much of their time waiting on servers, child processes, PostgreSQL and

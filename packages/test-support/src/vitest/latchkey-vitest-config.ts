@@ -29,6 +29,10 @@ export function latchkeyVitestConfig({ chromium = false, ...overrides }: Latchke
     // machine. These tests spend much of their time waiting (servers, sockets, Chromium), so run
     // at least two files at once.
     maxWorkers: Math.max(2, availableParallelism()),
+    // expect.poll waits for what arrives on its own (a page's beacon, a queued event write): its
+    // default 1 s is not long on a loaded 2-core CI machine, where one such wait failed. Like the
+    // test timeout, the bound only turns what never arrives into a failure; it asserts no speed.
+    expect: { poll: { timeout: 15_000 } },
     // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints (scripts/test-summary.mjs).
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
