@@ -13,10 +13,13 @@ import { Worker } from 'node:worker_threads';
  * Here a worker thread with a connection of its own checkpoints instead, and the server's
  * connection keeps only a backstop. The thread runs a PASSIVE checkpoint every `intervalMs` (it
  * copies what is committed and waits for nobody). Under steady writes such a checkpoint never
- * catches up with the last commit, so the WAL would never start over and would grow: past
- * `restartFrames` the thread runs a RESTART checkpoint, which holds new writers back (the group
- * commit's BEGIN waits on timers, the event loop keeps running) for at most `restartWaitMs` plus the
- * copy, after which the next commit writes the WAL from its start again.
+ * catches up with the last commit, so the WAL would never start over and would grow. Past
+ * `restartFrames` the thread asks the server for a moment between two group commits
+ * (`betweenWrites`: the open group commits, then the process's requests wait for the connection,
+ * on the event loop) and runs a RESTART checkpoint in it: it copies the few pages the last PASSIVE
+ * left, and the next commit writes the WAL from its start again. A RESTART that finds a reader of
+ * another connection still on the WAL gives up after `restartWaitMs`, and the next try waits 1, 2,
+ * 4… up to 30 s, so that a long reader (an export) cannot hold the writes back again and again.
  *
  * If the thread stops (it cannot open the file, it crashed), the server's connection checkpoints
  * again as SQLite does by default, and `onError` says so: the WAL never grows without bound.
@@ -30,6 +33,8 @@ export interface CheckpointThreadOptions {
   restartWaitMs?: number;
   /** A checkpoint failed (a full disk, an I/O error), or the thread stopped. */
   onError?: (error: Error) => void;
+  /** Runs the RESTART at a moment this process writes nothing (the store passes its driver's betweenGroups). */
+  betweenWrites?: (work: () => Promise<void>) => Promise<void>;
 }
 
 export interface CheckpointStats {
@@ -50,7 +55,14 @@ export interface CheckpointThread {
 /** SQLite's own default: what the server's connection goes back to without the thread. */
 export const DEFAULT_AUTOCHECKPOINT = 1000;
 
-type FromThread = { type: 'checkpoint'; restarted: boolean } | { type: 'error'; message: string; code?: string };
+type FromThread =
+  | { type: 'checkpoint'; restarted: boolean }
+  | { type: 'restart-wanted' }
+  | { type: 'restart-done' }
+  | { type: 'error'; message: string; code?: string };
+
+/** The longest the server's writes wait for one RESTART, whatever the thread does. */
+const RESTART_HOLD_LIMIT_MS = 1000;
 
 export function checkpointInThread(sqlite: SQLite.Database, file: string, options: CheckpointThreadOptions = {}): CheckpointThread {
   const restartFrames = options.restartFrames ?? 4000;
@@ -70,13 +82,39 @@ export function checkpointInThread(sqlite: SQLite.Database, file: string, option
   sqlite.pragma(`wal_autocheckpoint = ${restartFrames * 10}`);
   let stopping = false;
   const ended = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  const betweenWrites = options.betweenWrites ?? ((work) => work());
+  /** Ends the server's wait for the RESTART under way: when it is done, the thread ended, or the limit passed. */
+  let restartDone: (() => void) | undefined;
+  const restartInBetween = () =>
+    betweenWrites(
+      () =>
+        new Promise<void>((resolve) => {
+          const limit = setTimeout(() => finish(), RESTART_HOLD_LIMIT_MS);
+          const finish = () => {
+            clearTimeout(limit);
+            restartDone = undefined;
+            resolve();
+          };
+          restartDone = finish;
+          thread.postMessage('restart');
+        }),
+    );
   thread.on('message', (message: FromThread) => {
-    if (message.type === 'error') return options.onError?.(Object.assign(new Error(`SQLite checkpoint failed: ${message.message}`), { code: message.code }));
-    stats.checkpoints++;
-    if (message.restarted) stats.restarts++;
+    switch (message.type) {
+      case 'error':
+        return options.onError?.(Object.assign(new Error(`SQLite checkpoint failed: ${message.message}`), { code: message.code }));
+      case 'restart-wanted':
+        return void restartInBetween().catch((error: Error) => options.onError?.(error));
+      case 'restart-done':
+        return restartDone?.();
+      case 'checkpoint':
+        stats.checkpoints++;
+        if (message.restarted) stats.restarts++;
+    }
   });
   thread.on('error', (error) => options.onError?.(new Error(`the SQLite checkpoint thread failed: ${error.message}`)));
   thread.once('exit', () => {
+    restartDone?.();
     if (stopping) return;
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     options.onError?.(new Error('the SQLite checkpoint thread stopped; the server checkpoints on its own connection again'));
@@ -122,23 +160,44 @@ function open() {
 function checkpointEvery(db) {
   let timer;
   let backfilled = -1;
+  // A RESTART that found a reader still on the WAL held writers back for nothing: the next tries
+  // wait 1, 2, 4… up to 30 s, so that a long reader (an export) cannot stall every write.
+  let restartAfter = 0;
+  let restartBackoffMs = 0;
+  let restartAsked = false;
   function checkpoint() {
     try {
-      let [result] = db.pragma('wal_checkpoint(PASSIVE)');
-      let restarted = false;
-      if (result.log >= workerData.restartFrames) {
-        [result] = db.pragma('wal_checkpoint(RESTART)');
-        restarted = result.busy === 0;
-      }
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)');
       // checkpointed counts every page copied since the WAL last started over: report only a change.
-      if (restarted || (result.checkpointed > 0 && result.checkpointed !== backfilled)) parentPort.postMessage({ type: 'checkpoint', restarted });
-      backfilled = restarted ? -1 : result.checkpointed;
+      if (result.checkpointed > 0 && result.checkpointed !== backfilled) parentPort.postMessage({ type: 'checkpoint', restarted: false });
+      backfilled = result.checkpointed;
+      if (result.log >= workerData.restartFrames && !restartAsked && Date.now() >= restartAfter) {
+        restartAsked = true;
+        parentPort.postMessage({ type: 'restart-wanted' });
+      }
     } catch (error) {
       report(error);
     }
     timer = setTimeout(checkpoint, workerData.intervalMs);
   }
+  // The server is between two group commits and waits for this: RESTART, then say so at once.
+  function restart() {
+    try {
+      const [result] = db.pragma('wal_checkpoint(RESTART)');
+      const restarted = result.busy === 0;
+      restartBackoffMs = restarted ? 0 : Math.min(30000, Math.max(1000, restartBackoffMs * 2));
+      restartAfter = Date.now() + restartBackoffMs;
+      if (restarted) backfilled = -1;
+      parentPort.postMessage({ type: 'checkpoint', restarted });
+    } catch (error) {
+      report(error);
+    } finally {
+      restartAsked = false;
+      parentPort.postMessage({ type: 'restart-done' });
+    }
+  }
   parentPort.on('message', (message) => {
+    if (message === 'restart') return restart();
     if (message !== 'stop') return;
     clearTimeout(timer);
     db.close();

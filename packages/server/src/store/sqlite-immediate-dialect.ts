@@ -15,16 +15,21 @@ import { SqliteGroupCommitDriver, type GroupCommitStats, type SqliteHandle } fro
  * Within one process the driver's connection mutex already runs one transaction at a time.
  */
 export class SqliteImmediateDialect implements Dialect {
+  /** The one driver of this dialect's Kysely instance: the checkpoint thread asks it for a moment between groups. */
+  readonly driver: SqliteGroupCommitDriver;
+
   constructor(
-    private readonly database: SqliteHandle,
+    database: SqliteHandle,
     /** Milliseconds a write waits for another process's write lock (busy_timeout). */
-    private readonly lockTimeoutMs: number,
+    lockTimeoutMs: number,
     /** Counted by the driver: what the metrics show. */
-    private readonly stats: GroupCommitStats,
-  ) {}
+    stats: GroupCommitStats,
+  ) {
+    this.driver = new SqliteGroupCommitDriver(database, lockTimeoutMs, stats);
+  }
 
   createDriver(): Driver {
-    return new SqliteGroupCommitDriver(this.database, this.lockTimeoutMs, this.stats);
+    return this.driver;
   }
 
   createQueryCompiler(): QueryCompiler {

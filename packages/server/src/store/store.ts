@@ -91,8 +91,9 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
   // Another process (the CLI beside a running server) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.floor(timeout)}`);
   const stats: GroupCommitStats = { commits: 0, members: 0 };
-  const db = new Kysely<Database>({ dialect: new SqliteImmediateDialect(cacheStatements(sqlite), timeout, stats) });
-  const thread = checkpoints ? checkpointInThread(sqlite, absolute, checkpoints) : undefined;
+  const dialect = new SqliteImmediateDialect(cacheStatements(sqlite), timeout, stats);
+  const db = new Kysely<Database>({ dialect });
+  const thread = checkpoints ? checkpointInThread(sqlite, absolute, { betweenWrites: (work) => dialect.driver.betweenGroups(work), ...checkpoints }) : undefined;
   return {
     db,
     dialect: 'sqlite',

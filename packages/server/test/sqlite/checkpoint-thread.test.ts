@@ -69,6 +69,38 @@ it('under steady writes the thread checkpoints and starts the WAL over; the serv
   reopened.close();
 });
 
+it('a reader that stays on the WAL (an export) delays the restart, never the writes; the WAL starts over once it ends', async () => {
+  database = await freshDatabase();
+  store = openStore(database.url, { checkpointInThread: { intervalMs: 5, restartFrames: 40 } });
+  const s = store;
+  await sql`create table t (id integer primary key, v blob not null)`.execute(s.db);
+  await s.db.insertInto('t' as never).values({ v: Buffer.alloc(10) } as never).execute();
+  // Another connection opens a read transaction and keeps it: its snapshot pins the WAL.
+  const reader = new SQLite(s.file!);
+  reader.exec('begin');
+  reader.prepare('select count(*) from t').get();
+  let written = 0;
+  const writeSome = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await Promise.all(Array.from({ length: 4 }, () => s.db.transaction().execute((trx) => trx.insertInto('t' as never).values({ v: Buffer.alloc(3000, written) } as never).execute())));
+      written += 4;
+    }
+  };
+  await writeSome(60); // far past restartFrames
+  expect(s.checkpoints!().restarts).toBe(0);
+  reader.exec('commit');
+  reader.close();
+  let writing = true;
+  const writer = (async () => {
+    while (writing) await writeSome(1);
+  })();
+  await waitUntil('the WAL started over after the reader left', async () => (s.checkpoints!().restarts > 0 ? true : undefined), 45_000);
+  writing = false;
+  await writer;
+  const count = await s.db.selectFrom('t' as never).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  expect(count.n).toBe(written + 1);
+});
+
 it('when the thread stops, the server’s connection checkpoints again and the operator is told', async () => {
   database = await freshDatabase();
   main = new SQLite(database.url.slice('file:'.length));

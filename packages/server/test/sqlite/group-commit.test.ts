@@ -1,9 +1,12 @@
 import SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { Metrics } from '../../src/metrics/metrics.js';
+import { SqliteImmediateDialect } from '../../src/store/sqlite-immediate-dialect.js';
+import { cacheStatements } from '../../src/store/statement-cache.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { freshDatabase, type TestDatabase } from '../helpers/test-store.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 /**
  * Group commit (src/store/sqlite-group-commit.ts): the writes of concurrent requests share one
@@ -148,4 +151,38 @@ it('gives up after the busy timeout with SQLITE_BUSY when the other process keep
   // The store still works once the lock is free.
   await insertIn(store, 'later');
   expect(committedRows()).toEqual(['later']);
+});
+
+it('betweenGroups: the open group commits first, another connection can take the write lock, and this process’s writes wait until the work is done', async () => {
+  database = await freshDatabase();
+  const sqlite = new SQLite(database.url.slice('file:'.length));
+  sqlite.pragma('journal_mode = WAL');
+  const dialect = new SqliteImmediateDialect(cacheStatements(sqlite), 5000, { commits: 0, members: 0 });
+  const db = new Kysely<any>({ dialect });
+  try {
+    await sql`create table t (id integer primary key, v text not null unique)`.execute(db);
+    other = new SQLite(sqlite.name);
+    other.pragma('busy_timeout = 0');
+    const insert = (v: string) => db.insertInto('t').values({ v }).execute();
+    const order: string[] = [];
+    // A write whose group is open (it commits at the next turn of the event loop)…
+    const first = insert('first').then(() => order.push('first committed'));
+    const seenInWork = dialect.driver.betweenGroups(async () => {
+      // …is committed before the work runs, and nothing of this process holds the write lock.
+      const committed = (other!.prepare('select v from t').all() as Array<{ v: string }>).map((row) => row.v);
+      other!.exec('begin immediate');
+      other!.exec('rollback');
+      // A write that arrives meanwhile waits for the work.
+      void insert('second').then(() => order.push('second committed'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('work done');
+      return committed;
+    });
+    expect(await seenInWork).toEqual(['first']);
+    await first;
+    await waitUntil('the waiting write committed', async () => (order.includes('second committed') ? true : undefined));
+    expect(order).toEqual(['first committed', 'work done', 'second committed']);
+  } finally {
+    await db.destroy();
+  }
 });
