@@ -7,8 +7,14 @@
 // suites one after another, in the root package.json's order, each one's output printed in one
 // piece when it finishes. Every step runs even if another failed; the exit code is non-zero if any
 // of them failed.
+//
+// The server's suite keeps the CPU it needs: its tests have time limits (a server must start within
+// 20 s, a test end within 30 s) that a busy 2-core machine can reach. The other lane runs at a lower
+// priority and takes what the server's suite leaves: the type-check, which has no time limits, the
+// lowest; the other suites, whose tests have time limits of their own, a little above it.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +24,9 @@ const withTests = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).w
   (dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).scripts?.test,
 );
 
-const typecheck = { name: 'typecheck', command: 'node', args: ['scripts/typecheck-workspaces.mjs'], cwd: root };
-const suite = (dir) => ({ name: `test ${dir}`, command: 'npm', args: ['test', '--silent'], cwd: join(root, dir) });
+/** Niceness (0 = as this process, 19 = lowest): only the other lane's steps run below the server's suite. */
+const typecheck = { name: 'typecheck', command: 'node', args: ['scripts/typecheck-workspaces.mjs'], cwd: root, niceness: 10 };
+const suite = (dir, niceness = 5) => ({ name: `test ${dir}`, command: 'npm', args: ['test', '--silent'], cwd: join(root, dir), niceness });
 
 /** The streaming lane writes whole lines only, so that a block printed by the other lane never lands inside one. */
 let partialLine = '';
@@ -30,10 +37,18 @@ function passOn(chunk) {
   partialLine = text.slice(end);
 }
 
-function run({ name, command, args, cwd }, { stream }) {
+function run({ name, command, args, cwd, niceness }, { stream }) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Set before npm has started anything: every process the step starts inherits it.
+    if (niceness && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, niceness);
+      } catch {
+        // Not permitted here: the step runs at the usual priority, only slower for the server's suite.
+      }
+    }
     let output = '';
     const collect = stream ? passOn : (chunk) => (output += chunk);
     child.stdout.setEncoding('utf8').on('data', collect);
@@ -55,8 +70,8 @@ async function inTurn(steps) {
 }
 
 const lanes = await Promise.all([
-  withTests.includes(LONGEST) ? run(suite(LONGEST), { stream: true }) : [],
-  inTurn([typecheck, ...withTests.filter((dir) => dir !== LONGEST).map(suite)]),
+  withTests.includes(LONGEST) ? run(suite(LONGEST, 0), { stream: true }) : [],
+  inTurn([typecheck, ...withTests.filter((dir) => dir !== LONGEST).map((dir) => suite(dir))]),
 ]);
 const failed = lanes.flat();
 if (failed.length > 0) {
