@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { defineConfig, type TestProjectConfiguration } from 'vitest/config';
+import { LongestFirstSequencer } from './test/longest-first-sequencer.js';
 
 /**
  * The whole suite runs twice: once on the embedded SQLite store, once on PostgreSQL (each test
@@ -91,6 +92,8 @@ export default defineConfig(async () => {
       // file still starts its own servers and databases; no test may rely on a module's state
       // being fresh (the module-level caches are keyed by what they hold, never by the test).
       isolate: false,
+      // Slowest files first, from a list in the repository: a fresh clone has no cached durations.
+      sequence: { sequencer: LongestFirstSequencer },
       // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
       reporters: ['default', 'json', skipNoticeReporter],
       outputFile: { json: 'test-results/vitest.json' },
