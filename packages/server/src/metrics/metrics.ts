@@ -76,6 +76,11 @@ export class Metrics {
       if (checkpoints) {
         counted('latchkey_store_checkpoints_total', 'SQLite WAL checkpoints that copied pages, run by the checkpoint thread of this process', () => checkpoints().checkpoints);
         counted('latchkey_store_wal_restarts_total', 'RESTART checkpoints of this process that started the SQLite WAL over', () => checkpoints().restarts);
+        counted(
+          'latchkey_store_wal_restarts_busy_total',
+          'RESTART checkpoints of this process that gave up because another connection was still reading the SQLite WAL (tried again after 1-30 s)',
+          () => checkpoints().busyRestarts,
+        );
       }
     }
     const pool = store?.pool;

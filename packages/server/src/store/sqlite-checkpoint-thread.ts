@@ -42,6 +42,8 @@ export interface CheckpointStats {
   checkpoints: number;
   /** RESTART checkpoints that started the WAL over. */
   restarts: number;
+  /** RESTARTs that found another connection still reading the WAL (an export) and gave up, to try again later. */
+  busyRestarts: number;
 }
 
 export interface CheckpointThread {
@@ -57,6 +59,7 @@ export const DEFAULT_AUTOCHECKPOINT = 1000;
 
 type FromThread =
   | { type: 'checkpoint'; restarted: boolean }
+  | { type: 'restart-busy'; copied: boolean }
   | { type: 'restart-wanted' }
   | { type: 'restart-done' }
   | { type: 'error'; message: string; code?: string };
@@ -66,7 +69,7 @@ const RESTART_HOLD_LIMIT_MS = 1000;
 
 export function checkpointInThread(sqlite: SQLite.Database, file: string, options: CheckpointThreadOptions = {}): CheckpointThread {
   const restartFrames = options.restartFrames ?? 4000;
-  const stats: CheckpointStats = { checkpoints: 0, restarts: 0 };
+  const stats: CheckpointStats = { checkpoints: 0, restarts: 0, busyRestarts: 0 };
   const thread = new Worker(THREAD_SOURCE, {
     eval: true,
     workerData: {
@@ -107,6 +110,10 @@ export function checkpointInThread(sqlite: SQLite.Database, file: string, option
         return void restartInBetween().catch((error: Error) => options.onError?.(error));
       case 'restart-done':
         return restartDone?.();
+      case 'restart-busy':
+        stats.busyRestarts++;
+        if (message.copied) stats.checkpoints++;
+        return;
       case 'checkpoint':
         stats.checkpoints++;
         if (message.restarted) stats.restarts++;
@@ -187,8 +194,14 @@ function checkpointEvery(db) {
       const restarted = result.busy === 0;
       restartBackoffMs = restarted ? 0 : Math.min(30000, Math.max(1000, restartBackoffMs * 2));
       restartAfter = Date.now() + restartBackoffMs;
-      if (restarted) backfilled = -1;
-      parentPort.postMessage({ type: 'checkpoint', restarted });
+      if (restarted) {
+        backfilled = -1;
+        parentPort.postMessage({ type: 'checkpoint', restarted: true });
+      } else {
+        // Given up on a reader: a checkpoint too only if it copied pages the last one had not.
+        parentPort.postMessage({ type: 'restart-busy', copied: result.checkpointed > 0 && result.checkpointed !== backfilled });
+        backfilled = result.checkpointed;
+      }
     } catch (error) {
       report(error);
     } finally {

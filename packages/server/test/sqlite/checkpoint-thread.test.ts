@@ -87,7 +87,15 @@ it('a reader that stays on the WAL (an export) delays the restart, never the wri
     }
   };
   await writeSome(60); // far past restartFrames
+  // The thread tries, finds the reader, and backs off (1 s, then 2 s): two tries that gave up.
+  await waitUntil('a RESTART gave up on the reader', async () => (s.checkpoints!().busyRestarts >= 1 ? true : undefined));
+  const copied = s.checkpoints!().checkpoints;
+  await waitUntil('a second RESTART gave up on the reader', async () => (s.checkpoints!().busyRestarts >= 2 ? true : undefined));
   expect(s.checkpoints!().restarts).toBe(0);
+  // Nothing could be copied past the reader's snapshot in between: a try that gave up is no checkpoint.
+  expect(s.checkpoints!().checkpoints).toBe(copied);
+  const text = await new Metrics(s).registry.metrics();
+  expect(text).toMatch(/^latchkey_store_wal_restarts_busy_total [2-9]\d*$/m);
   reader.exec('commit');
   reader.close();
   let writing = true;
