@@ -18,6 +18,7 @@ export function discardBrokenConnections(pool: pg.Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
+      await dropStalePlans(client);
       let broken: Error | undefined;
       const query = ((...args: Parameters<pg.PoolClient['query']>) => {
         const name = typeof args[0] === 'string' ? statementName(args[0]) : undefined;
@@ -41,13 +42,17 @@ export function discardBrokenConnections(pool: pg.Pool): PostgresPool {
  * table under it, PostgreSQL refuses the old plan's result shape ("cached plan must not change
  * result type", 0A000: a newer instance migrated while this one runs); the statement is then
  * prepared again and run once more. Inside a transaction that retry is impossible (the failure
- * aborted it), so the error stands and the connection is discarded like a broken one.
+ * aborted it), so the error stands, the connection is discarded like a broken one, and
+ * inTransaction runs the whole transaction again.
  */
 async function runNamed(client: pg.PoolClient, name: string, text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
   try {
     return await client.query({ name, text, values });
   } catch (error) {
     if (!isStalePlan(error)) throw error;
+    // The table changed for every connection: each drops its plans before its next use.
+    planGeneration++;
+    plansOf.set(client, planGeneration);
     try {
       await client.query(`deallocate ${name}`);
     } catch {
@@ -56,6 +61,30 @@ async function runNamed(client: pg.PoolClient, name: string, text: string, value
     forgetParsed(client, name);
     return client.query({ name, text, values });
   }
+}
+
+/**
+ * Bumped whenever a connection meets a stale plan; each connection remembers the generation whose
+ * plans it holds. The other connections of the pool hold the same stale plans, so at its next
+ * checkout each one drops them all (DEALLOCATE ALL, once per migration seen): the transaction
+ * that met the stale plan is then run again (inTransaction) on whichever connection it gets.
+ */
+let planGeneration = 0;
+const plansOf = new WeakMap<pg.PoolClient, number>();
+
+async function dropStalePlans(client: pg.PoolClient): Promise<void> {
+  const held = plansOf.get(client) ?? 0;
+  if (held === planGeneration) return;
+  plansOf.set(client, planGeneration);
+  const connection = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
+  if (held === 0 && Object.keys(connection?.parsedStatements ?? {}).length === 0) return; // a new connection holds no plans
+  await client.query('deallocate all');
+  if (connection?.parsedStatements) connection.parsedStatements = {};
+}
+
+/** A statement inside a transaction met a plan a migration made stale: the transaction failed, and may be run again. */
+export function isStalePlanFailure(error: unknown): boolean {
+  return isStalePlan(error) && (error as { staleConnection?: boolean }).staleConnection === true;
 }
 
 function isStalePlan(error: unknown): boolean {
