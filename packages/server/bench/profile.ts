@@ -10,7 +10,8 @@
  * and once under node's sampling profiler, whose .cpuprofile is written to bench/results/ and
  * summarised here: self time by category, by module and by function.
  *
- * Knobs (environment): BENCH_PROFILE_OPS (operations per pass, default 1000), BENCH_DATABASE_URL (a
+ * Knobs (environment): BENCH_PROFILE_OPS (operations per pass, default 1000), BENCH_PROFILE_WARM
+ * (logins and verifications before the first pass, default 3000), BENCH_DATABASE_URL (a
  * `postgres://` URL of a database of its own, to profile the PostgreSQL store), BENCH_POOL_SIZE
  * (PostgreSQL pool size, default 10), BENCH_PROFILE_TOP (rows per table, default 12).
  */
@@ -29,6 +30,8 @@ const knob = (name: string, fallback: number) => {
   return value;
 };
 const OPS = knob('BENCH_PROFILE_OPS', 1000);
+/** Logins (each verified) before anything is measured: V8 compiles Latchkey's hot code for tens of seconds. */
+const WARM = knob('BENCH_PROFILE_WARM', 3000);
 const TOP = knob('BENCH_PROFILE_TOP', 12);
 const LANES = 8;
 
@@ -76,9 +79,8 @@ async function pass(work: () => Promise<unknown>, ops: number, profiled: boolean
   return { cpuMsPerOp: (after - before) / 1000 / ops, ...(profile ? { profile } : {}) };
 }
 
-progress('warming up');
-const warmTokens = await logins(Math.min(200, OPS));
-await verifications(warmTokens);
+progress(`warming up: ${WARM} logins and verifications`);
+for (let done = 0; done < WARM; done += 500) await verifications(await logins(Math.min(500, WARM - done)));
 
 progress(`${OPS} logins, measured`);
 let tokens: string[] = [];

@@ -3,7 +3,7 @@ import { knobs } from './lib/knobs.js';
 import { fixed, int, mb, ms, times } from './lib/stats.js';
 import type { CryptoLimit } from './phases/crypto-limit.js';
 import type { GrowthFigures } from './phases/growth.js';
-import type { TargetFigures } from './phases/measure-target.js';
+import { WARMUP_WINDOW_SECONDS, type TargetFigures } from './phases/measure-target.js';
 import type { SoakFigures } from './phases/soak.js';
 import type { WorkersFigures } from './phases/workers.js';
 
@@ -40,7 +40,7 @@ export function renderReport(r: Results): string {
     '# Latchkey benchmark',
     '',
     `${new Date().toISOString()} · Node ${process.version} · ${platform()} · ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} · ${r.pinned}` +
-      ` · ${knobs.lanes} concurrent ceremonies, ${knobs.seconds} s per load phase${knobs.quick ? ' · **BENCH_QUICK: a smoke run, not figures**' : ''}`,
+      ` · ${knobs.lanes} concurrent ceremonies, ${knobs.warmupSeconds} s warm-up, ${knobs.seconds} s per load phase${knobs.quick ? ' · **BENCH_QUICK: a smoke run, not figures**' : ''}`,
     '',
     'Rate limits on (at 10⁹/min), logs at info into /dev/null. A login is init + start + finish with the software authenticator\'s assertion made on the load core; ' +
       'a verification is one fresh token (issued by the logins before it). Server CPU is read from /proc for the server and all its processes: ' +
@@ -94,6 +94,14 @@ export function renderReport(r: Results): string {
     lines.push(
       `Load-side CPU per login (authenticator + client): ${[r.baseline, r.sqlite, r.postgres].filter(Boolean).map((f) => `${f!.name} ${ms(f!.loadCpuMsPerLogin)} ms`).join(' · ')}. ` +
         'A server core use well under 100 % in the login column means the load side or the machine, not the server, set the pace.',
+      '',
+    );
+  }
+  const warmed = [r.baseline, r.sqlite, r.postgres].filter((f) => f?.warmup);
+  if (warmed.length > 0) {
+    lines.push(
+      `Warm-up before each server was measured: ${knobs.warmupSeconds} s of logins and verifications (V8 compiles hot code for tens of seconds after a start). ` +
+        `Server CPU ms per login+verify in its ${WARMUP_WINDOW_SECONDS}-s windows: ${warmed.map((f) => `${f!.name} ${f!.warmup.cpuMsPerPair.map((v) => ms(v)).join(' → ')}`).join(' · ')}.`,
       '',
     );
   }

@@ -42,7 +42,7 @@ const results: Results = {
   seconds: 0,
 };
 const errors = new LoadErrors();
-const measure: MeasureOptions = { lanes: knobs.lanes, seconds: knobs.seconds, verifyConcurrency: knobs.verifyConcurrency, progress };
+const measure: MeasureOptions = { lanes: knobs.lanes, seconds: knobs.seconds, warmupSeconds: knobs.warmupSeconds, verifyConcurrency: knobs.verifyConcurrency, progress };
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 
 /** Runs `work` on a started target and always stops it. */

@@ -28,6 +28,13 @@ export const knobs = {
   quick: QUICK,
   /** Seconds of each timed load phase (login peak, login at half peak). */
   seconds: whole('BENCH_SECONDS', 8, 2, 1),
+  /**
+   * Seconds of login + verify load each server gets before it is measured, the same for every
+   * server: V8 is still compiling hot code for tens of seconds after a start (measured: CPU per
+   * login+verify more than halved over the first 30 s of Latchkey, where the smaller baseline
+   * levelled off within 10 s), so a short warm-up charges the larger server for its compiler.
+   */
+  warmupSeconds: whole('BENCH_WARMUP_SECONDS', 60, 2, 1),
   /** Milliseconds each crypto microbenchmark runs. */
   cryptoMs: whole('BENCH_CRYPTO_MS', 2000, 400, 100),
   /** Concurrent login ceremonies in the closed-loop (peak) phase. */

@@ -29,11 +29,15 @@ export interface TargetFigures {
   rssBytes: number;
   /** SQLite only: transactions and single writes per group commit, during the peak logins and the verifications (from /metrics). */
   membersPerCommit?: { login: number; verify: number };
+  /** The warm-up: its seconds and the server CPU ms per login+verify in each of its windows (it should level off). */
+  warmup: { seconds: number; cpuMsPerPair: number[] };
 }
 
 export interface MeasureOptions {
   lanes: number;
   seconds: number;
+  /** Seconds of login + verify load before anything is measured (see knobs.warmupSeconds). */
+  warmupSeconds: number;
   verifyConcurrency: number;
   /** Skip the half-peak phase (workers section: throughput and CPU only). */
   skipHalfPeak?: boolean;
@@ -56,10 +60,10 @@ const loadCpuMs = () => {
 export async function measureTarget(target: Target, errors: LoadErrors, opts: MeasureOptions): Promise<TargetFigures> {
   const client = new JsonClient(target.url);
   try {
-    opts.progress(`${target.name}: registering ${POOL_SIZE} passkeys, warming up`);
+    opts.progress(`${target.name}: registering ${POOL_SIZE} passkeys, warming up for ${opts.warmupSeconds} s`);
     const users = await UserPool.create(target, client, POOL_SIZE, 'bench');
-    const warm = await closedLoopLogins(target, client, users, errors, opts.lanes, Math.min(2, opts.seconds));
-    await verifyAll(target, client, errors, warm.tokens, opts.verifyConcurrency);
+    const warmup = await warmUp(target, client, users, errors, opts);
+    opts.progress(`${target.name}: warm-up CPU ms per login+verify by window: ${warmup.cpuMsPerPair.map((v) => v.toFixed(2)).join(' → ')}`);
 
     opts.progress(`${target.name}: logins at ${opts.lanes} concurrent ceremonies, ${opts.seconds} s`);
     const storePids = () => target.storePids?.() ?? [];
@@ -110,11 +114,33 @@ export async function measureTarget(target: Target, errors: LoadErrors, opts: Me
       verifyCoreUse: verifyServerMs / (verify.seconds * 1000),
       verified: verify.verified,
       rssBytes: treeRssBytes(target.pid),
+      warmup,
       ...(groups0 && groups1 && groups2 && groups3 ? { membersPerCommit: { login: perCommit(groups0, groups1), verify: perCommit(groups2, groups3) } } : {}),
     };
   } finally {
     client.close();
   }
+}
+
+/** Warm-up windows of at most this many seconds, each logins then the verification of their tokens. */
+export const WARMUP_WINDOW_SECONDS = 5;
+
+/**
+ * Login + verify load for `opts.warmupSeconds`, in windows, recording the server's CPU per pair in
+ * each: the report shows that it levelled off before the measured phases began.
+ */
+async function warmUp(target: Target, client: JsonClient, users: UserPool, errors: LoadErrors, opts: MeasureOptions): Promise<TargetFigures['warmup']> {
+  const cpuMsPerPair: number[] = [];
+  let left = opts.warmupSeconds;
+  while (left > 0) {
+    const window = Math.min(WARMUP_WINDOW_SECONDS, left);
+    left -= window;
+    const server0 = treeCpuMs(target.pid);
+    const logins = await closedLoopLogins(target, client, users, errors, opts.lanes, window);
+    await verifyAll(target, client, errors, logins.tokens, opts.verifyConcurrency);
+    cpuMsPerPair.push((treeCpuMs(target.pid) - server0) / Math.max(1, logins.logins));
+  }
+  return { seconds: opts.warmupSeconds, cpuMsPerPair };
 }
 
 /** Latchkey on SQLite counts its group commits in /metrics; other targets (the baseline, PostgreSQL) have none. */
