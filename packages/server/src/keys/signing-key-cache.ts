@@ -41,7 +41,12 @@ export class SigningKeyCache {
   }
 
   privateKey(row: Pick<SigningKeyRow, 'id' | 'private_key'>): Promise<CryptoKey> {
-    return this.memo(this.privateKeys, row.id, async () => importPKCS8(await openPrivateKey(row.private_key, this.kek, row.id), 'RS256'));
+    return this.privateKeyOf(row.id, async () => row.private_key);
+  }
+
+  /** The imported private key of `kid`; `load` reads the stored (maybe sealed) key, only when it is not cached yet. */
+  privateKeyOf(kid: string, load: () => Promise<string>): Promise<CryptoKey> {
+    return this.memo(this.privateKeys, kid, async () => importPKCS8(await openPrivateKey(await load(), this.kek, kid), 'RS256'));
   }
 
   publicKey(row: Pick<SigningKeyRow, 'id' | 'public_jwk'>): Promise<CryptoKey> {

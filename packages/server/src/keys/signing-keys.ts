@@ -1,4 +1,4 @@
-import type { JWK } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
 import type { Ctx } from '../context.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import { getProject } from '../projects/get-project.js';
@@ -31,17 +31,33 @@ function statusOf(row: SigningKeyRow, now: number): SigningKeyStatus {
   return row.retire_at !== null && row.retire_at <= now ? 'retired' : 'rotated';
 }
 
-/** The key that signs new tokens: the project's newest key that has not been rotated out. */
-export async function activeSigningKey(ctx: Ctx, projectId: string): Promise<SigningKeyRow> {
-  const row = (await activeKeyOf.execute(ctx, { projectId })).rows[0];
+/**
+ * The kid that signs new tokens: the project's newest key that has not been rotated out. Read at
+ * every login, so that a rotation anywhere (the CLI, another instance) applies to the next token;
+ * only the kid is read, the key itself comes from the cache (signing-key-cache.ts) or, once per
+ * kid, from privateKeyOf.
+ */
+export async function activeSigningKid(ctx: Ctx, projectId: string): Promise<string> {
+  const row = (await activeKidOf.execute(ctx, { projectId })).rows[0];
   if (!row) throw new LatchkeyError(500, 'signing_key_missing', `project ${projectId} has no active signing key`);
-  return row;
+  return row.id;
 }
 
-/** Every login reads it (compiled once, see prepareQuery). */
-const activeKeyOf = prepareQuery((db, args: { projectId: string }) =>
-  db.selectFrom('signing_keys').selectAll().where('project_id', '=', args.projectId).where('rotated_at', 'is', null).orderBy('generation', 'desc').limit(1),
+/** The imported private key of a kid (the stored key is read and opened only on a cache miss). */
+export function signingPrivateKey(ctx: Ctx, kid: string): Promise<CryptoKey> {
+  return ctx.signingKeys.privateKeyOf(kid, async () => {
+    const row = (await privateKeyOf.execute(ctx, { kid })).rows[0];
+    if (!row) throw new LatchkeyError(500, 'signing_key_missing', `signing key ${kid} is gone`);
+    return row.private_key;
+  });
+}
+
+/** Every login reads it (compiled once, see prepareQuery): the kid only, from the project's index. */
+const activeKidOf = prepareQuery((db, args: { projectId: string }) =>
+  db.selectFrom('signing_keys').select('id').where('project_id', '=', args.projectId).where('rotated_at', 'is', null).orderBy('generation', 'desc').limit(1),
 );
+
+const privateKeyOf = prepareQuery((db, args: { kid: string }) => db.selectFrom('signing_keys').select('private_key').where('id', '=', args.kid));
 
 /** Any key by kid, retired ones included: a retired key's tokens then read as `expired`, not forged. */
 export async function findSigningKey(ctx: Ctx, kid: string): Promise<SigningKeyRow | undefined> {

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import type { Ctx } from '../context.js';
-import { activeSigningKey } from '../keys/signing-keys.js';
+import { activeSigningKid, signingPrivateKey } from '../keys/signing-keys.js';
 import type { Project } from '../projects/project.js';
 import { nowSeconds } from '../util/clock.js';
 import { newJti } from '../util/ids.js';
@@ -22,7 +22,7 @@ export async function issueSignedPasskeyData(
   project: Project,
   facts: LoginFacts,
 ): Promise<{ token: string; claims: SignedPasskeyClaims }> {
-  const key = await activeSigningKey(ctx, project.id);
+  const kid = await activeSigningKid(ctx, project.id);
   const iat = nowSeconds(ctx.clock);
   // Built whole and in order, never through jose's claim setters, so the payload's key order is the contract's.
   const claims: SignedPasskeyClaims = {
@@ -40,7 +40,7 @@ export async function issueSignedPasskeyData(
     isCUI: facts.isCUI,
   };
   const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: key.id, typ: 'JWT' })
-    .sign(await ctx.signingKeys.privateKey(key));
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .sign(await signingPrivateKey(ctx, kid));
   return { token, claims };
 }
