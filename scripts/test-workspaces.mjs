@@ -9,7 +9,7 @@
 // of them failed.
 //
 // The type-check, the one step without time limits, runs at a lower priority and takes what the
-// suites leave: beside the server's test workers, two tsc processes pushed server tests past their
+// suites leave: beside the server's two workers, two tsc processes pushed server tests past their
 // limits (a server must start within 20 s, a test end within 30 s) on a busy 2-core machine. The
 // other suites run at the usual priority: theirs have time limits too (at a lower priority, the
 // demo's `npm start` missed its 20 s for the banner).

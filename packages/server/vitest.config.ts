@@ -84,11 +84,9 @@ export default defineConfig(async () => {
       // Files run in parallel workers, each with its own servers and databases. vitest's default
       // is one worker fewer than the cores, i.e. one file at a time on a 2-core CI machine; these
       // files spend much of their time waiting on servers, child processes, PostgreSQL and
-      // Chromium, so at least three run at once. With two, the whole suite used 1.1 of the 2
-      // cores (656 s wall, 708 s CPU, alone on the CI machine); with three, 443 s wall for the
-      // same CPU, every time limit still met.
+      // Chromium, so at least two run at once.
       pool: 'forks' as const,
-      maxWorkers: Math.max(3, availableParallelism()),
+      maxWorkers: Math.max(2, availableParallelism()),
       // A worker runs its files one after another in one process, with the modules loaded once:
       // loading the server's module graph for every file was 190 s of a 620 s run on CI. Each
       // file still starts its own servers and databases; no test may rely on a module's state
