@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { publicUrlOf } from '../../config/config.js';
-import { createInvite, INVITE_TTL } from '../../console/invites.js';
+import { INVITE_TTL } from '../../console/invites.js';
 import { ROLES } from '../../console/admins.js';
 import { withStore } from '../cli-context.js';
 import { emit, when } from '../output.js';
@@ -27,6 +27,7 @@ export function adminCommands(program: Command): void {
     .option('--role <role>', `${ROLES.join(' or ')}: owners change things, viewers only look`, role, 'owner')
     .option('--json', 'print one JSON object')
     .action(async (address: string, opts: { role: string; json?: boolean }) => {
+      const { createInvite } = await import('../../console/invites.js');
       const { invite, link } = await withStore(async (ctx, config) => {
         const created = await createInvite(ctx, address, opts.role);
         // The secret rides in the fragment: browsers never send it to a server or a proxy log.

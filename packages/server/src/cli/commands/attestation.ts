@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { ATTESTATION_MODES, readAttestationPolicy, type AttestationPolicy } from '../../attestation/attestation-policy.js';
-import { setAttestationPolicy } from '../../attestation/set-attestation-policy.js';
-import { getProject } from '../../projects/get-project.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
 import { collect, projectId } from './parse.js';
@@ -19,6 +17,7 @@ export function attestationCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
+      const { getProject } = await import('../../projects/get-project.js');
       const policy = await withStore(async (ctx) => {
         await getProject(ctx, opts.project);
         return readAttestationPolicy(ctx, opts.project);
@@ -34,6 +33,7 @@ export function attestationCommands(program: Command): void {
     .option('--aaguid <uuid>', 'an authenticator model’s AAGUID for allow or deny (repeatable)', collect)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; policy: string; aaguid?: string[]; json?: boolean }) => {
+      const { setAttestationPolicy } = await import('../../attestation/set-attestation-policy.js');
       const policy = await withStore((ctx) => setAttestationPolicy(ctx, opts.project, { mode: opts.policy, aaguids: opts.aaguid ?? [] }, 'cli'));
       emit(opts.json, { projectId: opts.project, attestation: policy }, () => describe(opts.project, policy));
     });

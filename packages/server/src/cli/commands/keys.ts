@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { listSigningKeys, rotateSigningKey } from '../../keys/signing-keys.js';
 import { withStore } from '../cli-context.js';
 import { emit, table, when } from '../output.js';
 import { projectId } from './parse.js';
@@ -13,6 +12,7 @@ export function keyCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
+      const { rotateSigningKey } = await import('../../keys/signing-keys.js');
       const result = await withStore((ctx) => rotateSigningKey(ctx, opts.project), { signingKeys: true });
       emit(opts.json, result, () => `now signing with ${result.active}; rotated out: ${result.rotated.join(', ') || 'none'}`);
     });
@@ -23,6 +23,7 @@ export function keyCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
+      const { listSigningKeys } = await import('../../keys/signing-keys.js');
       const list = await withStore((ctx) => listSigningKeys(ctx, opts.project));
       emit(opts.json, { keys: list }, () =>
         table([['KID', 'STATUS', 'CREATED', 'ROTATED', 'LEAVES JWKS'], ...list.map((k) => [k.kid, k.status, when(k.createdAt), when(k.rotatedAt), when(k.retireAt)])]),

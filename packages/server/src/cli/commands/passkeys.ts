@@ -2,7 +2,6 @@ import { createWriteStream, readFileSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { EXIT } from '../../errors/exit-codes.js';
-import { exportPasskeys } from '../../portability/export-passkeys.js';
 import type { ImportSummary } from '../../portability/import-passkeys.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
@@ -31,6 +30,7 @@ export function passkeyCommands(program: Command): void {
     .option('--json', 'with --out: print a summary object')
     .action(async (opts: { project: string; out?: string; json?: boolean }) => {
       if (opts.json && !opts.out) throw new CommanderError(EXIT.config, 'latchkey.jsonNeedsOut', '--json needs --out: without it the passkeys themselves are written to stdout');
+      const { exportPasskeys } = await import('../../portability/export-passkeys.js');
       if (!opts.out) {
         await withStore((ctx) => exportPasskeys(ctx, opts.project, (line) => writeOut(process.stdout, line)));
         return;

@@ -2,9 +2,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { OS_FAMILIES, type OsFamily } from '../../adoption/client-info.js';
 import type { Policy, PolicyPatch } from '../../adoption/policy/policy.js';
 import { badRequest } from '../../errors/latchkey-error.js';
-import { readPolicy } from '../../adoption/policy/policy-cache.js';
-import { updatePolicy } from '../../adoption/policy/update-policy.js';
-import { getProject } from '../../projects/get-project.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
 
@@ -94,6 +91,10 @@ export function policyCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)')
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
+      const [{ getProject }, { readPolicy }] = await Promise.all([
+        import('../../projects/get-project.js'),
+        import('../../adoption/policy/policy-cache.js'),
+      ]);
       const p = await withStore(async (ctx) => {
         await getProject(ctx, opts.project);
         return readPolicy(ctx, opts.project);
@@ -118,6 +119,7 @@ export function policyCommands(program: Command): void {
     .action(async (opts: SetOptions) => {
       const patch = patchOf(opts);
       if (Object.keys(patch).length === 0) throw badRequest('nothing_to_change', 'nothing to change: give at least one option (see latchkey policy set --help)');
+      const { updatePolicy } = await import('../../adoption/policy/update-policy.js');
       const p = await withStore((ctx) => updatePolicy(ctx, opts.project, patch, 'cli'));
       emit(opts.json, { projectId: opts.project, policy: p }, () => describePolicy(opts.project, p));
     });

@@ -1,10 +1,7 @@
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
-import { createProject } from '../../projects/create-project.js';
-import { deleteProject, projectContents, type ProjectContents } from '../../projects/delete-project.js';
-import { getProject, listProjects } from '../../projects/get-project.js';
+import type { ProjectContents } from '../../projects/delete-project.js';
 import type { Project } from '../../projects/project.js';
 import { labelLimitWarning } from '../../projects/related-origins.js';
-import { updateProject } from '../../projects/update-project.js';
 import { iosAppId } from '../../projects/validate-apps.js';
 import { WELL_KNOWN_PATHS, wellKnownDocuments, type WellKnownDocuments } from '../../projects/well-known-documents.js';
 import { withStore } from '../cli-context.js';
@@ -42,6 +39,7 @@ export function projectCommands(program: Command): void {
     .option('--ios-app <teamid.bundle>', 'an iOS app: team ID and bundle ID, e.g. ABCDE12345.com.example.shop (repeatable)', collect)
     .option('--json', 'print one JSON object')
     .action(async (opts: CreateOptions) => {
+      const { createProject } = await import('../../projects/create-project.js');
       const { project: p, apiSecret } = await withStore((ctx) =>
         createProject(ctx, {
           name: opts.name,
@@ -66,6 +64,7 @@ export function projectCommands(program: Command): void {
     .description('list projects')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
+      const { listProjects } = await import('../../projects/get-project.js');
       const projects = await withStore((ctx) => listProjects(ctx));
       emit(opts.json, { projects }, () =>
         projects.length === 0
@@ -80,6 +79,7 @@ export function projectCommands(program: Command): void {
     .argument('<id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (id: string, opts: { json?: boolean }) => {
+      const { getProject } = await import('../../projects/get-project.js');
       const p = await withStore((ctx) => getProject(ctx, id));
       emit(opts.json, { project: p }, () => describe(p));
     });
@@ -120,6 +120,7 @@ export function projectCommands(program: Command): void {
         ...(opts.removeIosApp !== undefined ? { removeIosApps: opts.removeIosApp } : {}),
       };
       if (Object.keys(changes).length === 0) command.error('nothing to change', { code: 'latchkey.nothingToChange' });
+      const { updateProject } = await import('../../projects/update-project.js');
       const p = await withStore((ctx) => updateProject(ctx, id, changes));
       await warnAbout(p);
       emit(opts.json, { project: p }, () => describe(p));
@@ -132,6 +133,7 @@ export function projectCommands(program: Command): void {
     .option('--only <document>', `print just one document, as the file's content: ${DOCUMENT_NAMES.join(', ')}`, documentName)
     .option('--json', 'print one JSON object (all three documents, or the one named by --only)')
     .action(async (id: string, opts: { only?: keyof WellKnownDocuments; json?: boolean }) => {
+      const { getProject } = await import('../../projects/get-project.js');
       const p = await withStore((ctx) => getProject(ctx, id));
       const documents = wellKnownDocuments(p);
       if (opts.only) {
@@ -154,6 +156,10 @@ export function projectCommands(program: Command): void {
       if (ask && !canAsk()) {
         throw new CommanderError(2, 'latchkey.confirmationNeeded', `project delete asks for confirmation in a terminal; pass --yes to delete ${id} without asking`);
       }
+      const [{ getProject }, { deleteProject, projectContents }] = await Promise.all([
+        import('../../projects/get-project.js'),
+        import('../../projects/delete-project.js'),
+      ]);
       const outcome = await withStore(async (ctx) => {
         const p = await getProject(ctx, id);
         if (ask) {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { pruneExpired } from '../../housekeeping/prune-expired.js';
-import { rollUpAdoption } from '../../housekeeping/roll-up-adoption.js';
 import { withStore } from '../cli-context.js';
 import { emit } from '../output.js';
 
@@ -15,6 +13,10 @@ export function housekeepingCommands(program: Command): void {
     .description('delete expired processes, challenges, connect tokens and spent tokens past their retention, ended console sessions, old latency samples and instances, roll up the adoption funnel’s finished days, then exit')
     .option('--json', 'print one JSON object')
     .action(async (opts: { json?: boolean }) => {
+      const [{ pruneExpired }, { rollUpAdoption }] = await Promise.all([
+        import('../../housekeeping/prune-expired.js'),
+        import('../../housekeeping/roll-up-adoption.js'),
+      ]);
       const { report, adoption } = await withStore(async (ctx) => ({
         report: await pruneExpired(ctx),
         adoption: await rollUpAdoption(ctx, { retentionDays: loadConfig().clientEventRetentionDays }),

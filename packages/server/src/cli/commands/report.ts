@@ -1,7 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { funnel, type Funnel, type FunnelRow } from '../../adoption/analytics/funnel.js';
-import { funnelRange } from '../../adoption/analytics/funnel-range.js';
-import { getProject } from '../../projects/get-project.js';
+import type { Funnel, FunnelRow } from '../../adoption/analytics/funnel.js';
 import { withStore } from '../cli-context.js';
 import { emit, table } from '../output.js';
 
@@ -51,6 +49,11 @@ export function reportCommands(program: Command): void {
     .option('--json', 'print one JSON object (the Backend API’s GET /v2/analytics/funnel answer)')
     .action(async (opts: { project: string; from?: string; to?: string; by?: 'day' | 'platform'; json?: boolean }) => {
       const by = opts.by ?? 'day';
+      const [{ funnel }, { funnelRange }, { getProject }] = await Promise.all([
+        import('../../adoption/analytics/funnel.js'),
+        import('../../adoption/analytics/funnel-range.js'),
+        import('../../projects/get-project.js'),
+      ]);
       const report = await withStore(async (ctx) => {
         await getProject(ctx, opts.project);
         return funnel(ctx, opts.project, { ...funnelRange(ctx.clock, opts.from, opts.to), groupBy: by });

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { createApiSecret } from '../../secrets/create-api-secret.js';
-import { listApiSecrets, revokeApiSecret } from '../../secrets/manage-api-secrets.js';
-import { getProject } from '../../projects/get-project.js';
 import { withStore } from '../cli-context.js';
 import { emit, table, when } from '../output.js';
 import { apiSecretId, projectId } from './parse.js';
@@ -15,6 +12,10 @@ export function secretCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
+      const [{ getProject }, { createApiSecret }] = await Promise.all([
+        import('../../projects/get-project.js'),
+        import('../../secrets/create-api-secret.js'),
+      ]);
       const created = await withStore(async (ctx) => {
         await getProject(ctx, opts.project);
         return createApiSecret(ctx, opts.project);
@@ -30,6 +31,7 @@ export function secretCommands(program: Command): void {
     .requiredOption('--project <id>', 'project id (pro-…)', projectId)
     .option('--json', 'print one JSON object')
     .action(async (opts: { project: string; json?: boolean }) => {
+      const { listApiSecrets } = await import('../../secrets/manage-api-secrets.js');
       const secrets = await withStore((ctx) => listApiSecrets(ctx, opts.project));
       emit(opts.json, { secrets }, () =>
         table([
@@ -46,6 +48,7 @@ export function secretCommands(program: Command): void {
     .argument('<secretId>', 'secret id (sec-…), from `secret list`', apiSecretId)
     .option('--json', 'print one JSON object')
     .action(async (secretId: string, opts: { project: string; json?: boolean }) => {
+      const { revokeApiSecret } = await import('../../secrets/manage-api-secrets.js');
       const revoked = await withStore((ctx) => revokeApiSecret(ctx, opts.project, secretId));
       emit(opts.json, { secret: revoked }, () => `revoked ${revoked.id} at ${when(revoked.revokedAt)}`);
     });

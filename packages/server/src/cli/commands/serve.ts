@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import type pino from 'pino';
 import { resolveWorkerCount } from '../../cluster/worker-count.js';
 import { loadConfig, MAX_WORKERS, type Config } from '../../config/config.js';
-import { createProject } from '../../projects/create-project.js';
-import { listProjects } from '../../projects/get-project.js';
 import type { RunningServer } from '../../server.js';
 import { explainStoreFault } from '../../store/explain-store-fault.js';
 import { withStore } from '../cli-context.js';
@@ -20,6 +18,7 @@ interface DemoProject {
 
 /** `npm start`: a demo project on first start, its id and secret shown once. */
 async function ensureDemoProject(): Promise<DemoProject & { origins: string[] }> {
+  const [{ createProject }, { listProjects }] = await Promise.all([import('../../projects/create-project.js'), import('../../projects/get-project.js')]);
   return withStore(async (ctx) => {
     const existing = (await listProjects(ctx)).find((p) => p.name === DEMO_NAME);
     if (existing) return { projectId: existing.id, origins: existing.origins };
