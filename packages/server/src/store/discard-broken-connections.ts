@@ -50,9 +50,9 @@ async function runNamed(client: pg.PoolClient, name: string, text: string, value
     return await client.query({ name, text, values });
   } catch (error) {
     if (!isStalePlan(error)) throw error;
-    // The table changed for every connection: each drops its plans before its next use.
+    // The table changed for every connection: each (this one too, whose other plans may be
+    // stale as well) drops its plans before its next use.
     planGeneration++;
-    plansOf.set(client, planGeneration);
     try {
       await client.query(`deallocate ${name}`);
     } catch {
@@ -76,10 +76,10 @@ async function dropStalePlans(client: pg.PoolClient): Promise<void> {
   const held = plansOf.get(client) ?? 0;
   if (held === planGeneration) return;
   plansOf.set(client, planGeneration);
-  const connection = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
-  if (held === 0 && Object.keys(connection?.parsedStatements ?? {}).length === 0) return; // a new connection holds no plans
+  const parsed = parsedStatementsOf(client);
+  if (held === 0 && Object.keys(parsed ?? {}).length === 0) return; // a new connection holds no plans
   await client.query('deallocate all');
-  if (connection?.parsedStatements) connection.parsedStatements = {};
+  if (parsed) for (const name of Object.keys(parsed)) delete parsed[name];
 }
 
 /** A statement inside a transaction met a plan a migration made stale: the transaction failed, and may be run again. */
@@ -93,6 +93,11 @@ function isStalePlan(error: unknown): boolean {
 
 /** pg remembers per connection which names it has prepared; after DEALLOCATE it must prepare again. */
 function forgetParsed(client: pg.PoolClient, name: string): void {
-  const connection = (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection;
-  if (connection?.parsedStatements) delete connection.parsedStatements[name];
+  const parsed = parsedStatementsOf(client);
+  if (parsed) delete parsed[name];
+}
+
+/** pg's per-connection record of the statement names it has prepared (not part of its typed API). */
+function parsedStatementsOf(client: pg.PoolClient): Record<string, string> | undefined {
+  return (client as unknown as { connection?: { parsedStatements?: Record<string, string> } }).connection?.parsedStatements;
 }

@@ -172,12 +172,16 @@ function checkpointEvery(db) {
   let restartAfter = 0;
   let restartBackoffMs = 0;
   let restartAsked = false;
+  // checkpointed counts every page copied since the WAL last started over: only a change is a checkpoint.
+  function copiedMore(result) {
+    const more = result.checkpointed > 0 && result.checkpointed !== backfilled;
+    backfilled = result.checkpointed;
+    return more;
+  }
   function checkpoint() {
     try {
       const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-      // checkpointed counts every page copied since the WAL last started over: report only a change.
-      if (result.checkpointed > 0 && result.checkpointed !== backfilled) parentPort.postMessage({ type: 'checkpoint', restarted: false });
-      backfilled = result.checkpointed;
+      if (copiedMore(result)) parentPort.postMessage({ type: 'checkpoint', restarted: false });
       if (result.log >= workerData.restartFrames && !restartAsked && Date.now() >= restartAfter) {
         restartAsked = true;
         parentPort.postMessage({ type: 'restart-wanted' });
@@ -199,8 +203,7 @@ function checkpointEvery(db) {
         parentPort.postMessage({ type: 'checkpoint', restarted: true });
       } else {
         // Given up on a reader: a checkpoint too only if it copied pages the last one had not.
-        parentPort.postMessage({ type: 'restart-busy', copied: result.checkpointed > 0 && result.checkpointed !== backfilled });
-        backfilled = result.checkpointed;
+        parentPort.postMessage({ type: 'restart-busy', copied: copiedMore(result) });
       }
     } catch (error) {
       report(error);
