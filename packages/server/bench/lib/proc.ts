@@ -22,9 +22,9 @@ interface StatLine {
   cpuMs: number;
 }
 
-function readStat(pid: number): StatLine | undefined {
+function readStat(pid: number, path = `/proc/${pid}/stat`): StatLine | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(path, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields are counted after its ')'.
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const ppid = Number(rest[1]);
@@ -121,4 +121,41 @@ export function cpuMsOf(pids: number[]): Map<number, number> {
 /** CPU spent since `before` by the processes alive now (one born in between counts from 0). */
 export function cpuMsSince(before: Map<number, number>, pids: number[]): number {
   return pids.reduce((sum, pid) => sum + Math.max(0, (readStat(pid)?.cpuMs ?? 0) - (before.get(pid) ?? 0)), 0);
+}
+
+/** CPU ms of a process's main thread and of all its other threads (libuv's pool, V8's, workers). */
+export function threadCpuMs(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return { main, others };
+  }
+  for (const tid of tids) {
+    const cpuMs = readStat(Number(tid), `/proc/${pid}/task/${tid}/stat`)?.cpuMs ?? 0;
+    if (Number(tid) === pid) main += cpuMs;
+    else others += cpuMs;
+  }
+  return { main, others };
+}
+
+/**
+ * Gives a process's main thread a core of its own: the main thread on `mainCore`, every other
+ * thread of it on `otherCores`. A sampling profiler charges the main thread's wall time to the
+ * function it was in, so a thread of the same process taking its core (a crypto job on libuv's
+ * pool, the checkpoint thread) shows up as time in whatever the main thread was running; apart,
+ * each sample is the main thread's own work. Threads born later inherit the main thread's core.
+ */
+export function isolateMainThread(pid: number, mainCore: string, otherCores: string): boolean {
+  if (!hasTaskset) return false;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      execFileSync('taskset', ['-cp', Number(tid) === pid ? mainCore : otherCores, tid], { stdio: 'ignore' });
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
