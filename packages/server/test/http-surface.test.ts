@@ -1,4 +1,7 @@
 import { encodeCBOR } from '@levischuck/tiny-cbor';
+import helmet from 'helmet';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftAuthenticator } from '@latchkey/testkit';
 import { appendPasskey, connectToken, expectStatus, signedPasskeyData, startAppend, startLogin, verify } from './helpers/ceremonies.js';
@@ -487,8 +490,17 @@ describe('operational endpoints', () => {
     }
   });
 
-  it('security headers (helmet) on API answers, errors included', async () => {
+  it('security headers (helmet) on API answers, errors included: exactly those helmet’s own middleware sets on a real response', async () => {
+    // helmet's middleware on a plain node:http server, with the options Latchkey passes (app.ts).
+    const applyHelmet = helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+    const plain = createServer((req, res) => applyHelmet(req, res, () => res.end()));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const fromHelmet = await fetch(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/`);
+    plain.close();
+    const helmetSet = [...fromHelmet.headers].filter(([name]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name));
+    expect(helmetSet.length).toBeGreaterThanOrEqual(10);
     for (const answer of [await server.request('GET', '/healthz'), await server.main.frontend('/login/init', {}), await server.request('GET', '/nope'), await server.main.backend('GET', '/users')]) {
+      for (const [name, value] of helmetSet) expect([name, answer.headers.get(name)]).toEqual([name, value]);
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
       expect(answer.headers.get('x-powered-by')).toBeNull();

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -17,6 +16,7 @@ import { dropHeadersCarriedBySecurity } from './openapi-security-headers.js';
 import { limitRequests } from './rate-limit.js';
 import { OneLineRequestLog } from './one-line-request-log.js';
 import { serializeRequestForLog } from './redact-log-url.js';
+import { installSecurityHeaders } from './security-headers.js';
 import './request-context.js';
 import type { App, RouteDeps } from './route-deps.js';
 import { serverTimeouts, type RequestTimeouts } from './server-timeouts.js';
@@ -95,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   // A JSON API: no CSP to set (the /docs viewer sets its own); it is meant to be called cross-origin.
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
+  installSecurityHeaders(app, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -18,7 +18,8 @@ import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
 import { loginCompletedFact, loginSucceededEvent, type LoginSuccess } from './login-success.js';
 import { recordSuccessInOneStatement } from './record-success-in-one-statement.js';
 import { readClientData } from '../shared/client-data.js';
-import { completeProcess, openProcess } from '../shared/processes.js';
+import { checkOpen, completeProcess } from '../shared/processes.js';
+import { readProcessWithPasskey, type PasskeyWithUser } from './process-with-passkey.js';
 
 export interface FinishLoginResult {
   signedPasskeyData: string;
@@ -44,8 +45,10 @@ export async function finishLogin(
   const attempt: Attempt = {};
   let process: ProcessRow | undefined;
   try {
-    process = await openProcess(ctx, project.id, input.processId, 'login');
-    return await verifyAndIssue(ctx, project, process, input, attempt);
+    // The process and the passkey that answered, in one read; the passkey is checked only after the challenge is spent.
+    const read = await readProcessWithPasskey(ctx, { projectId: project.id, processId: input.processId, credentialId: input.assertionResponse.id });
+    process = checkOpen(ctx, read.process, { projectId: project.id, processId: input.processId, kind: 'login' });
+    return await verifyAndIssue(ctx, project, process, read.passkey, input, attempt);
   } catch (error) {
     // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
     if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
@@ -66,6 +69,7 @@ async function verifyAndIssue(
   ctx: Ctx,
   project: Project,
   process: ProcessRow,
+  found: PasskeyWithUser | undefined,
   input: { assertionResponse: AuthenticationResponseJSON; isConditionalUI: boolean },
   attempt: Attempt,
 ): Promise<FinishLoginResult> {
@@ -81,8 +85,6 @@ async function verifyAndIssue(
   // Identifier-first: the attempt concerns the account being logged into, whatever passkey answers.
   if (challenge.user_id !== null) attempt.userId = challenge.user_id;
 
-  // The passkey and its user in one statement (a credential always has its user: foreign key).
-  const found = (await passkeyWithUser.execute(ctx, { projectId: project.id, credentialId: response.id })).rows[0];
   if (!found) throw webauthnFailed('unknown_credential', 'this passkey is not registered in this project (it may have been deleted)');
   const { user_identifier: _identifier, user_webauthn_id: _webauthnId, user_display_name: _displayName, ...credential } = found;
   attempt.userId ??= credential.user_id;
@@ -197,17 +199,6 @@ async function noteLoginForAdoption(ctx: Ctx, success: LoginSuccess): Promise<vo
   const key = { projectId: project.id, userId: credential.user_id, deviceId: process.device_id };
   await noteDevice(ctx, key, { cross_device_at: success.crossDevice ? nowSeconds(ctx.clock) : null });
 }
-
-/** The passkey and its user, in one statement, compiled once (see prepareQuery). */
-const passkeyWithUser = prepareQuery((db, args: { projectId: string; credentialId: string }) =>
-  db
-    .selectFrom('credentials')
-    .innerJoin('users', 'users.id', 'credentials.user_id')
-    .selectAll('credentials')
-    .select(['users.identifier as user_identifier', 'users.webauthn_id as user_webauthn_id', 'users.display_name as user_display_name'])
-    .where('credentials.project_id', '=', args.projectId)
-    .where('credentials.credential_id', '=', args.credentialId),
-);
 
 /** The counter moves forward (a counter the authenticator keeps) ... */
 const moveCounterForward = prepareQuery((db, args: { id: string; counter: number; backupState: number; now: number }) =>

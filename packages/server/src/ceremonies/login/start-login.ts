@@ -6,7 +6,8 @@ import { recordRefusal } from '../../events/record-event.js';
 import type { Project } from '../../projects/project.js';
 import { insertChallenge, newChallenge } from '../shared/challenges.js';
 import { CHALLENGE_TTL, WEBAUTHN_TIMEOUT_MS } from '../shared/lifetimes.js';
-import { openProcess } from '../shared/processes.js';
+import { checkOpen } from '../shared/processes.js';
+import { readProcessWithUser } from './process-with-user.js';
 import { prepareQuery } from '../../store/prepare-query.js';
 import { writeTogether } from '../../store/write-together.js';
 
@@ -15,18 +16,6 @@ export type StartLoginResult =
   | { status: 'noPasskey'; decisionTags: DecisionTag[] };
 
 export type LoginMethod = 'identifier' | 'one-tap';
-
-/**
- * The user of this identifier and their passkeys (ids and transports, oldest first), in one
- * statement; undefined when no user has it. A user without passkeys has an empty list.
- */
-async function findUserWithPasskeys(ctx: Ctx, projectId: string, identifier: string): Promise<{ userId: string; credentials: Array<{ credential_id: string; transports: string }> } | undefined> {
-  const { rows } = await userWithPasskeys.execute(ctx, { projectId, identifier });
-  const first = rows[0];
-  if (!first) return undefined;
-  const credentials = rows.flatMap((row) => (row.credential_id !== null && row.transports !== null ? [{ credential_id: row.credential_id, transports: row.transports }] : []));
-  return { userId: first.user_id, credentials };
-}
 
 /**
  * Identifier-first login: request options listing the user's passkeys, or `noPasskey` so that the
@@ -39,8 +28,10 @@ export async function startLogin(
   project: Project,
   input: { processId: string; identifier: string; method?: LoginMethod },
 ): Promise<StartLoginResult> {
-  const process = await openProcess(ctx, project.id, input.processId, 'login');
-  const found = await findUserWithPasskeys(ctx, project.id, input.identifier);
+  // The process and the user of this identifier with their passkeys, in one read.
+  const read = await readProcessWithUser(ctx, { projectId: project.id, processId: input.processId, identifier: input.identifier });
+  const process = checkOpen(ctx, read.process, { projectId: project.id, processId: input.processId, kind: 'login' });
+  const found = read.user;
   if (found) {
     const policy = await ctx.policies.get(ctx, project.id);
     const refusal = policyRefusal(policy, { projectId: project.id, flow: 'login', userId: found.userId, osFamily: process.os_family });
@@ -88,15 +79,4 @@ export async function startLogin(
 /** Whose login the process is, and how it was started (compiled once, see prepareQuery). */
 const setLoginUser = prepareQuery((db, args: { processId: string; userId: string; method: LoginMethod }) =>
   db.updateTable('processes').set({ user_id: args.userId, login_method: args.method }).where('id', '=', args.processId),
-);
-
-const userWithPasskeys = prepareQuery((db, args: { projectId: string; identifier: string }) =>
-  db
-    .selectFrom('users')
-    .leftJoin('credentials', (join) => join.onRef('credentials.user_id', '=', 'users.id').onRef('credentials.project_id', '=', 'users.project_id'))
-    .select(['users.id as user_id', 'credentials.credential_id', 'credentials.transports'])
-    .where('users.project_id', '=', args.projectId)
-    .where('users.identifier', '=', args.identifier)
-    .orderBy('credentials.created_at')
-    .orderBy('credentials.id'),
 );

@@ -52,9 +52,18 @@ export function newProcess(ctx: Ctx, input: ProcessInput): ProcessRow {
 
 /** The open process of this project and kind, or the reason it cannot continue. */
 export async function openProcess(ctx: Ctx, projectId: string, processId: string, kind: ProcessKind): Promise<ProcessRow> {
-  const row = ID_PATTERNS.process.test(processId)
-    ? (await processById.execute(ctx, { processId })).rows[0]
-    : undefined;
+  const row = isProcessId(processId) ? (await processById.execute(ctx, { processId })).rows[0] : undefined;
+  return checkOpen(ctx, row, { projectId, processId, kind });
+}
+
+/** Whether `processId` could name a process at all (a caller that reads the process with other rows asks first). */
+export const isProcessId = (processId: string): boolean => ID_PATTERNS.process.test(processId);
+
+/**
+ * The row of an open process of this project and kind, or the reason it cannot continue
+ * (undefined: no such process). For a step that read the process together with other rows.
+ */
+export function checkOpen(ctx: Ctx, row: ProcessRow | undefined, { projectId, processId, kind }: { projectId: string; processId: string; kind: ProcessKind }): ProcessRow {
   if (!row || row.project_id !== projectId || row.kind !== kind) {
     throw notFound('process_not_found', `no ${kind} process ${processId}; start again with ${kind}/init`);
   }
