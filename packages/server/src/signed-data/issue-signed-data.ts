@@ -16,13 +16,19 @@ export interface LoginFacts {
   isCUI: boolean;
 }
 
-/** Signs signedPasskeyData with the project's active key: RS256, header exactly {alg, kid, typ}. */
+/**
+ * Signs signedPasskeyData with the project's active key: RS256, header exactly {alg, kid, typ}.
+ * `activeKid`: the active kid, when the login already read it in this request (login/finish reads
+ * it with its process); otherwise it is read here. Either way every login reads it afresh, so the
+ * login after a rotation signs with the new key.
+ */
 export async function issueSignedPasskeyData(
   ctx: Ctx,
   project: Project,
   facts: LoginFacts,
+  activeKid?: string,
 ): Promise<{ token: string; claims: SignedPasskeyClaims }> {
-  const kid = await activeSigningKid(ctx, project.id);
+  const kid = activeKid ?? (await activeSigningKid(ctx, project.id));
   const iat = nowSeconds(ctx.clock);
   // Built whole and in order, never through jose's claim setters, so the payload's key order is the contract's.
   const claims: SignedPasskeyClaims = {

@@ -48,7 +48,7 @@ export async function finishLogin(
     // The process and the passkey that answered, in one read; the passkey is checked only after the challenge is spent.
     const read = await readProcessWithPasskey(ctx, { projectId: project.id, processId: input.processId, credentialId: input.assertionResponse.id });
     process = checkOpen(ctx, read.process, { projectId: project.id, processId: input.processId, kind: 'login' });
-    return await verifyAndIssue(ctx, project, process, read.passkey, input, attempt);
+    return await verifyAndIssue(ctx, project, process, read, input, attempt);
   } catch (error) {
     // A made-up process id is not an attempt on anyone's account: it leaves no trace in the trail.
     if (error instanceof LatchkeyError && error.code !== 'process_not_found') {
@@ -69,7 +69,7 @@ async function verifyAndIssue(
   ctx: Ctx,
   project: Project,
   process: ProcessRow,
-  found: PasskeyWithUser | undefined,
+  { passkey: found, activeKid }: { passkey?: PasskeyWithUser; activeKid?: string },
   input: { assertionResponse: AuthenticationResponseJSON; isConditionalUI: boolean },
   attempt: Attempt,
 ): Promise<FinishLoginResult> {
@@ -130,7 +130,7 @@ async function verifyAndIssue(
     challengeId: challenge.id,
     webauthnId: user.webauthn_id,
     isCUI: input.isConditionalUI,
-  });
+  }, activeKid);
   await recordSuccess(ctx, {
     project,
     process,

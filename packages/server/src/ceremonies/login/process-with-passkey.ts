@@ -7,19 +7,20 @@ import { isProcessId } from '../shared/processes.js';
 export type PasskeyWithUser = CredentialRow & { user_identifier: string; user_webauthn_id: string; user_display_name: string };
 
 /**
- * login/finish's two reads in one statement: the process (undefined when there is none) and the
+ * login/finish's three reads in one statement: the process (undefined when there is none), the
  * passkey of this project that answered, with its user (undefined when the project has no such
- * passkey). One round trip fewer per login on PostgreSQL, one statement fewer on SQLite. The caller
- * checks the process first and the passkey only after the challenge is spent, as with two reads.
+ * passkey), and the project's active signing kid (for the token this login signs). Two round trips
+ * fewer per login on PostgreSQL, two statements fewer on SQLite. The caller checks the process
+ * first and the passkey only after the challenge is spent, as with separate reads.
  */
 export async function readProcessWithPasskey(
   ctx: Ctx,
   args: { projectId: string; processId: string; credentialId: string },
-): Promise<{ process?: ProcessRow; passkey?: PasskeyWithUser }> {
+): Promise<{ process?: ProcessRow; passkey?: PasskeyWithUser; activeKid?: string }> {
   if (!isProcessId(args.processId)) return {};
   const row = (await processWithPasskey.execute(ctx, args)).rows[0];
   if (!row) return {};
-  const { pk_id, pk_project_id, pk_user_id, pk_credential_id, pk_public_key, pk_algorithm, pk_counter, pk_transports, pk_aaguid, pk_backup_eligible, pk_backup_state, pk_attestation_format, pk_user_agent, pk_created_at, pk_last_used_at, pk_device_id, pk_name, user_identifier, user_webauthn_id, user_display_name, ...process } = row;
+  const { pk_id, pk_project_id, pk_user_id, pk_credential_id, pk_public_key, pk_algorithm, pk_counter, pk_transports, pk_aaguid, pk_backup_eligible, pk_backup_state, pk_attestation_format, pk_user_agent, pk_created_at, pk_last_used_at, pk_device_id, pk_name, user_identifier, user_webauthn_id, user_display_name, active_kid, ...process } = row;
   // A credential always has its user (foreign key), so the inner fields are set whenever pk_id is.
   const passkey: PasskeyWithUser | undefined =
     pk_id === null
@@ -46,7 +47,7 @@ export async function readProcessWithPasskey(
           user_webauthn_id: user_webauthn_id!,
           user_display_name: user_display_name!,
         };
-  return { process, ...(passkey ? { passkey } : {}) };
+  return { process, ...(passkey ? { passkey } : {}), ...(active_kid ? { activeKid: active_kid } : {}) };
 }
 
 /** Compiled once (see prepareQuery). The passkey is looked up by the request's project, not the process's. */
@@ -78,5 +79,9 @@ const processWithPasskey = prepareQuery((db, args: { projectId: string; processI
       'users.webauthn_id as user_webauthn_id',
       'users.display_name as user_display_name',
     ])
+    // The same choice as activeSigningKid (keys/signing-keys.ts): the newest generation not rotated out.
+    .select((eb) =>
+      eb.selectFrom('signing_keys').select('signing_keys.id').where('signing_keys.project_id', '=', args.projectId).where('signing_keys.rotated_at', 'is', null).orderBy('signing_keys.generation', 'desc').limit(1).as('active_kid'),
+    )
     .where('processes.id', '=', args.processId),
 );
