@@ -33,7 +33,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolateMainThread, pinSelf, threadCpuMs } from './lib/proc.js';
 import { loginLanes } from './login-lanes.js';
-import { categoryOf, moduleOf } from './profile-report.js';
+import { categoryCalledFrom, moduleOf } from './profile-report.js';
 import { forkProfileServer, knob } from './profile-child.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -208,19 +208,13 @@ function chargedModule(sample: Sample): string {
   return 'program (V8, native)';
 }
 
-/** node's own modules count as the package above them when that is SQL, logging or crypto (as bench:profile does). */
 function chargedCategory(sample: Sample, module: string): string {
   if (module === 'V8 compiler') return 'V8 (GC, compiler, native)';
-  if (!module.startsWith('node:')) return categoryOf(module);
-  for (const frame of sample.frames) {
+  const callers = sample.frames.flatMap((frame) => {
     const js = jsFrame(frame);
-    if (!js) continue;
-    const caller = moduleOf(js.url);
-    if (caller.startsWith('node:')) continue;
-    const category = categoryOf(caller);
-    return category.startsWith('SQL') || category.startsWith('logging') || category.startsWith('crypto') ? category : categoryOf(module);
-  }
-  return categoryOf(module);
+    return js ? [moduleOf(js.url)] : [];
+  });
+  return categoryCalledFrom(module, callers);
 }
 
 function tally(samples: Sample[], keyOf: (sample: Sample) => string | string[]): Array<[string, number]> {

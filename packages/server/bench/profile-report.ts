@@ -71,6 +71,21 @@ export function categoryOf(module: string): string {
   return 'other';
 }
 
+/**
+ * The category of a module's code, given the modules of its callers, innermost first: node's own
+ * code counts as the first package above it when that package is SQL, logging or crypto (a socket
+ * write that pg makes is a database round trip), else as node's.
+ */
+export function categoryCalledFrom(module: string, callers: Iterable<string>): string {
+  if (!module.startsWith('node:')) return categoryOf(module);
+  for (const caller of callers) {
+    if (caller.startsWith('node:') || caller.startsWith('program')) continue;
+    const category = categoryOf(caller);
+    return category.startsWith('SQL') || category.startsWith('logging') || category.startsWith('crypto') ? category : categoryOf(module);
+  }
+  return categoryOf(module);
+}
+
 function sortCosts(map: Map<string, number>): Cost[] {
   return [...map.entries()].map(([name, micros]) => ({ name, micros })).sort((a, b) => b.micros - a.micros);
 }
@@ -105,14 +120,10 @@ export function summarise(profile: CpuProfile): ProfileSummary {
    * called (an HTTP request arriving, a response written by fastify) stays node's.
    */
   const categoryOfNode = (id: number, module: string): string => {
-    if (!module.startsWith('node:')) return categoryOf(module);
-    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
-      const caller = moduleOfNode(up);
-      if (caller.startsWith('node:') || caller.startsWith('program')) continue;
-      const category = categoryOf(caller);
-      return category.startsWith('SQL') || category.startsWith('logging') || category.startsWith('crypto') ? category : categoryOf(module);
+    function* callers() {
+      for (let up = parent.get(id); up !== undefined; up = parent.get(up)) yield moduleOfNode(up);
     }
-    return categoryOf(module);
+    return categoryCalledFrom(module, callers());
   };
 
   const selfMicros = new Map<number, number>();

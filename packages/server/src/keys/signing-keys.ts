@@ -3,7 +3,8 @@ import type { Ctx } from '../context.js';
 import { LatchkeyError } from '../errors/latchkey-error.js';
 import { getProject } from '../projects/get-project.js';
 import { MAX_TOKEN_TTL } from '../projects/project.js';
-import type { SigningKeyRow } from '../store/schema.js';
+import type { QueryCreator } from 'kysely';
+import type { Database, SigningKeyRow } from '../store/schema.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { prepareQuery } from '../store/prepare-query.js';
 import { nowSeconds } from '../util/clock.js';
@@ -52,10 +53,15 @@ export function signingPrivateKey(ctx: Ctx, kid: string): Promise<CryptoKey> {
   });
 }
 
-/** Every login reads it (compiled once, see prepareQuery): the kid only, from the project's index. */
-const activeKidOf = prepareQuery((db, args: { projectId: string }) =>
-  db.selectFrom('signing_keys').select('id').where('project_id', '=', args.projectId).where('rotated_at', 'is', null).orderBy('generation', 'desc').limit(1),
-);
+/**
+ * The project's active kid: the newest generation not rotated out. Every login reads it, either
+ * here or as a subquery of login/finish's one read (ceremonies/login/process-with-passkey.ts).
+ */
+export const selectActiveKid = (db: QueryCreator<Database>, projectId: string) =>
+  db.selectFrom('signing_keys').select('signing_keys.id').where('signing_keys.project_id', '=', projectId).where('signing_keys.rotated_at', 'is', null).orderBy('signing_keys.generation', 'desc').limit(1);
+
+/** Compiled once, see prepareQuery: the kid only, from the project's index. */
+const activeKidOf = prepareQuery((db, args: { projectId: string }) => selectActiveKid(db, args.projectId));
 
 const privateKeyOf = prepareQuery((db, args: { kid: string }) => db.selectFrom('signing_keys').select('private_key').where('id', '=', args.kid));
 

@@ -1,4 +1,5 @@
 import type { Ctx } from '../../context.js';
+import { selectActiveKid } from '../../keys/signing-keys.js';
 import { prepareQuery } from '../../store/prepare-query.js';
 import type { CredentialRow, ProcessRow } from '../../store/schema.js';
 import { isProcessId } from '../shared/processes.js';
@@ -79,9 +80,6 @@ const processWithPasskey = prepareQuery((db, args: { projectId: string; processI
       'users.webauthn_id as user_webauthn_id',
       'users.display_name as user_display_name',
     ])
-    // The same choice as activeSigningKid (keys/signing-keys.ts): the newest generation not rotated out.
-    .select((eb) =>
-      eb.selectFrom('signing_keys').select('signing_keys.id').where('signing_keys.project_id', '=', args.projectId).where('signing_keys.rotated_at', 'is', null).orderBy('signing_keys.generation', 'desc').limit(1).as('active_kid'),
-    )
+    .select(selectActiveKid(db, args.projectId).as('active_kid'))
     .where('processes.id', '=', args.processId),
 );
