@@ -153,7 +153,8 @@ function parseSamples(script: string, jit: JitSymbols): Sample[] {
     if (line.trim() === '') {
       if (current) samples.push(current);
       current = undefined;
-    } else if (!/^\s/.test(line)) {
+    } else if (!line.startsWith('\t')) {
+      // A sample's first line: its tid, right-aligned (a leading space when the tid is short).
       current = { tid: Number(line.trim().split(/\s+/)[0]), frames: [] };
     } else {
       const match = /^\s*([0-9a-f]+) (.*) \((.*)\)\s*$/.exec(line);
@@ -267,7 +268,7 @@ const login = await record('login', async () => (tokens = await logins(OPS)));
 progress(`${OPS} verifications under perf`);
 const verify = await record('verify', () => verifications(tokens));
 await ask('close');
-rmSync(work, { recursive: true, force: true });
+if (!process.env.KEEP) rmSync(work, { recursive: true, force: true });
 rmSync(`/tmp/perf-${pid}.map`, { force: true });
 
 const report = [

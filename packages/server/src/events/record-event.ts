@@ -65,6 +65,9 @@ export async function recordEvent(ctx: Ctx, event: EventInput): Promise<void> {
   await insertEvent.execute(ctx, { ...eventRow(ctx, event) });
 }
 
+/** The INSERT of one event row, compiled, for a caller that runs it with its own writes (spend-token.ts). */
+export const eventInsert = (ctx: Ctx, event: EventInput) => insertEvent.compiled(ctx, { ...eventRow(ctx, event) });
+
 /** One event row; every login and verification writes one (compiled once, see prepareQuery). */
 const insertEvent = prepareQuery((db, row: PasskeyEventRow & Record<string, unknown>) =>
   db.insertInto('passkey_events').values({

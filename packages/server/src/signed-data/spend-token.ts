@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.js';
-import { recordEvent } from '../events/record-event.js';
+import { eventInsert, recordEvent } from '../events/record-event.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { executePrepared } from '../store/named-statements.js';
 import { prepareQuery } from '../store/prepare-query.js';
@@ -42,6 +42,19 @@ export async function spendToken(ctx: Ctx, projectId: string, claims: SignedPass
       RETURNING id`.compile(ctx.store.db);
     const { rows } = await executePrepared(ctx.store.db, spend);
     return rows.length === 1;
+  }
+  const direct = ctx.store.sqlite;
+  if (direct && !ctx.store.db.isTransaction) {
+    // Refusals queued earlier go first, as inTransaction does.
+    if (ctx.events?.size) await ctx.events.flush();
+    const spend = insertSpent.compiled(ctx, { jti: claims.jti, projectId, userId: claims.sub, now, exp: claims.exp });
+    const audit = eventInsert(ctx, event);
+    // One member of the group commit: the spend and its event, or neither.
+    return direct.member((run) => {
+      if (Number(run(spend).numAffectedRows ?? 0) !== 1) return false;
+      run(audit);
+      return true;
+    });
   }
   return inTransaction(ctx, async (txCtx) => {
     const inserted = await insertSpent.execute(txCtx, { jti: claims.jti, projectId, userId: claims.sub, now, exp: claims.exp });

@@ -56,5 +56,17 @@ export function prepareQuery<A extends Record<string, unknown>, R>(build: (db: K
     const { template, slots } = templateFor(ctx);
     return { ...template, parameters: slots.map((slot) => ('arg' in slot ? args[slot.arg] : slot.value)) };
   };
-  return { compiled, execute: (ctx, args) => ctx.store.db.executeQuery(compiled(ctx, args)) };
+  const execute = (ctx: Ctx, args: A): Promise<QueryResult<R>> => {
+    const query = compiled(ctx, args);
+    const direct = ctx.store.sqlite;
+    // SQLite, outside a transaction: the driver runs it directly (a read at once when the
+    // connection is free, a write as a member of its own of the group commit).
+    if (direct && !ctx.store.db.isTransaction) {
+      if (!direct.readonly(query.sql)) return direct.member((run) => run(query) as QueryResult<R>);
+      const read = direct.readNow(query);
+      if (read) return Promise.resolve(read as QueryResult<R>);
+    }
+    return ctx.store.db.executeQuery(query);
+  };
+  return { compiled, execute };
 }

@@ -128,6 +128,59 @@ export class SqliteGroupCommitDriver implements Driver {
     return result;
   }
 
+  /**
+   * A read at once, when the connection is free: the statement runs here, synchronously, without a
+   * lease (Kysely's connection provider, the mutex, a promise per step). Undefined when it cannot:
+   * a caller holds the connection (a transaction between two of its statements, whose writes it
+   * must not see before they are released), or the statement may write. What it sees is what a
+   * read through Kysely would see at this moment.
+   */
+  readNow(compiled: CompiledQuery): QueryResult<unknown> | undefined {
+    if (this.#mutex.held) return undefined;
+    const statement = this.#db.prepare(compiled.sql);
+    if (!statement.readonly) return undefined;
+    return this.#run(statement, compiled.parameters);
+  }
+
+  /** Whether running `sql` cannot change the database (SQLite decides: a SELECT, a read-only WITH). */
+  readonly(sql: string): boolean {
+    return this.#db.prepare(sql).readonly;
+  }
+
+  /**
+   * `work`'s statements as one member of the group commit, run synchronously under one SAVEPOINT:
+   * the same guarantees as a Kysely transaction through this driver (all of its writes or none;
+   * answered only after the group's COMMIT), without Kysely's machinery around each statement. If
+   * `work` throws, its writes are rolled back and the error is the caller's. For a hot step's few
+   * compiled statements (prepare-query.ts, write-together.ts, the spend of a token).
+   */
+  async member<T>(work: (run: (compiled: CompiledQuery) => QueryResult<unknown>) => T): Promise<T> {
+    await this.#mutex.lock();
+    let handedOver = false;
+    try {
+      await this.#openGroup();
+      this.#control('savepoint lk_member');
+      let result: T;
+      try {
+        result = work((compiled) => this.#run(this.#db.prepare(compiled.sql), compiled.parameters));
+      } catch (error) {
+        if (this.#db.inTransaction) {
+          this.#control('rollback to lk_member');
+          this.#control('release lk_member');
+        } else {
+          this.#loseGroup(); // SQLite rolled the whole transaction back (a full or failing disk)
+        }
+        throw error;
+      }
+      this.#control('release lk_member');
+      handedOver = true;
+      await this.#join();
+      return result;
+    } finally {
+      if (!handedOver) this.#mutex.unlock();
+    }
+  }
+
   /** The rows of a SELECT one at a time (the lease holds the connection until the stream ends, as in Kysely's driver). */
   async *stream(lease: Lease, compiled: CompiledQuery): AsyncIterableIterator<QueryResult<unknown>> {
     if (!SelectQueryNode.is(compiled.query)) throw new Error('the SQLite driver streams SELECT queries only');
@@ -196,10 +249,10 @@ export class SqliteGroupCommitDriver implements Driver {
   }
 
   /** The lease's writes are in the group: hand the connection on, and wait for the group's COMMIT. */
-  async #join(lease: Lease): Promise<void> {
+  async #join(lease?: Lease): Promise<void> {
     const group = this.#group!;
     const committed = group.add();
-    lease.handedOver = true;
+    if (lease) lease.handedOver = true;
     this.#mutex.unlock();
     await committed;
   }
@@ -299,6 +352,10 @@ class Group {
 class Mutex {
   #held = false;
   readonly #queue: Array<() => void> = [];
+
+  get held(): boolean {
+    return this.#held;
+  }
 
   lock(): Promise<void> {
     if (!this.#held) {

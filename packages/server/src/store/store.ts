@@ -5,7 +5,7 @@ import { discardBrokenConnections } from './discard-broken-connections.js';
 import type { SqliteSynchronous } from '../config/config.js';
 import { explainStoreFault } from './explain-store-fault.js';
 import { checkpointInThread, type CheckpointStats, type CheckpointThreadOptions } from './sqlite-checkpoint-thread.js';
-import type { GroupCommitStats } from './sqlite-group-commit.js';
+import type { GroupCommitStats, SqliteGroupCommitDriver } from './sqlite-group-commit.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { sqlitePath } from './sqlite-path.js';
 import { cacheStatements } from './statement-cache.js';
@@ -30,6 +30,13 @@ export interface Store {
   pool?: () => { total: number; idle: number; waiting: number };
   /** SQLite only: the group commits so far (sqlite-group-commit.ts), and the transactions and writes they carried. */
   commitGroups?: () => GroupCommitStats;
+  /**
+   * SQLite only: its driver's direct paths for hot statements already compiled (a read at once
+   * when the connection is free; a few writes as one member of the group commit), which skip
+   * Kysely's per-statement machinery. Used by prepare-query.ts, write-together.ts and the spend of
+   * a token; everything else goes through `db`.
+   */
+  sqlite?: Pick<SqliteGroupCommitDriver, 'readNow' | 'readonly' | 'member'>;
   /** SQLite with `checkpointInThread` only: the checkpoints its thread ran (sqlite-checkpoint-thread.ts). */
   checkpoints?: () => CheckpointStats;
   close(): Promise<void>;
@@ -101,6 +108,7 @@ function openSqlite(absolute: string, timeout: number, synchronous: SqliteSynchr
     file: absolute,
     synchronous,
     commitGroups: () => stats,
+    sqlite: dialect.driver,
     ...(thread ? { checkpoints: () => thread.stats } : {}),
     close: async () => {
       // The thread's connection first: the last connection to close checkpoints the whole WAL and removes it.

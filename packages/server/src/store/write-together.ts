@@ -23,6 +23,15 @@ export async function writeTogether(ctx: Ctx, build: (db: Kysely<Database>) => A
     await executePrepared(ctx.store.db, asOneStatement(build(ctx.store.db).map(compiled)));
     return;
   }
+  const direct = ctx.store.sqlite;
+  if (direct && !ctx.store.db.isTransaction) {
+    // SQLite: the writes run at once, as one member of the group commit (sqlite-group-commit.ts).
+    const queries = build(ctx.store.db).map(compiled);
+    await direct.member((run) => {
+      for (const query of queries) run(query);
+    });
+    return;
+  }
   const writeAll = async (db: Kysely<Database>) => {
     for (const query of build(db)) await db.executeQuery(compiled(query));
   };

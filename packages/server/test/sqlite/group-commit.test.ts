@@ -186,3 +186,62 @@ it('betweenGroups: the open group commits first, another connection can take the
     await db.destroy();
   }
 });
+
+// The driver's direct paths (store.sqlite: prepare-query.ts, write-together.ts and the spend of a
+// token use them): the same promises as a Kysely transaction, without its machinery.
+const insertSql = (v: string) => ({ sql: 'insert into t (v) values (?)', parameters: [v] }) as never;
+
+it('a direct member shares the group commit and returns only once its rows are committed', async () => {
+  const s = await setUp();
+  const before = { ...s.commitGroups!() };
+  const seenAtReturn: string[][] = [];
+  await Promise.all([
+    s.sqlite!.member((run) => run(insertSql('d1'))).then(() => seenAtReturn.push(committedRows())),
+    insertIn(s, 'k1').then(() => seenAtReturn.push(committedRows())),
+    s.sqlite!.member((run) => [run(insertSql('d2')), run(insertSql('d3'))]).then(() => seenAtReturn.push(committedRows())),
+  ]);
+  for (const seen of seenAtReturn) expect(seen).toEqual(['d1', 'd2', 'd3', 'k1']);
+  expect(s.commitGroups!().commits - before.commits).toBe(1);
+  expect(s.commitGroups!().members - before.members).toBe(3);
+});
+
+it('a direct member whose work throws undoes all its writes, reports its error, and leaves the group to commit', async () => {
+  const s = await setUp();
+  const failing = s.sqlite!.member((run) => {
+    run(insertSql('undone-1'));
+    run(insertSql('undone-2'));
+    throw new Error('the check failed');
+  });
+  // A unique violation inside the work: SQLite keeps the transaction, the member's savepoint is undone.
+  const duplicate = s.sqlite!.member((run) => {
+    run(insertSql('dup'));
+    run(insertSql('dup'));
+  });
+  const results = await Promise.allSettled([insertIn(s, 'a'), failing, duplicate, insertIn(s, 'b')]);
+  expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+  expect(String((results[1] as PromiseRejectedResult).reason)).toContain('the check failed');
+  expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+  expect(committedRows()).toEqual(['a', 'b']);
+});
+
+it('a direct read never sees the writes of a transaction still between its statements', async () => {
+  const s = await setUp();
+  const select = { sql: 'select v from t order by v', parameters: [] } as never;
+  let release!: () => void;
+  const paused = new Promise<void>((resolve) => (release = resolve));
+  let inside!: () => void;
+  const entered = new Promise<void>((resolve) => (inside = resolve));
+  const open = s.db.transaction().execute(async (trx) => {
+    await trx.insertInto('t' as never).values({ v: 'pending' } as never).execute();
+    inside();
+    await paused;
+  });
+  await entered;
+  // The connection is held by that transaction: no direct read now (a read through Kysely waits for it).
+  expect(s.sqlite!.readNow(select)).toBeUndefined();
+  expect(s.sqlite!.readonly('select v from t')).toBe(true);
+  expect(s.sqlite!.readonly('insert into t (v) values (1)')).toBe(false);
+  release();
+  await open;
+  expect(s.sqlite!.readNow(select)!.rows).toEqual([{ v: 'pending' }]);
+});

@@ -46,6 +46,9 @@ export async function recordAdoptionEvent(ctx: Ctx, event: AdoptionEventInput): 
   await insertAdoptionEvent.execute(ctx, adoptionRow(ctx, event));
 }
 
+/** The INSERT of one funnel event, compiled, for a caller that runs it with its own writes. */
+export const adoptionInsert = (ctx: Ctx, event: AdoptionEventInput) => insertAdoptionEvent.compiled(ctx, adoptionRow(ctx, event));
+
 /** Every login and append writes one (compiled once, see prepareQuery). */
 const insertAdoptionEvent = prepareQuery((db, row: ReturnType<typeof adoptionRow>) =>
   db.insertInto('adoption_events').values({

@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely';
 import type { Ctx } from '../../context.js';
 import type { UserDeviceRow } from '../../store/schema.js';
 import { nowSeconds } from '../../util/clock.js';
@@ -19,8 +20,17 @@ export async function noteDevice(
   key: { projectId: string; userId: string; deviceId: string },
   fields: Partial<Pick<UserDeviceRow, 'dismissals' | 'next_offer_at' | 'cross_device_at'>>,
 ): Promise<void> {
+  await ctx.store.db.executeQuery(deviceUpsert(ctx, key, fields));
+}
+
+/** noteDevice's upsert, compiled, for a caller that runs it with its own writes. */
+export function deviceUpsert(
+  ctx: Ctx,
+  key: { projectId: string; userId: string; deviceId: string },
+  fields: Partial<Pick<UserDeviceRow, 'dismissals' | 'next_offer_at' | 'cross_device_at'>>,
+): CompiledQuery {
   const now = nowSeconds(ctx.clock);
-  await ctx.store.db
+  return ctx.store.db
     .insertInto('user_devices')
     .values({
       project_id: key.projectId,
@@ -32,5 +42,5 @@ export async function noteDevice(
       updated_at: now,
     })
     .onConflict((oc) => oc.columns(['project_id', 'user_id', 'device_id']).doUpdateSet({ ...fields, updated_at: now }))
-    .execute();
+    .compile();
 }

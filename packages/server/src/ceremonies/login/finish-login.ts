@@ -1,10 +1,11 @@
+import type { CompiledQuery, QueryResult } from 'kysely';
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { policyRefusal } from '../../adoption/decisions/policy-refusal.js';
-import { recordProcessFact } from '../../adoption/events/record-adoption-event.js';
-import { noteDevice } from '../../adoption/nudges/user-devices.js';
+import { adoptionInsert, processFact } from '../../adoption/events/record-adoption-event.js';
+import { deviceUpsert } from '../../adoption/nudges/user-devices.js';
 import type { Ctx } from '../../context.js';
 import { forbidden, LatchkeyError, webauthnFailed } from '../../errors/latchkey-error.js';
-import { recordEvent, recordRefusal } from '../../events/record-event.js';
+import { eventInsert, recordRefusal } from '../../events/record-event.js';
 import { credentialSignals, type CredentialSignals } from '../../passkeys/credential-signals.js';
 import { acceptedOrigins } from '../../projects/accepted-origins.js';
 import type { Project } from '../../projects/project.js';
@@ -18,7 +19,7 @@ import { classifyWebAuthnError } from '../shared/classify-webauthn-error.js';
 import { loginCompletedFact, loginSucceededEvent, type LoginSuccess } from './login-success.js';
 import { recordSuccessInOneStatement } from './record-success-in-one-statement.js';
 import { readClientData } from '../shared/client-data.js';
-import { checkOpen, completeProcess } from '../shared/processes.js';
+import { checkOpen, completeOnceQuery, processCompleted } from '../shared/processes.js';
 import { readProcessWithPasskey, type PasskeyWithUser } from './process-with-passkey.js';
 
 export interface FinishLoginResult {
@@ -166,38 +167,58 @@ function checkUserHandle(response: AuthenticationResponseJSON, user: Pick<UserRo
 /**
  * The counter moves forward in the same statement that checks it, so that two concurrent uses of one
  * counter value (a cloned authenticator racing the original) cannot both pass. Counters that stay
- * 0 belong to authenticators without counters (most synced passkeys) and are allowed. On
- * PostgreSQL all of it is one statement (record-success-in-one-statement.ts), with the same rules.
+ * 0 belong to authenticators without counters (most synced passkeys) and are allowed. Then the
+ * process completes (once), and the audit and funnel events and the device mark are written, all
+ * atomically. On PostgreSQL all of it is one statement (record-success-in-one-statement.ts); on
+ * SQLite one member of the group commit, its statements run at once (sqlite-group-commit.ts).
  */
 async function recordSuccess(ctx: Ctx, success: LoginSuccess): Promise<void> {
   if (ctx.store.dialect === 'postgres' && !ctx.store.db.isTransaction) return recordSuccessInOneStatement(ctx, success);
-  const { process, credential, newCounter } = success;
-  const now = nowSeconds(ctx.clock);
+  const writes = successWrites(ctx, success);
+  const direct = ctx.store.sqlite;
+  if (direct && !ctx.store.db.isTransaction) {
+    // Refusals queued earlier go first, so that the trail keeps this instance's order (as inTransaction does).
+    if (ctx.events?.size) await ctx.events.flush();
+    return direct.member((run) => {
+      if (changed(run(writes.counter)) !== 1) explainStillCounter(run(writes.stillThere).rows.length > 0);
+      if (changed(run(writes.complete)) !== 1) throw processCompleted(success.process.id);
+      for (const write of writes.records) run(write);
+    });
+  }
   await inTransaction(ctx, async (txCtx) => {
-    const counterMove = newCounter === 0 ? keepZeroCounter : moveCounterForward;
-    const moved = await counterMove.execute(txCtx, { id: credential.id, counter: newCounter, backupState: success.backedUp ? 1 : 0, now });
-    if (Number(moved.numAffectedRows ?? 0) !== 1) {
-      const stillThere = await txCtx.store.db.selectFrom('credentials').select('id').where('id', '=', credential.id).executeTakeFirst();
-      if (!stillThere) throw webauthnFailed('unknown_credential', 'this passkey was deleted while the login was under way');
-      throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
-    }
-    await completeProcess(txCtx, process.id);
-    await recordEvent(txCtx, loginSucceededEvent(success));
-    await noteLoginForAdoption(txCtx, success);
+    const run = (query: CompiledQuery) => txCtx.store.db.executeQuery(query);
+    if (changed(await run(writes.counter)) !== 1) explainStillCounter((await run(writes.stillThere)).rows.length > 0);
+    if (changed(await run(writes.complete)) !== 1) throw processCompleted(success.process.id);
+    for (const write of writes.records) await run(write);
   });
 }
 
-/**
- * The funnel counts the login by method; and a cross-device (hybrid) login from a device with an
- * id marks that device as one to offer a passkey on, while a login with a passkey on the device
- * itself clears the mark.
- */
-async function noteLoginForAdoption(ctx: Ctx, success: LoginSuccess): Promise<void> {
-  const { project, process, credential } = success;
-  await recordProcessFact(ctx, process, loginCompletedFact(success));
-  if (process.device_id === null) return;
-  const key = { projectId: project.id, userId: credential.user_id, deviceId: process.device_id };
-  await noteDevice(ctx, key, { cross_device_at: success.crossDevice ? nowSeconds(ctx.clock) : null });
+/** A login success's statements, compiled: the guarded counter move and completion, then what it records. */
+function successWrites(ctx: Ctx, success: LoginSuccess) {
+  const { project, process, credential, newCounter } = success;
+  const now = nowSeconds(ctx.clock);
+  const counterMove = newCounter === 0 ? keepZeroCounter : moveCounterForward;
+  // The funnel counts the login by method; and a cross-device (hybrid) login from a device with an
+  // id marks that device as one to offer a passkey on, while a login with a passkey on the device
+  // itself clears the mark.
+  const device =
+    process.device_id === null
+      ? []
+      : [deviceUpsert(ctx, { projectId: project.id, userId: credential.user_id, deviceId: process.device_id }, { cross_device_at: success.crossDevice ? now : null })];
+  return {
+    counter: counterMove.compiled(ctx, { id: credential.id, counter: newCounter, backupState: success.backedUp ? 1 : 0, now }),
+    stillThere: ctx.store.db.selectFrom('credentials').select('id').where('id', '=', credential.id).compile(),
+    complete: completeOnceQuery(ctx, process.id),
+    records: [eventInsert(ctx, loginSucceededEvent(success)), adoptionInsert(ctx, processFact(process, loginCompletedFact(success))), ...device],
+  };
+}
+
+const changed = (result: QueryResult<unknown>) => Number(result.numAffectedRows ?? 0);
+
+/** The counter did not move: the passkey was deleted meanwhile, or its counter did not go forward. */
+function explainStillCounter(passkeyStillThere: boolean): never {
+  if (!passkeyStillThere) throw webauthnFailed('unknown_credential', 'this passkey was deleted while the login was under way');
+  throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
 }
 
 /** The counter moves forward (a counter the authenticator keeps) ... */

@@ -75,11 +75,17 @@ export function checkOpen(ctx: Ctx, row: ProcessRow | undefined, { projectId, pr
 /** Marks the process done, once: a second completion (a replayed finish) is a conflict. */
 export async function completeProcess(ctx: Ctx, processId: string): Promise<void> {
   const result = await completeOnce.execute(ctx, { processId, now: nowSeconds(ctx.clock) });
-  if (Number(result.numAffectedRows ?? 0) !== 1) throw conflict('process_completed', `process ${processId} has already completed`);
+  if (Number(result.numAffectedRows ?? 0) !== 1) throw processCompleted(processId);
 }
+
+/** A second completion of a process (a replayed finish). */
+export const processCompleted = (processId: string) => conflict('process_completed', `process ${processId} has already completed`);
 
 /** Every login and append step reads its process (compiled once, see prepareQuery). */
 const processById = prepareQuery((db, args: { processId: string }) => db.selectFrom('processes').selectAll().where('id', '=', args.processId));
+
+/** completeProcess's UPDATE, compiled, for a caller that runs it with its own writes (one row changed: completed now). */
+export const completeOnceQuery = (ctx: Ctx, processId: string) => completeOnce.compiled(ctx, { processId, now: nowSeconds(ctx.clock) });
 
 const completeOnce = prepareQuery((db, args: { processId: string; now: number }) =>
   db.updateTable('processes').set({ completed_at: args.now }).where('id', '=', args.processId).where('completed_at', 'is', null),
