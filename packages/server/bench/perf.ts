@@ -268,7 +268,7 @@ const login = await record('login', async () => (tokens = await logins(OPS)));
 progress(`${OPS} verifications under perf`);
 const verify = await record('verify', () => verifications(tokens));
 await ask('close');
-if (!process.env.KEEP) rmSync(work, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
 rmSync(`/tmp/perf-${pid}.map`, { force: true });
 
 const report = [

@@ -1,4 +1,5 @@
-import pino from 'pino';
+import type pino from 'pino';
+import { serverLogger } from './logging/log-destination.js';
 import { publicUrlOf, type Config } from './config/config.js';
 import { ensureConsoleProject } from './console/console-project.js';
 import type { Ctx } from './context.js';
@@ -90,7 +91,7 @@ export interface StartOptions {
  * then closes the store.
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? serverLogger(config.logLevel);
   const store = openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     timeout: config.databaseTimeout,

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import pino from 'pino';
+import { serverLogger } from '../logging/log-destination.js';
 import { describeFailure } from '../cli/describe-failure.js';
 import { stopGracefully } from '../cli/stop-gracefully.js';
 import { loadConfig } from '../config/config.js';
@@ -45,9 +45,8 @@ const start = await new Promise<Extract<PrimaryMessage, { latchkey: 'start' }>>(
 
 try {
   const config = loadConfig();
-  const options = { level: config.logLevel };
   // Every line says which worker wrote it (pino adds the pid).
-  const logger = (start.logsToStderr ? pino(options, pino.destination(2)) : pino(options)).child({ worker: cluster.worker!.id });
+  const logger = serverLogger(config.logLevel, start.logsToStderr ? 2 : 1).child({ worker: cluster.worker!.id });
   server = await startServer(config, {
     logger,
     prepared: { keyEncryptionKey: start.keyEncryptionKey ? new Uint8Array(Buffer.from(start.keyEncryptionKey, 'base64')) : undefined },

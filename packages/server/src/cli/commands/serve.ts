@@ -102,11 +102,11 @@ export function serveCommands(program: Command): void {
       const demo = opts.demo ? await ensureDemoProject() : undefined;
       if (demo && !opts.json) process.stdout.write(`${describeDemo(demo)}\n`);
       const onListening = (url: string) => printListening(url, workers, demo, opts.json);
-      const { default: pino } = await import('pino');
+      const { serverLogger } = await import('../../logging/log-destination.js');
       // With --json, stdout carries the one JSON object only: logs move to stderr.
-      const logger = opts.json ? pino({ level: config.logLevel }, pino.destination(2)) : undefined;
+      const logger = serverLogger(config.logLevel, opts.json ? 2 : 1);
       if (workers === 1) await serveInThisProcess(config, logger, onListening);
-      else await serveInWorkers(config, workers, logger ?? pino({ level: config.logLevel }), Boolean(opts.json), onListening);
+      else await serveInWorkers(config, workers, logger, Boolean(opts.json), onListening);
     });
 
   program
