@@ -5,11 +5,12 @@
  * process), so start-up and set-up stay out of the profile, and it reports its own CPU time
  * (process.cpuUsage) whenever asked, so the parent can charge CPU milliseconds to each operation.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { logDestination } from '../src/logging/log-destination.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { createProject } from '../src/projects/create-project.js';
 import type { Project } from '../src/projects/project.js';
@@ -30,8 +31,9 @@ const config: Config = {
   backendRateLimit: 1_000_000_000,
   housekeepingInterval: 0,
 };
-// Logging at info (a line per request, as in production) into /dev/null: its cost without a flood.
-const server = await startServer(config, { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) });
+// Logging at info (a line per request, as in production) into /dev/null, through the server's own
+// destination (log-destination.ts): its cost without a flood.
+const server = await startServer(config, { logger: pino({ level: 'info' }, logDestination(openSync('/dev/null', 'w'))) });
 const { project, apiSecret } = await createProject(server.ctx, { name: 'Profile', rpId: 'localhost', origins: ['http://localhost:3000'], tokenTtl: 600 });
 
 const session = new Session();
