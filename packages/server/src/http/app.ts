@@ -81,17 +81,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   refuseWhileClosing(app);
   // After the last request has been answered: the queued refusal events are written before the store closes.
   app.addHook('onClose', async () => ctx.events?.close());
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks rather than async ones (see refuseWhileClosing): they run for every request.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     // Answers carry secrets, tokens (connect tokens, signedPasskeyData) and personal data: no
     // browser or proxy cache may keep them. Public answers (the JWKS) set a Cache-Control of their own.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     metrics.latency.observe(route, reply.elapsedTime / 1000);
+    done();
   });
 
   // A JSON API: no CSP to set (the /docs viewer sets its own); it is meant to be called cross-origin.

@@ -50,11 +50,12 @@ export async function guardFrontendScope(app: FastifyInstance, ctx: Ctx, knownOr
   // an operator reading the browser's network panel or a curl trace knows what to allow. It carries
   // no Access-Control-Allow-Origin (the spec: CORS only for configured origins), so the browser
   // still refuses the request; the page learns why from GET /v2/projects/{id}/origin-check.
-  app.addHook('onRequest', async (request) => {
-    if (request.method !== 'OPTIONS') return;
+  // A callback hook (see refuseWhileClosing): every Frontend API request passes it.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.method !== 'OPTIONS') return done();
     const origin = request.headers.origin;
-    if (typeof origin !== 'string' || origin === '') throw badRequest('origin_missing', 'a CORS preflight needs an Origin header');
-    throw originRefused(origin);
+    if (typeof origin !== 'string' || origin === '') return done(badRequest('origin_missing', 'a CORS preflight needs an Origin header'));
+    done(originRefused(origin));
   });
 
   // preValidation: after the rate limiter (a route hook on onRequest), before body validation, so

@@ -67,10 +67,12 @@ function findInputProblem(value: unknown, depth = 0): string | undefined {
  * serialisation overflow the stack).
  */
 export function installInputGuards(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // A callback hook (see refuseWhileClosing): synchronous work on every request.
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const [part, value] of [['body', request.body], ['query', request.query], ['path', request.params]] as const) {
       const problem = findInputProblem(value);
-      if (problem) throw badRequest('invalid_request', `the request ${part} ${problem}`);
+      if (problem) return done(badRequest('invalid_request', `the request ${part} ${problem}`));
     }
+    done();
   });
 }
