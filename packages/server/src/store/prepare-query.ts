@@ -62,7 +62,7 @@ export function prepareQuery<A extends Record<string, unknown>, R>(build: (db: K
     // SQLite, outside a transaction: the driver runs it directly (a read at once when the
     // connection is free, a write as a member of its own of the group commit).
     if (direct && !ctx.store.db.isTransaction) {
-      if (!direct.readonly(query.sql)) return direct.member((run) => run(query) as QueryResult<R>);
+      if (!direct.readonly(query.sql)) return direct.writeOne(query) as Promise<QueryResult<R>>;
       const read = direct.readNow(query);
       if (read) return Promise.resolve(read as QueryResult<R>);
     }

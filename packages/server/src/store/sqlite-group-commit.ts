@@ -181,6 +181,25 @@ export class SqliteGroupCommitDriver implements Driver {
     }
   }
 
+  /**
+   * One write as a member of its own, like a write outside a transaction through Kysely (SQLite's
+   * statement atomicity stands for the savepoint), without Kysely's machinery: answered after the
+   * group's COMMIT.
+   */
+  async writeOne(compiled: CompiledQuery): Promise<QueryResult<unknown>> {
+    await this.#mutex.lock();
+    let handedOver = false;
+    try {
+      await this.#openGroup();
+      const result = this.#run(this.#db.prepare(compiled.sql), compiled.parameters);
+      handedOver = true;
+      await this.#join();
+      return result;
+    } finally {
+      if (!handedOver) this.#mutex.unlock();
+    }
+  }
+
   /** The rows of a SELECT one at a time (the lease holds the connection until the stream ends, as in Kysely's driver). */
   async *stream(lease: Lease, compiled: CompiledQuery): AsyncIterableIterator<QueryResult<unknown>> {
     if (!SelectQueryNode.is(compiled.query)) throw new Error('the SQLite driver streams SELECT queries only');

@@ -36,7 +36,7 @@ export interface Store {
    * Kysely's per-statement machinery. Used by prepare-query.ts, write-together.ts and the spend of
    * a token; everything else goes through `db`.
    */
-  sqlite?: Pick<SqliteGroupCommitDriver, 'readNow' | 'readonly' | 'member'>;
+  sqlite?: Pick<SqliteGroupCommitDriver, 'readNow' | 'readonly' | 'member' | 'writeOne'>;
   /** SQLite with `checkpointInThread` only: the checkpoints its thread ran (sqlite-checkpoint-thread.ts). */
   checkpoints?: () => CheckpointStats;
   close(): Promise<void>;

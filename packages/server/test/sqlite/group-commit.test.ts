@@ -245,3 +245,18 @@ it('a direct read never sees the writes of a transaction still between its state
   await open;
   expect(s.sqlite!.readNow(select)!.rows).toEqual([{ v: 'pending' }]);
 });
+
+it('a direct single write joins the group, returns once committed, and a failing one changes nothing', async () => {
+  const s = await setUp();
+  const seenAtReturn: string[][] = [];
+  const results = await Promise.allSettled([
+    s.sqlite!.writeOne(insertSql('w1')).then((r) => (seenAtReturn.push(committedRows()), r)),
+    insertIn(s, 'k1'),
+    s.sqlite!.writeOne(insertSql('w1')),
+    s.sqlite!.writeOne(insertSql('w2')).then((r) => (seenAtReturn.push(committedRows()), r)),
+  ]);
+  expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  expect((results[0] as PromiseFulfilledResult<{ numAffectedRows?: bigint }>).value.numAffectedRows).toBe(1n);
+  expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
+  for (const seen of seenAtReturn) expect(seen).toEqual(['k1', 'w1', 'w2']);
+});
