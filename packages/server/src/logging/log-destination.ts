@@ -7,7 +7,7 @@ import pino from 'pino';
  * Why not pino's default: `pino()` and `pino.destination(fd)` write asynchronously, each line an
  * `fs.write` on libuv's thread pool. That hand-over (a pool thread woken, the answer queued back to
  * the event loop) cost the server about 40 µs of CPU per request line, against a few µs for the
- * write itself (`npm run bench`, one request line per request: a verification cost 13 % less
+ * write itself (`npm run bench:compare`, one line per request: a verification cost 14 % less
  * CPU with synchronous lines), and it shares the pool with WebCrypto's signing and verifying.
  * Synchronous is also what Node does for `process.stdout` and `process.stderr` on files and
  * pipes on Linux, and it loses no line that was logged when the process dies.
