@@ -9,16 +9,17 @@
  *
  * Every server runs as in `npm run bench` (child processes on core 0, the load here on core 1,
  * Latchkey on SQLite through `latchkey serve --json`, rate limits on, logs at info into /dev/null).
- * Each round: 8 concurrent login ceremonies for BENCH_COMPARE_SECONDS, then the verification of
- * their tokens (8 in flight), per target in turn. It prints, per target, the median CPU ms per
- * login and per verification (the server's main thread in brackets) and each round's values, and
- * the ratios against the first target; it writes bench/results/compare.md. Exits 1 if a response
- * under load was an error.
+ * Each round: the crypto limit (as in `npm run bench`, in this process, for BENCH_COMPARE_CRYPTO_MS
+ * of CPU), then per target in turn 8 concurrent login ceremonies for BENCH_COMPARE_SECONDS and the
+ * verification of their tokens (8 in flight). It prints, per target, the median CPU ms per login and
+ * per verification (the server's main thread in brackets) and each round's values, the ratios
+ * against the first target and logins ÷ the crypto limit; it writes bench/results/compare.md.
+ * Exits 1 if a response under load was an error.
  *
  * Knobs: BENCH_COMPARE — the targets, comma-separated: `baseline`, `latchkey` (this package's
  * build) or `latchkey:<package dir>` (another checkout's packages/server, built; default
  * `baseline,latchkey`); BENCH_COMPARE_ROUNDS (5); BENCH_COMPARE_SECONDS (4); BENCH_COMPARE_WARM
- * (30, seconds of logins and verifications each target gets first).
+ * (30, seconds of logins and verifications each target gets first); BENCH_COMPARE_CRYPTO_MS (1000).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ import { fixed, times } from './lib/stats.js';
 import { closedLoopLogins, verifyAll } from './load/drivers.js';
 import { LoadErrors } from './load/errors.js';
 import { UserPool } from './load/users.js';
+import { measureCryptoLimit } from './phases/crypto-limit.js';
 import { knob } from './profile-child.js';
 import { startBaseline } from './targets/baseline.js';
 import { startLatchkey } from './targets/latchkey.js';
@@ -40,6 +42,7 @@ const PACKAGE_DIR = resolve(HERE, '..');
 const ROUNDS = knob('BENCH_COMPARE_ROUNDS', 5);
 const SECONDS = knob('BENCH_COMPARE_SECONDS', 4);
 const WARM = knob('BENCH_COMPARE_WARM', 30);
+const CRYPTO_MS = knob('BENCH_COMPARE_CRYPTO_MS', 1000);
 const LANES = 8;
 const progress = (message: string) => process.stderr.write(`[bench:compare] ${message}\n`);
 
@@ -85,12 +88,16 @@ async function round(entry: Entry, errors: LoadErrors): Promise<void> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
+/** The crypto limit of each round: CPU ms of a login's crypto (assertion check + RS256 sign) and of a verification's (RS256 check). */
+const crypto = { login: [] as number[], verify: [] as number[] };
+
 function report(entries: Entry[], errors: LoadErrors): string {
   const [first] = entries;
+  const cryptoLogin = median(crypto.login);
   const row = (e: Entry) =>
     `| ${e.spec} | ${fixed(median(e.login), 3)} (${fixed(median(e.loginMain), 3)}) | ${fixed(median(e.verify), 3)} (${fixed(median(e.verifyMain), 3)}) | ` +
     `${e === first ? '–' : times(median(first!.login) / median(e.login))} | ${e === first ? '–' : times(median(first!.verify) / median(e.verify))} | ` +
-    `${e.login.map((v) => fixed(v, 2)).join(' ')} | ${e.verify.map((v) => fixed(v, 3)).join(' ')} |`;
+    `${times(cryptoLogin / median(e.login))} | ${e.login.map((v) => fixed(v, 2)).join(' ')} | ${e.verify.map((v) => fixed(v, 3)).join(' ')} |`;
   return [
     '# Latchkey bench:compare',
     '',
@@ -98,8 +105,9 @@ function report(entries: Entry[], errors: LoadErrors): string {
     '',
     `Server CPU ms per operation, median of the rounds (main thread in brackets). "÷" columns: capacity against the first target (its CPU ÷ this one's; above 1× is faster).`,
     '',
-    `| target | per login | per verify | logins ÷ ${first!.spec} | verifications ÷ ${first!.spec} | login, each round | verify, each round |`,
-    '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+    `| target | per login | per verify | logins ÷ ${first!.spec} | verifications ÷ ${first!.spec} | logins ÷ crypto limit | login, each round | verify, each round |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    `| crypto limit | ${fixed(cryptoLogin, 3)} | ${fixed(median(crypto.verify), 3)} | | | | ${crypto.login.map((v) => fixed(v, 2)).join(' ')} | ${crypto.verify.map((v) => fixed(v, 3)).join(' ')} |`,
     ...entries.map(row),
     '',
     errors.count === 0 ? 'No errors under load.' : `**${errors.count} errors under load**: ${errors.samples.join('; ')}`,
@@ -125,6 +133,9 @@ try {
   }
   for (let r = 1; r <= ROUNDS; r++) {
     progress(`round ${r} of ${ROUNDS}`);
+    const limit = await measureCryptoLimit(CRYPTO_MS);
+    crypto.login.push(limit.assertionMs + limit.signMs);
+    crypto.verify.push(limit.verifyMs);
     for (const entry of entries) await round(entry, errors);
   }
 } finally {

@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { logDestination } from '../src/logging/log-destination.js';
 
 /**
@@ -12,25 +12,33 @@ import { logDestination } from '../src/logging/log-destination.js';
  * the lines behind one asynchronous write.
  */
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-log-'));
-const fds: number[] = [];
-afterEach(() => {
-  for (const fd of fds.splice(0)) closeSync(fd);
-});
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function loggedLines(file: string, destination: (fd: number) => pino.DestinationStream): number {
-  const fd = openSync(file, 'w');
-  fds.push(fd);
-  const logger = pino({ level: 'info' }, destination(fd));
+/** Logs 100 lines through `destination` and counts those already in the file, before this turn of the event loop ends. */
+function logAndCount(file: string, destination: pino.DestinationStream): number {
+  const logger = pino({ level: 'info' }, destination);
   for (let i = 0; i < 100; i++) logger.info({ i }, 'request completed');
-  // Read before this turn of the event loop ends: only what has reached the file by now counts.
   return readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('request completed')).length;
 }
 
 it('every line is in the file when the logging call returns', () => {
-  expect(loggedLines(join(dir, 'sync.log'), logDestination)).toBe(100);
+  const file = join(dir, 'sync.log');
+  const fd = openSync(file, 'w');
+  try {
+    expect(logAndCount(file, logDestination(fd))).toBe(100);
+  } finally {
+    closeSync(fd);
+  }
 });
 
-it("pino's default destination would still hold them (the behaviour this replaces)", () => {
-  expect(loggedLines(join(dir, 'async.log'), (fd) => pino.destination(fd))).toBeLessThanOrEqual(1);
+it("pino's default destination would still hold them (the behaviour this replaces)", async () => {
+  const file = join(dir, 'async.log');
+  const destination = pino.destination(openSync(file, 'w'));
+  expect(logAndCount(file, destination)).toBeLessThanOrEqual(1);
+  // Its asynchronous writes finish later; it closes the file itself once they have.
+  await new Promise<void>((resolve) => {
+    destination.once('close', () => resolve());
+    (destination as unknown as { end(): void }).end();
+  });
+  expect(readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('request completed'))).toHaveLength(100);
 });

@@ -33,8 +33,8 @@ export interface Store {
   /**
    * SQLite only: its driver's direct paths for hot statements already compiled (a read at once
    * when the connection is free; a few writes as one member of the group commit), which skip
-   * Kysely's per-statement machinery. Used by prepare-query.ts, write-together.ts and the spend of
-   * a token; everything else goes through `db`.
+   * Kysely's per-statement machinery. Used by prepare-query.ts, write-together.ts, the spend of a
+   * token and a login's success; everything else goes through `db`.
    */
   sqlite?: Pick<SqliteGroupCommitDriver, 'readNow' | 'readonly' | 'member' | 'writeOne'>;
   /** SQLite with `checkpointInThread` only: the checkpoints its thread ran (sqlite-checkpoint-thread.ts). */

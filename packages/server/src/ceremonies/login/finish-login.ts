@@ -180,14 +180,14 @@ async function recordSuccess(ctx: Ctx, success: LoginSuccess): Promise<void> {
     // Refusals queued earlier go first, so that the trail keeps this instance's order (as inTransaction does).
     if (ctx.events?.size) await ctx.events.flush();
     return direct.member((run) => {
-      if (changed(run(writes.counter)) !== 1) explainStillCounter(run(writes.stillThere).rows.length > 0);
+      if (changed(run(writes.counter)) !== 1) explainCounterNotMoved(run(writes.passkeyStillThere()).rows.length > 0);
       if (changed(run(writes.complete)) !== 1) throw processCompleted(success.process.id);
       for (const write of writes.records) run(write);
     });
   }
   await inTransaction(ctx, async (txCtx) => {
     const run = (query: CompiledQuery) => txCtx.store.db.executeQuery(query);
-    if (changed(await run(writes.counter)) !== 1) explainStillCounter((await run(writes.stillThere)).rows.length > 0);
+    if (changed(await run(writes.counter)) !== 1) explainCounterNotMoved((await run(writes.passkeyStillThere())).rows.length > 0);
     if (changed(await run(writes.complete)) !== 1) throw processCompleted(success.process.id);
     for (const write of writes.records) await run(write);
   });
@@ -207,7 +207,8 @@ function successWrites(ctx: Ctx, success: LoginSuccess) {
       : [deviceUpsert(ctx, { projectId: project.id, userId: credential.user_id, deviceId: process.device_id }, { cross_device_at: success.crossDevice ? now : null })];
   return {
     counter: counterMove.compiled(ctx, { id: credential.id, counter: newCounter, backupState: success.backedUp ? 1 : 0, now }),
-    stillThere: ctx.store.db.selectFrom('credentials').select('id').where('id', '=', credential.id).compile(),
+    // Compiled only when the counter did not move, to tell why.
+    passkeyStillThere: () => passkeyById.compiled(ctx, { id: credential.id }),
     complete: completeOnceQuery(ctx, process.id),
     records: [eventInsert(ctx, loginSucceededEvent(success)), adoptionInsert(ctx, processFact(process, loginCompletedFact(success))), ...device],
   };
@@ -216,10 +217,12 @@ function successWrites(ctx: Ctx, success: LoginSuccess) {
 const changed = (result: QueryResult<unknown>) => Number(result.numAffectedRows ?? 0);
 
 /** The counter did not move: the passkey was deleted meanwhile, or its counter did not go forward. */
-function explainStillCounter(passkeyStillThere: boolean): never {
+function explainCounterNotMoved(passkeyStillThere: boolean): never {
   if (!passkeyStillThere) throw webauthnFailed('unknown_credential', 'this passkey was deleted while the login was under way');
   throw webauthnFailed('counter_regressed', 'the signature counter did not move forward: this passkey may have been cloned');
 }
+
+const passkeyById = prepareQuery((db, args: { id: string }) => db.selectFrom('credentials').select('id').where('id', '=', args.id));
 
 /** The counter moves forward (a counter the authenticator keeps) ... */
 const moveCounterForward = prepareQuery((db, args: { id: string; counter: number; backupState: number; now: number }) =>
