@@ -166,6 +166,26 @@ describe('client events', () => {
     expect(bodiesOf('/v2/connect/events')).toEqual([{ events: [expect.objectContaining({ type: 'password-login', method: 'password' })] }]);
   });
 
+  it('a report made as the page navigates away still reaches Latchkey (its request starts before the page goes)', async () => {
+    // A project of its own: no other test's reports land in its funnel.
+    const project = await latchkey.addProject({ origins: [site.origin] });
+    const passwordLogins = async (): Promise<number> => {
+      const { body } = await project.backend('GET', '/analytics/funnel?groupBy=platform');
+      return (body.rows as Array<{ logins: { password: number } }>).reduce((sum, row) => sum + row.logins.password, 0);
+    };
+    const leaving = await (await browser.newContext()).newPage();
+    await openSdkPage(leaving, site.origin);
+    // A login form that reports the password login and submits at once: the page is hidden (and
+    // the queue flushed) well before the 50 ms batch delay.
+    await leaving.evaluate((config) => {
+      window.sdk.createLatchkey(config).reportEvents([{ type: 'password-login', method: 'password' }]);
+      location.assign('about:blank');
+    }, { ...config, projectId: project.id });
+    await leaving.waitForURL('about:blank');
+    await leaving.context().close();
+    await expect.poll(passwordLogins, { timeout: 5000 }).toBe(1);
+  });
+
   it('never throws nor rejects: junk input, and a Latchkey nobody answers for', async () => {
     const closed = { ...config, baseUrl: `http://127.0.0.1:${await freePort()}` };
     const outcome = await page.evaluate(async (closed) => {

@@ -175,7 +175,10 @@ describe('<latchkey-append offer>', () => {
     expect(await offerEvent()).toEqual({ offer: true, decisionTags: [], conditionalCreate: false, nextOfferAt: null });
     await page.getByRole('button', { name: 'Add a passkey' }).waitFor();
     await page.getByRole('button', { name: 'Not now' }).waitFor();
-    await expect.poll(sentEvents).toEqual([expect.objectContaining({ type: 'offer-shown', processId: expect.any(String), osFamily: 'linux' })]);
+    // The previous test's login page reports its passkey autofill as cancelled when this test leaves
+    // it for the offer page: that report is the login page's, not this one's.
+    const fromThisPage = () => sentEvents().filter((e) => !(e.type === 'cancelled' && e.reason === 'autofill'));
+    await expect.poll(fromThisPage).toEqual([expect.objectContaining({ type: 'offer-shown', processId: expect.any(String), osFamily: 'linux' })]);
 
     const now = Math.floor(latchkey.clock.nowMs() / 1000);
     await page.getByRole('button', { name: 'Not now' }).click();
@@ -281,6 +284,9 @@ describe('client events in the funnel report', () => {
     await page.getByLabel('Email or username').fill(user);
     await page.getByLabel('Email or username').press('Enter');
     expect(await nextEvent(page)).toMatchObject({ type: 'latchkey-fallback', detail: { reason: 'cancelled' } });
+    // The cancelled prompt, as the SDK reports it: in a batch, shortly after (waited for here, while
+    // the page stays; a batch sent as a page unloads reaches Latchkey, but not always this record).
+    await expect.poll(sentEvents).toContainEqual(expect.objectContaining({ type: 'cancelled', reason: 'login' }));
     await authenticator.setUserVerified(true);
     await page.getByLabel('Email or username').press('Enter');
     expect(await nextEvent(page, 1)).toMatchObject({ type: 'latchkey-complete' });
@@ -301,8 +307,6 @@ describe('client events in the funnel report', () => {
       }),
     ]);
     expect((await report()).usersWithPasskey).toBe(1);
-    // The cancelled prompt, as the SDK reported it.
-    expect(sentEvents()).toContainEqual(expect.objectContaining({ type: 'cancelled', reason: 'login' }));
   });
 });
 

@@ -1,4 +1,5 @@
-import { collectClientInfo } from '../client-info/collect-client-info.js';
+import { deviceId } from '../client-info/device-id.js';
+import { platformFamily } from '../client-info/platform-family.js';
 import type { Config } from '../types.js';
 import type { FrontendRequest } from '../http/frontend-operations.js';
 import type { ClientEvent } from './client-event.js';
@@ -27,12 +28,10 @@ export function createEventQueue(config: Config): EventQueue {
 
   const send = async (batch: ClientEvent[]): Promise<void> => {
     try {
-      const info = await collectClientInfo();
-      const common = {
-        ...(info.deviceId === undefined ? {} : { deviceId: info.deviceId }),
-        osFamily: info.osFamily,
-        browserFamily: info.browserFamily,
-      };
+      // Read at once, not awaited: a flush when the page is hidden (it is navigating away) must
+      // start its keepalive request before this turn ends, or the page goes and the batch with it.
+      const id = deviceId();
+      const common = { ...(id === undefined ? {} : { deviceId: id }), ...platformFamily() };
       const body: FrontendRequest<'/events'> = { events: batch.map((event) => ({ ...common, ...event })) };
       await config.fetch(`${config.baseUrl}/v2/connect/events`, {
         method: 'POST',
