@@ -155,10 +155,7 @@ export class SqliteGroupCommitDriver implements Driver {
    * compiled statements (prepare-query.ts, write-together.ts, the spend of a token).
    */
   async member<T>(work: (run: (compiled: CompiledQuery) => QueryResult<unknown>) => T): Promise<T> {
-    await this.#mutex.lock();
-    let handedOver = false;
-    try {
-      await this.#openGroup();
+    return this.#asMember(() => {
       this.#control('savepoint lk_member');
       let result: T;
       try {
@@ -173,12 +170,8 @@ export class SqliteGroupCommitDriver implements Driver {
         throw error;
       }
       this.#control('release lk_member');
-      handedOver = true;
-      await this.#join();
       return result;
-    } finally {
-      if (!handedOver) this.#mutex.unlock();
-    }
+    });
   }
 
   /**
@@ -186,12 +179,17 @@ export class SqliteGroupCommitDriver implements Driver {
    * statement atomicity stands for the savepoint), without Kysely's machinery: answered after the
    * group's COMMIT.
    */
-  async writeOne(compiled: CompiledQuery): Promise<QueryResult<unknown>> {
+  writeOne(compiled: CompiledQuery): Promise<QueryResult<unknown>> {
+    return this.#asMember(() => this.#run(this.#db.prepare(compiled.sql), compiled.parameters));
+  }
+
+  /** Runs `writes` synchronously with the connection held and a group open, then joins the group and waits for its COMMIT. */
+  async #asMember<T>(writes: () => T): Promise<T> {
     await this.#mutex.lock();
     let handedOver = false;
     try {
       await this.#openGroup();
-      const result = this.#run(this.#db.prepare(compiled.sql), compiled.parameters);
+      const result = writes();
       handedOver = true;
       await this.#join();
       return result;
