@@ -16,9 +16,14 @@
  * against the first target and logins ÷ the crypto limit; it writes bench/results/compare.md.
  * Exits 1 if a response under load was an error.
  *
- * Knobs: BENCH_COMPARE — the targets, comma-separated: `baseline`, `latchkey` (this package's
- * build) or `latchkey:<package dir>` (another checkout's packages/server, built; default
- * `baseline,latchkey`); BENCH_COMPARE_ROUNDS (5); BENCH_COMPARE_SECONDS (4); BENCH_COMPARE_WARM
+ * The stack floor (`floor`) is the baseline with its store in Maps and no log (bench/baseline/
+ * memory-store.ts): the HTTP, validation and crypto of the same requests through the same
+ * libraries and nothing else, so that the report shows how much of the crypto limit any server on
+ * this stack can reach before it stores or records anything.
+ *
+ * Knobs: BENCH_COMPARE — the targets, comma-separated: `baseline`, `floor`, `latchkey` (this
+ * package's build) or `latchkey:<package dir>` (another checkout's packages/server, built; default
+ * `baseline,floor,latchkey`); BENCH_COMPARE_ROUNDS (5); BENCH_COMPARE_SECONDS (4); BENCH_COMPARE_WARM
  * (30, seconds of logins and verifications each target gets first); BENCH_COMPARE_CRYPTO_MS (1000).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,14 +64,14 @@ interface Entry {
 }
 
 function specs(): string[] {
-  const list = (process.env.BENCH_COMPARE ?? 'baseline,latchkey').split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = list.filter((s) => s !== 'baseline' && s !== 'latchkey' && !s.startsWith('latchkey:'));
-  if (list.length === 0 || bad.length > 0) throw new Error(`BENCH_COMPARE: expected baseline, latchkey or latchkey:<package dir>, got ${bad.join(', ') || 'nothing'}`);
+  const list = (process.env.BENCH_COMPARE ?? 'baseline,floor,latchkey').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((s) => s !== 'baseline' && s !== 'floor' && s !== 'latchkey' && !s.startsWith('latchkey:'));
+  if (list.length === 0 || bad.length > 0) throw new Error(`BENCH_COMPARE: expected baseline, floor, latchkey or latchkey:<package dir>, got ${bad.join(', ') || 'nothing'}`);
   return list;
 }
 
 async function start(spec: string, dir: string, index: number): Promise<Target> {
-  if (spec === 'baseline') return startBaseline({ packageDir: PACKAGE_DIR, dir, cores: '0' });
+  if (spec === 'baseline' || spec === 'floor') return startBaseline({ packageDir: PACKAGE_DIR, dir, cores: '0', floor: spec === 'floor' });
   const packageDir = spec === 'latchkey' ? PACKAGE_DIR : resolve(spec.slice('latchkey:'.length));
   return startLatchkey({ packageDir, name: spec, databaseUrl: `file:${join(dir, `latchkey-${index}.sqlite`)}`, cores: '0' });
 }

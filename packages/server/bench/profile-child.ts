@@ -22,8 +22,13 @@ export interface ProfileChild {
   ask(cmd: ToServer['cmd']): Promise<Reply>;
 }
 
+/**
+ * The profiled server, talked to over IPC. Its stdout is dropped: it says nothing there (it logs
+ * into /dev/null), but with bench:perf's `--perf-basic-prof` Node 20's V8 writes part of its
+ * code-event log (`new,MemoryChunk,…` lines) to stdout despite `--logfile`, which buried the report.
+ */
 export function forkProfileServer(nodeFlags: string[]): ProfileChild {
-  const child = fork(join(HERE, 'profile-server.ts'), [], { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
+  const child = fork(join(HERE, 'profile-server.ts'), [], { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: process.env });
   let nextId = 1;
   const waiting = new Map<number, (message: Reply) => void>();
   const ready = new Promise<Extract<FromServer, { ready: true }>>((resolve, reject) => {

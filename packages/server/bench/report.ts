@@ -11,6 +11,8 @@ export interface Results {
   pinned: string;
   crypto?: CryptoLimit;
   baseline?: TargetFigures;
+  /** The stack floor: the baseline with its store in Maps and no log (bench/baseline/memory-store.ts). */
+  floor?: TargetFigures;
   sqlite?: TargetFigures;
   postgres?: TargetFigures;
   postgresSkipped?: string;
@@ -31,6 +33,37 @@ const cpuCell = (server: number, store: number) => (store > 0 ? `${ms(server)} (
 
 function tableRow(f: TargetFigures): string {
   return `| ${f.name} | ${int(f.loginsPerSec)} | ${int(f.verificationsPerSec)} | ${cpuCell(f.loginCpuMs, f.loginStoreCpuMs)} / ${cpuCell(f.verifyCpuMs, f.verifyStoreCpuMs)} | ${int(1000 / totalCpu(f, 'login'))} / ${int(1000 / totalCpu(f, 'verify'))} | ${ms(f.p50AtLanes)} / ${ms(f.p99AtLanes)} | ${int(f.halfRate)}/s: ${ms(f.p50AtHalf)} / ${ms(f.p99AtHalf)} | ${pct(f.loginCoreUse)} / ${pct(f.verifyCoreUse)} |`;
+}
+
+/**
+ * What each CPU goal leaves per operation once the stack floor is paid: the floor does the requests,
+ * their validation and the crypto and nothing else, so the store, the audit trail and every
+ * per-request protection of any server on this stack must fit in what is left. Below zero, no
+ * server on this stack meets the goal on this machine.
+ */
+function floorBudget(r: Results): string[] {
+  const floor = r.floor;
+  if (!floor) return [];
+  const lines = [
+    '### What the goals leave beyond the stack floor',
+    '',
+    `The stack floor (the baseline with its store in Maps and no log) reaches ${times(r.crypto ? (r.crypto.assertionMs + r.crypto.signMs) / floor.loginCpuMs : NaN)} of the crypto limit for logins ` +
+      `and ${int(1000 / floor.verifyCpuMs)} verifications per core. Server CPU ms per operation that each goal allows, and what is left of it beyond the floor:`,
+    '',
+    '| goal | CPU ms it allows | left beyond the floor | Latchkey SQLite spends beyond the floor |',
+    '| --- | ---: | ---: | ---: |',
+  ];
+  const row = (goal: string, allowed: number, kind: 'login' | 'verify') => {
+    const spent = r.sqlite ? totalCpu(r.sqlite, kind) - totalCpu(floor, kind) : NaN;
+    const left = allowed - totalCpu(floor, kind);
+    lines.push(`| ${goal} | ${ms(allowed)} | ${left < 0 ? `**${ms(left)}** (no server on this stack, on this machine)` : ms(left)} | ${ms(spent)} |`);
+  };
+  if (r.crypto) row(`login ≥ ${GOAL.loginVsCrypto} of the crypto limit`, (r.crypto.assertionMs + r.crypto.signMs) / GOAL.loginVsCrypto, 'login');
+  if (r.baseline) row(`login ≥ ${GOAL.loginVsBaseline}× the baseline`, totalCpu(r.baseline, 'login') / GOAL.loginVsBaseline, 'login');
+  if (r.baseline) row(`verification ≥ ${GOAL.verifyVsBaseline}× the baseline`, totalCpu(r.baseline, 'verify') / GOAL.verifyVsBaseline, 'verify');
+  row(`verification ≥ ${int(GOAL.verifyPerCore)}/s per core`, 1000 / GOAL.verifyPerCore, 'verify');
+  lines.push('', `The floor's own login p99 at half its peak: ${ms(floor.p99AtHalf)} ms (goal for Latchkey: < ${GOAL.p99HalfMs} ms).`, '');
+  return lines;
 }
 
 /** The Markdown report: the issue's table, the ratios and goals, then workers, memory and growth. */
@@ -57,7 +90,7 @@ export function renderReport(r: Results): string {
       `| crypto limit (SimpleWebAuthn assertion verify ${ms(c.assertionMs)} ms + jose RS256 sign ${ms(c.signMs)} ms; jose RS256 verify) | ${int(c.loginsPerSec)} | ${int(c.verificationsPerSec)} | ${ms(c.assertionMs + c.signMs)} / ${ms(c.verifyMs)} | ${int(c.loginsPerSec)} / ${int(c.verificationsPerSec)} | – | – | – |`,
     );
   }
-  for (const f of [r.baseline, r.sqlite, r.postgres]) if (f) lines.push(tableRow(f));
+  for (const f of [r.baseline, r.floor, r.sqlite, r.postgres]) if (f) lines.push(tableRow(f));
   if (r.postgresSkipped) lines.push(`| Latchkey, PostgreSQL | skipped: ${r.postgresSkipped} | | | | | | |`);
   lines.push('');
 
@@ -89,15 +122,16 @@ export function renderReport(r: Results): string {
     `| logins: PostgreSQL ÷ SQLite | ${times(pgLogin)} (${times(ratio(r.postgres?.loginsPerSec ?? NaN, lk?.loginsPerSec ?? NaN))}) | ≥ ${GOAL.pgVsSqlite}× | ${verdict(known(pgLogin, GOAL.pgVsSqlite))} |`,
     `| verifications: PostgreSQL ÷ SQLite | ${times(pgVerify)} (${times(ratio(r.postgres?.verificationsPerSec ?? NaN, lk?.verificationsPerSec ?? NaN))}) | ≥ ${GOAL.pgVsSqlite}× | ${verdict(known(pgVerify, GOAL.pgVsSqlite))} |`,
     '',
+    ...floorBudget(r),
   );
-  if (r.baseline || r.sqlite || r.postgres) {
+  if (r.baseline || r.floor || r.sqlite || r.postgres) {
     lines.push(
-      `Load-side CPU per login (authenticator + client): ${[r.baseline, r.sqlite, r.postgres].filter(Boolean).map((f) => `${f!.name} ${ms(f!.loadCpuMsPerLogin)} ms`).join(' · ')}. ` +
+      `Load-side CPU per login (authenticator + client): ${[r.baseline, r.floor, r.sqlite, r.postgres].filter(Boolean).map((f) => `${f!.name} ${ms(f!.loadCpuMsPerLogin)} ms`).join(' · ')}. ` +
         'A server core use well under 100 % in the login column means the load side or the machine, not the server, set the pace.',
       '',
     );
   }
-  const warmed = [r.baseline, r.sqlite, r.postgres].filter((f) => f?.warmup);
+  const warmed = [r.baseline, r.floor, r.sqlite, r.postgres].filter((f) => f?.warmup);
   if (warmed.length > 0) {
     lines.push(
       `Warm-up before each server was measured: ${knobs.warmupSeconds} s of logins and verifications (V8 compiles hot code for tens of seconds after a start). ` +

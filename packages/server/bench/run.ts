@@ -3,7 +3,8 @@
  * bench/results/latest.md). See docs/benchmarks.md for what each row means.
  *
  * Sections (BENCH_ONLY=a,b picks some): crypto (the cryptographic limit, in this process),
- * baseline (the DIY server in bench/baseline), sqlite and postgres (Latchkey, `latchkey serve`),
+ * baseline (the DIY server in bench/baseline), floor (that server with no store and no log: the
+ * least any server on this stack spends), sqlite and postgres (Latchkey, `latchkey serve`),
  * soak (RSS under steady load), workers (`serve --workers 1|2`), growth (a pre-filled store).
  * Servers run as child processes on core 0; this process, the load generator, on core 1.
  * Knobs: see lib/knobs.ts (BENCH_QUICK=1 for a ~1-minute smoke run).
@@ -62,6 +63,9 @@ try {
   }
   if (wants('baseline')) {
     results.baseline = await withTarget(startBaseline({ packageDir: PACKAGE_DIR, dir, cores: '0' }), (t) => measureTarget(t, errors, measure));
+  }
+  if (wants('floor')) {
+    results.floor = await withTarget(startBaseline({ packageDir: PACKAGE_DIR, dir, cores: '0', floor: true }), (t) => measureTarget(t, errors, measure));
   }
   if (wants('sqlite') || wants('soak')) {
     await withTarget(startLatchkey({ packageDir: PACKAGE_DIR, name: 'Latchkey, SQLite', databaseUrl: `file:${join(dir, 'latchkey.sqlite')}`, cores: '0' }), async (t) => {

@@ -2,7 +2,8 @@
  * The do-it-yourself baseline: what a careful team would write in an afternoon with fastify,
  * @simplewebauthn/server, jose and better-sqlite3, doing the same security work as Latchkey's login
  * and verification (see login-routes.ts and verify-route.ts). The bench runs it as a child process
- * (`node --import tsx bench/baseline/server.ts <sqlite file>`); it prints one JSON line
+ * (`node --import tsx bench/baseline/server.ts <sqlite file>`, or `--floor` for the stack floor:
+ * the same routes over memory-store.ts's Maps, with no log); it prints one JSON line
  * {url, projectId, secret} on stdout once listening, logs at info into /dev/null, and stops on SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import pino from 'pino';
 import { hashApiSecret, newSalt } from '../../src/secrets/secret-hash.js';
 import { loginRoutes } from './login-routes.js';
 import { registerRoutes } from './register-routes.js';
+import { openMemoryStore } from './memory-store.js';
 import { openBaselineStore, type BaselineStore } from './store.js';
 import { verifyRoute } from './verify-route.js';
 
@@ -22,9 +24,11 @@ export interface BaselineApp {
   signingKey: { kid: string; privateKey: CryptoKey; publicKey: CryptoKey };
 }
 
+// `--floor`: the stack floor (memory-store.ts), its statements answered from Maps and no log at all.
 const file = process.argv[2];
-if (!file) throw new Error('usage: server.ts <sqlite file>');
-const store = openBaselineStore(file);
+if (!file) throw new Error('usage: server.ts <sqlite file> | --floor');
+const floor = file === '--floor';
+const store = floor ? openMemoryStore() : openBaselineStore(file);
 const project = { id: `pro-${randomBytes(8).toString('hex')}`, name: 'Baseline', rpId: 'localhost', origins: ['http://localhost:3000'], tokenTtl: 600 };
 const secret = randomBytes(32).toString('base64url');
 const salt = newSalt();
@@ -32,8 +36,8 @@ store.s.putSecret.run(project.id, salt, hashApiSecret(salt, secret));
 const { privateKey, publicKey } = await generateKeyPair('RS256');
 const signingKey = { kid: `key-${(await exportJWK(publicKey)).n!.slice(0, 8)}`, privateKey, publicKey };
 
-const logger: FastifyBaseLogger = pino({ level: 'info' }, pino.destination('/dev/null'));
-const app: FastifyInstance = Fastify({ loggerInstance: logger, bodyLimit: 64 * 1024 });
+const logger: FastifyBaseLogger = pino({ level: floor ? 'silent' : 'info' }, pino.destination('/dev/null'));
+const app: FastifyInstance = Fastify({ loggerInstance: logger, bodyLimit: 64 * 1024, disableRequestLogging: floor });
 app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   return reply.code(status).send({ error: { code: error.code ?? 'error', message: error.message } });

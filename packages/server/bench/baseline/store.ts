@@ -61,4 +61,11 @@ export function openBaselineStore(file: string) {
   return { db, s };
 }
 
-export type BaselineStore = ReturnType<typeof openBaselineStore>;
+/**
+ * What the routes use of a store: a transaction wrapper and the statements, each with better-sqlite3's
+ * `run` / `get` / `all`. The SQLite store above and the stack floor's Maps (memory-store.ts) both have it.
+ */
+export interface BaselineStore {
+  db: { transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R; close(): unknown };
+  s: { [K in keyof ReturnType<typeof openBaselineStore>['s']]: Pick<ReturnType<typeof openBaselineStore>['s'][K], 'run' | 'get' | 'all'> };
+}

@@ -12,7 +12,7 @@ function whole(name: string, normal: number, quick: number, min = 0): number {
   return value;
 }
 
-export const SECTIONS = ['crypto', 'baseline', 'sqlite', 'postgres', 'soak', 'workers', 'growth'] as const;
+export const SECTIONS = ['crypto', 'baseline', 'floor', 'sqlite', 'postgres', 'soak', 'workers', 'growth'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function sections(): ReadonlySet<Section> {

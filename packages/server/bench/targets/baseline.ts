@@ -2,16 +2,20 @@ import { join } from 'node:path';
 import { startChild } from './child.js';
 import { ORIGIN, type Target } from './target.js';
 
-/** Starts the DIY baseline (bench/baseline/server.ts) on `cores` over a fresh SQLite file in `dir`. */
-export async function startBaseline(opts: { packageDir: string; dir: string; cores: string }): Promise<Target> {
-  const child = await startChild([process.execPath, '--import', 'tsx', join(opts.packageDir, 'bench/baseline/server.ts'), join(opts.dir, 'baseline.sqlite')], {
+/**
+ * Starts the DIY baseline (bench/baseline/server.ts) on `cores` over a fresh SQLite file in `dir`;
+ * with `floor`, the stack floor instead: the same server with its store in Maps and no log.
+ */
+export async function startBaseline(opts: { packageDir: string; dir: string; cores: string; floor?: boolean }): Promise<Target> {
+  const store = opts.floor ? '--floor' : join(opts.dir, 'baseline.sqlite');
+  const child = await startChild([process.execPath, '--import', 'tsx', join(opts.packageDir, 'bench/baseline/server.ts'), store], {
     cores: opts.cores,
     env: { ...process.env, NODE_ENV: 'production' },
     cwd: opts.packageDir,
   });
   const { url, projectId, secret } = child.ready as { url: string; projectId: string; secret: string };
   return {
-    name: 'DIY baseline',
+    name: opts.floor ? 'stack floor' : 'DIY baseline',
     url,
     pid: child.process.pid!,
     projectId,

@@ -1,0 +1,91 @@
+import type { BaselineStore, ChallengeRow, CredentialRow, ProcessRow, UserRow } from './store.js';
+
+/**
+ * The stack floor's store: the baseline's statements answered from Maps, with no SQL, no file and no
+ * commit. A server on it does the HTTP, the validation and the crypto of a login and a verification
+ * and nothing else, so that its CPU per operation is the least any server built on fastify,
+ * SimpleWebAuthn and jose can spend, whatever it stores and however (see bench:compare's `floor`).
+ * Single use still holds (the conditional checks are the same), so the load sees the same answers.
+ */
+export function openMemoryStore(): BaselineStore {
+  const secrets = new Map<string, { salt: string; hash: string }>();
+  const users = new Map<string, UserRow>();
+  const usersByIdentifier = new Map<string, UserRow>();
+  // By credential id (what an assertion names), by record id (what the counter move names), by user.
+  const credentials = new Map<string, CredentialRow & { last_used_at: number | null }>();
+  const credentialsByRecord = new Map<string, CredentialRow & { last_used_at: number | null }>();
+  const credentialsByUser = new Map<string, CredentialRow[]>();
+  const processes = new Map<string, ProcessRow & { expires_at: number; completed_at: number | null }>();
+  const challenges = new Map<string, ChallengeRow & { process_id: string; kind: string; expires_at: number; used_at: number | null }>();
+  const spent = new Set<string>();
+  let events = 0;
+  const done = (changes: number) => ({ changes, lastInsertRowid: 0 });
+  const statements = {
+    secret: { get: (projectId: string) => secrets.get(projectId) },
+    putSecret: { run: (projectId: string, salt: string, hash: string) => done(secrets.set(projectId, { salt, hash }) ? 1 : 0) },
+    userByIdentifier: { get: (identifier: string) => usersByIdentifier.get(identifier) },
+    userById: { get: (id: string) => users.get(id) },
+    putUser: {
+      run: (id: string, identifier: string, webauthn_id: string) => {
+        const user = { id, identifier, webauthn_id };
+        users.set(id, user);
+        usersByIdentifier.set(identifier, user);
+        return done(1);
+      },
+    },
+    credentialsOf: { all: (userId: string) => credentialsByUser.get(userId) ?? [] },
+    credentialById: { get: (credentialId: string) => credentials.get(credentialId) },
+    putCredential: {
+      run: (id: string, user_id: string, credential_id: string, public_key: Buffer, counter: number, transports: string) => {
+        const credential = { id, user_id, credential_id, public_key, counter, transports, last_used_at: null };
+        credentials.set(credential_id, credential);
+        credentialsByRecord.set(id, credential);
+        credentialsByUser.set(user_id, [...(credentialsByUser.get(user_id) ?? []), credential]);
+        return done(1);
+      },
+    },
+    moveCounter: {
+      run: ({ counter, now, id }: { counter: number; now: number; id: string }) => {
+        const credential = credentialsByRecord.get(id);
+        if (!credential || !((counter === 0 && credential.counter === 0) || credential.counter < counter)) return done(0);
+        Object.assign(credential, { counter, last_used_at: now });
+        return done(1);
+      },
+    },
+    putProcess: { run: (id: string, expires_at: number) => done(processes.set(id, { id, user_id: null, expires_at, completed_at: null }) ? 1 : 0) },
+    openProcess: {
+      get: (id: string, now: number) => {
+        const process = processes.get(id);
+        return process && process.expires_at > now && process.completed_at === null ? process : undefined;
+      },
+    },
+    setProcessUser: { run: (userId: string, id: string) => done(Object.assign(processes.get(id) ?? {}, { user_id: userId }) ? 1 : 0) },
+    completeProcess: {
+      run: (now: number, id: string) => {
+        const process = processes.get(id);
+        if (!process || process.completed_at !== null) return done(0);
+        process.completed_at = now;
+        return done(1);
+      },
+    },
+    putChallenge: {
+      run: (id: string, process_id: string, kind: string, challenge: string, user_id: string | null, expires_at: number) =>
+        done(challenges.set(`${process_id} ${kind} ${challenge}`, { id, process_id, kind, challenge, user_id, expires_at, used_at: null }) ? 1 : 0),
+    },
+    consumeChallenge: {
+      get: (now: number, processId: string, kind: string, challenge: string, notExpired: number) => {
+        const row = challenges.get(`${processId} ${kind} ${challenge}`);
+        if (!row || row.used_at !== null || row.expires_at <= notExpired) return undefined;
+        row.used_at = now;
+        return row;
+      },
+    },
+    spendToken: { run: (jti: string) => done(spent.has(jti) ? 0 : (spent.add(jti), 1)) },
+    event: { run: () => done(++events > 0 ? 1 : 0) },
+  };
+  return {
+    db: { transaction: (fn) => fn, close: () => undefined },
+    // The statements' argument lists are the SQL's, which TypeScript cannot see through better-sqlite3's types.
+    s: statements as unknown as BaselineStore['s'],
+  };
+}
