@@ -6,6 +6,8 @@ import type { BaselineStore, ChallengeRow, CredentialRow, ProcessRow, UserRow } 
  * and nothing else, so that its CPU per operation is the least any server built on fastify,
  * SimpleWebAuthn and jose can spend, whatever it stores and however (see bench:compare's `floor`).
  * Single use still holds (the conditional checks are the same), so the load sees the same answers.
+ * Nothing is ever removed: the Maps grow for the minutes a bench run lasts, as the baseline's
+ * tables do.
  */
 export function openMemoryStore(): BaselineStore {
   const secrets = new Map<string, { salt: string; hash: string }>();
